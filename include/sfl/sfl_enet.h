@@ -1,0 +1,208 @@
+/* sfl_enet.h - elastic-net sparse coding over a dictionary.
+ *
+ * Problem (DESIGN.md section 2), for a signal x (length m) and a dictionary
+ * P (m x K, atoms are the columns):
+ *
+ *     a* = argmin_a  1/2 ||x - P a||^2 + l1 ||a||_1 + l2/2 ||a||^2
+ *
+ * Every solver works from the Gram form G = P^T P + l2 I (K x K) and
+ * c = P^T x (length K): the objective is 1/2 a^T G a - c^T a + l1 ||a||_1 + 1/2 ||x||^2.
+ * Optimality (KKT) with r = c - G a:  r_j = l1 sign(a_j) where a_j != 0,
+ * |r_j| <= l1 where a_j == 0.
+ *
+ * Usage:
+ *   1. sfl_enet_plan_size() / SFL_ENET_PLAN_BYTES(K), then sfl_enet_plan_init()
+ *      once per (dictionary, l2): computes G into caller memory.
+ *   2. sfl_enet_encode() for a batch of signals (c = P^T X as one GEMM), or
+ *      sfl_enet_solve() from a precomputed c; each with a workspace sized by
+ *      its *_workspace_size() query or the matching compile-time macro.
+ *
+ * Layouts: P is m x K row-major (P[i*K + k] is row i of atom k); X is n x m
+ * row-major (one signal per row); A is n x K row-major (one code per row).
+ * float32 throughout; the solvers accumulate in double where it matters.
+ */
+#ifndef SFL_ENET_H
+#define SFL_ENET_H
+
+#include "sfl_types.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Which algorithm solves the problem. Both reach the same minimiser. */
+typedef enum sfl_enet_solver {
+    SFL_ENET_LARS = 0, /**< LARS-EN homotopy (exact support, Cholesky of G[L,L] kept) */
+    SFL_ENET_CD = 1    /**< coordinate descent with covariance updates, duality-gap stop */
+} sfl_enet_solver;
+
+/** Solver parameters. Initialise with SFL_ENET_PARAMS_INIT or sfl_enet_default_params(). */
+typedef struct sfl_enet_params {
+    float l1;               /**< L1 weight, >= 0, finite */
+    float l2;               /**< L2 weight, >= 0, finite; must equal the plan's l2 */
+    float tol;              /**< CD: stop when duality gap <= tol * 1/2 ||x||^2 (relative), in (0, 1);
+                                 LARS: unused */
+    int32_t max_iter;       /**< bound on LARS steps / CD sweeps; 0 = default
+                                 (LARS: 4*K + 16 steps, CD: 2000 sweeps); < 0 is an error */
+    sfl_enet_solver solver; /**< SFL_ENET_LARS or SFL_ENET_CD */
+} sfl_enet_params;
+
+/** l1 = 0.1, l2 = 0.01, tol = 1e-6, default iteration bound, LARS. */
+#define SFL_ENET_PARAMS_INIT { 0.1f, 0.01f, 1e-6f, 0, SFL_ENET_LARS }
+
+/** Shape of the dictionary P. */
+typedef struct sfl_enet_dims {
+    int32_t m; /**< signal length (rows of P), 1 .. SFL_ENET_MAX_DIM */
+    int32_t K; /**< number of atoms (columns of P), 1 .. SFL_ENET_MAX_DIM */
+} sfl_enet_dims;
+
+/** Largest m or K accepted (keeps every byte size far from overflow). */
+#define SFL_ENET_MAX_DIM 16384
+
+/** Diagnostics of one solve. Filled by every solve that got past argument
+ *  checking (then status is that solve's own status); untouched otherwise. */
+typedef struct sfl_enet_info {
+    int32_t status;         /**< sfl_status of this signal's solve */
+    int32_t iterations;     /**< LARS steps (atoms added or dropped) or CD sweeps done */
+    int32_t support;        /**< number of non-zero entries of the code */
+    int32_t hit_iter_limit; /**< 1 if max_iter was reached (status is then SFL_WARN_NOT_CONVERGED) */
+    float objective;        /**< 1/2||x - Pa||^2 + l1||a||_1 + l2/2||a||^2, from (G, c, ||x||^2), in double */
+    float gap;              /**< duality gap of the returned code, >= 0, same units as objective */
+    float kkt;              /**< max_j KKT violation: |r_j - l1 sign(a_j)| on the support,
+                                 max(0, |r_j| - l1) off it; units of c (absolute) */
+} sfl_enet_info;
+
+/** Opaque plan: G = P^T P + l2 I and per-dictionary data, living in caller memory. */
+typedef struct sfl_enet_plan sfl_enet_plan;
+
+/* ---- compile-time sizes (bytes), equal to what the size queries return ---- */
+
+/** Bytes of a plan for K atoms. */
+#define SFL_ENET_PLAN_BYTES(K) \
+    (SFL_ALIGN_UP(256) + SFL_ALIGN_UP(4 * (size_t)(K) * (size_t)(K)) + SFL_ALIGN_UP(4 * (size_t)(K)))
+
+/** Workspace bytes of sfl_enet_solve() with the LARS solver, K atoms. */
+#define SFL_ENET_LARS_WORKSPACE_BYTES(K) \
+    (SFL_ALIGN_UP(8 * (size_t)(K) * (size_t)(K)) + 6 * SFL_ALIGN_UP(8 * (size_t)(K)) + 2 * SFL_ALIGN_UP(4 * (size_t)(K)))
+
+/** Workspace bytes of sfl_enet_solve() with the CD solver, K atoms. */
+#define SFL_ENET_CD_WORKSPACE_BYTES(K) \
+    (2 * SFL_ALIGN_UP(4 * (size_t)(K)) + SFL_ALIGN_UP(8 * (size_t)(K)))
+
+/** Signals whose correlations c = P^T x sfl_enet_encode() computes per GEMM block. */
+#define SFL_ENET_ENCODE_BLOCK 64
+
+/** Workspace bytes of sfl_enet_encode() (any n) for the given solver workspace bytes. */
+#define SFL_ENET_ENCODE_WORKSPACE_BYTES(K, solver_bytes) \
+    (SFL_ALIGN_UP(4 * (size_t)SFL_ENET_ENCODE_BLOCK * (size_t)(K)) + \
+     SFL_ALIGN_UP(8 * (size_t)SFL_ENET_ENCODE_BLOCK) + (size_t)(solver_bytes))
+
+/* ---- functions ---- */
+
+/** Default parameters (the values of SFL_ENET_PARAMS_INIT). */
+SFL_API sfl_enet_params sfl_enet_default_params(void);
+
+/** Bytes a plan for dims needs (== SFL_ENET_PLAN_BYTES(dims->K)).
+ *  @param dims   dictionary shape
+ *  @param bytes  out: the size
+ *  @return SFL_OK, SFL_ERR_NULL_ARG, SFL_ERR_BAD_DIMS */
+SFL_API sfl_status sfl_enet_plan_size(const sfl_enet_dims *dims, size_t *bytes);
+
+/** Build a plan in caller memory: G = P^T P + l2 I (float, computed by a SIMD GEMM)
+ *  and the reciprocals 1/G_jj. The plan does not keep a pointer to P.
+ *  @param mem     caller memory, SFL_WORKSPACE_ALIGN-aligned, at least the plan size;
+ *                 owned by the caller, must outlive every use of the plan; no free needed
+ *  @param size    bytes at mem
+ *  @param params  only params->l2 is used here (>= 0, finite)
+ *  @param dims    shape of P
+ *  @param P       m x K row-major dictionary, finite, no zero-norm column
+ *  @param out     out: the plan (points into mem); set to NULL on error
+ *  @return SFL_OK; SFL_ERR_NULL_ARG; SFL_ERR_BAD_DIMS; SFL_ERR_BAD_PARAM (l2);
+ *          SFL_ERR_WORKSPACE_TOO_SMALL; SFL_ERR_MISALIGNED; SFL_ERR_NOT_FINITE (P);
+ *          SFL_ERR_ZERO_ATOM (a column of P has zero norm) */
+SFL_API sfl_status sfl_enet_plan_init(void *mem, size_t size, const sfl_enet_params *params,
+                                      const sfl_enet_dims *dims, const float *P, sfl_enet_plan **out);
+
+/** Shape the plan was built for. @return SFL_OK, SFL_ERR_NULL_ARG, SFL_ERR_BAD_PLAN */
+SFL_API sfl_status sfl_enet_plan_dims(const sfl_enet_plan *plan, sfl_enet_dims *dims);
+
+/** Read-only view of the plan's G (K x K row-major, includes + l2 on the diagonal).
+ *  @return the pointer, or NULL if plan is NULL or not a plan */
+SFL_API const float *sfl_enet_plan_gram(const sfl_enet_plan *plan);
+
+/** Workspace bytes of sfl_enet_solve() for params->solver (== SFL_ENET_LARS_WORKSPACE_BYTES(K)
+ *  or SFL_ENET_CD_WORKSPACE_BYTES(K)).
+ *  @return SFL_OK, SFL_ERR_NULL_ARG, SFL_ERR_BAD_PLAN, SFL_ERR_BAD_PARAM (unknown solver) */
+SFL_API sfl_status sfl_enet_solve_workspace_size(const sfl_enet_params *params, const sfl_enet_plan *plan,
+                                                 size_t *bytes);
+
+/** Solve one problem from its correlations c = P^T x.
+ *  @param ws        workspace of at least sfl_enet_solve_workspace_size() bytes
+ *  @param params    l1 >= 0, l2 == plan's l2, tol in (0,1) for CD, max_iter >= 0, solver
+ *  @param plan      plan of the dictionary
+ *  @param c         K floats, c = P^T x, finite
+ *  @param x_sqnorm  ||x||^2 (>= 0, finite); used for the objective and the duality gap only
+ *  @param a         out: K floats, the code (dense, zeros off the support)
+ *  @param info      out, may be NULL: diagnostics
+ *  @return SFL_OK; SFL_WARN_NOT_CONVERGED (a holds the last iterate, finite);
+ *          SFL_ERR_NULL_ARG; SFL_ERR_BAD_PLAN; SFL_ERR_BAD_PARAM; SFL_ERR_WORKSPACE_TOO_SMALL;
+ *          SFL_ERR_MISALIGNED; SFL_ERR_NOT_FINITE (c or x_sqnorm) - a untouched on these;
+ *          SFL_ERR_SINGULAR (LARS only: adding an atom made G[L,L] singular, i.e. duplicate or
+ *          collinear atoms with l2 = 0; a holds the last path point, finite; CD handles such
+ *          dictionaries) */
+SFL_API sfl_status sfl_enet_solve(const sfl_workspace *ws, const sfl_enet_params *params,
+                                  const sfl_enet_plan *plan, const float *c, double x_sqnorm, float *a,
+                                  sfl_enet_info *info);
+
+/** LARS solve that also returns the support and the Cholesky factor the SF
+ *  backward pass reuses. params->solver is ignored (always LARS); the workspace
+ *  is sized as for LARS.
+ *  @param support  out: K int32; support[0..s-1] = the active atoms, in factor order
+ *                  (s = info->support); entries s..K-1 set to -1
+ *  @param chol     out: K x K floats row-major; its leading s x s lower triangle is L
+ *                  with L L^T = G[S,S] (S = support[0..s-1]); every other entry is 0
+ *  Other arguments and statuses as sfl_enet_solve(). */
+SFL_API sfl_status sfl_enet_solve_lars_factor(const sfl_workspace *ws, const sfl_enet_params *params,
+                                              const sfl_enet_plan *plan, const float *c, double x_sqnorm,
+                                              float *a, int32_t *support, float *chol, sfl_enet_info *info);
+
+/** Workspace bytes of sfl_enet_encode() for params->solver (== SFL_ENET_ENCODE_WORKSPACE_BYTES(K,
+ *  SFL_ENET_LARS_WORKSPACE_BYTES(K) or SFL_ENET_CD_WORKSPACE_BYTES(K))); independent of n.
+ *  @return as sfl_enet_solve_workspace_size() */
+SFL_API sfl_status sfl_enet_encode_workspace_size(const sfl_enet_params *params, const sfl_enet_plan *plan,
+                                                  size_t *bytes);
+
+/** Encode n signals: C = X P by blocked SIMD GEMM (SFL_ENET_ENCODE_BLOCK rows at a time),
+ *  then one solve per row. To split a batch over threads, call it on row ranges
+ *  (X + i0*m, A + i0*K, info + i0) with one workspace per thread.
+ *  @param ws      workspace of at least sfl_enet_encode_workspace_size() bytes
+ *  @param params  as sfl_enet_solve()
+ *  @param plan    plan built from P
+ *  @param P       m x K row-major, the same dictionary the plan was built from
+ *  @param n       number of signals, >= 1
+ *  @param X       n x m row-major signals, finite
+ *  @param A       out: n x K row-major codes
+ *  @param info    out, may be NULL: n diagnostics
+ *  @return SFL_OK; SFL_WARN_NOT_CONVERGED if any signal hit its bound; the first per-signal
+ *          error (SFL_ERR_SINGULAR) if any (other rows are still solved; see info[i].status);
+ *          SFL_ERR_NULL_ARG, SFL_ERR_BAD_DIMS, SFL_ERR_BAD_PLAN, SFL_ERR_BAD_PARAM,
+ *          SFL_ERR_WORKSPACE_TOO_SMALL, SFL_ERR_MISALIGNED, SFL_ERR_NOT_FINITE (X) with A untouched */
+SFL_API sfl_status sfl_enet_encode(const sfl_workspace *ws, const sfl_enet_params *params,
+                                   const sfl_enet_plan *plan, const float *P, int32_t n, const float *X,
+                                   float *A, sfl_enet_info *info);
+
+/** KKT violation of a code: max_j |r_j - l1 sign(a_j)| (a_j != 0), max(0, |r_j| - l1) (a_j == 0),
+ *  r = c - G a, accumulated in double. Needs no workspace.
+ *  @param l1   >= 0
+ *  @param c    K floats, P^T x
+ *  @param a    K floats, the code
+ *  @param kkt  out: the violation (absolute, units of c)
+ *  @return SFL_OK, SFL_ERR_NULL_ARG, SFL_ERR_BAD_PLAN, SFL_ERR_BAD_PARAM */
+SFL_API sfl_status sfl_enet_kkt_violation(const sfl_enet_plan *plan, float l1, const float *c, const float *a,
+                                          float *kkt);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SFL_ENET_H */

@@ -1,0 +1,52 @@
+/* sfl_status.h - status codes returned by every sfl C function.
+ *
+ * Negative values are errors (the call had no effect on its outputs unless the
+ * function's documentation says otherwise), zero is success, positive values
+ * are warnings (the call completed; outputs are valid but see the code).
+ * The numeric values are pinned forever: new codes only take unused values.
+ */
+#ifndef SFL_STATUS_H
+#define SFL_STATUS_H
+
+#include "sfl_export.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum sfl_status {
+    SFL_OK = 0,
+
+    /* -1 .. -9: arguments */
+    SFL_ERR_NULL_ARG = -1,    /**< a required pointer argument was NULL */
+    SFL_ERR_BAD_DIMS = -2,    /**< a dimension was <= 0, too large, or inconsistent */
+    SFL_ERR_BAD_PARAM = -3,   /**< a parameter was out of range (l1 < 0, l2 < 0, NaN, ...) */
+    SFL_ERR_BAD_PLAN = -4,    /**< the plan pointer does not point to an initialised plan */
+
+    /* -10 .. -19: memory */
+    SFL_ERR_WORKSPACE_TOO_SMALL = -10, /**< the caller's buffer is smaller than the size query says */
+    SFL_ERR_MISALIGNED = -11,          /**< the caller's buffer is not SFL_WORKSPACE_ALIGN aligned */
+
+    /* -20 .. -29: numerics */
+    SFL_ERR_NOT_FINITE = -20, /**< an input held NaN or +-Inf */
+    SFL_ERR_SINGULAR = -21,   /**< a Gram sub-matrix G[L,L] was numerically singular (duplicate or
+                                   collinear atoms with l2 = 0) */
+    SFL_ERR_ZERO_ATOM = -22,  /**< a dictionary column has zero norm */
+
+    /* -30: capability */
+    SFL_ERR_UNSUPPORTED = -30, /**< the operation or option is not supported by this build */
+
+    /* positive: warnings */
+    SFL_WARN_NOT_CONVERGED = 1 /**< an iteration bound was hit; outputs hold the last iterate */
+} sfl_status;
+
+/** Human-readable text for a status. Never returns NULL: out-of-range values
+ *  give "unknown status". With SFL_STRIP_STATUS_STRINGS defined at library
+ *  build time every status gives "" (saves flash on Cortex-M). */
+SFL_API const char *sfl_status_string(sfl_status status);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SFL_STATUS_H */
