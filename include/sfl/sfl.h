@@ -2,10 +2,10 @@
 #ifndef SFL_H
 #define SFL_H
 
-#include "sfl_export.h"
-#include "sfl_status.h"
-#include "sfl_version.h"
-#include "sfl_types.h"
-#include "sfl_enet.h"
+#include <sfl/sfl_export.h>
+#include <sfl/sfl_status.h>
+#include <sfl/sfl_version.h>
+#include <sfl/sfl_types.h>
+#include <sfl/sfl_enet.h>
 
 #endif /* SFL_H */

@@ -1,0 +1,276 @@
+// extern "C" entry points of sfl_enet.h: argument checks, arena set-up,
+// dispatch to the C++ kernels. Nothing here allocates or throws.
+#include <cmath>
+#include <cstring>
+
+#include "sfl/sfl_enet.h"
+#include "common/arena.hpp"
+#include "common/check.hpp"
+#include "kernels/enet/cd.hpp"
+#include "kernels/enet/lars.hpp"
+#include "kernels/enet/plan.hpp"
+#include "kernels/enet/problem.hpp"
+#include "kernels/gemm/gemm.hpp"
+
+using namespace sfl;
+using namespace sfl::enet;
+
+namespace {
+
+sfl_status check_dims(const sfl_enet_dims *dims) {
+    if (!dims) return SFL_ERR_NULL_ARG;
+    if (dims->m < 1 || dims->K < 1 || dims->m > SFL_ENET_MAX_DIM || dims->K > SFL_ENET_MAX_DIM)
+        return SFL_ERR_BAD_DIMS;
+    return SFL_OK;
+}
+
+// Checks params against a plan (l2 must be the plan's: G depends on it).
+sfl_status check_params(const sfl_enet_params *params, const sfl_enet_plan *plan) {
+    if (!params || !plan) return SFL_ERR_NULL_ARG;
+    if (!plan_valid(plan)) return SFL_ERR_BAD_PLAN;
+    if (!finite_nonneg(params->l1) || !finite_nonneg(params->l2)) return SFL_ERR_BAD_PARAM;
+    if (params->l2 != plan->l2) return SFL_ERR_BAD_PARAM;
+    if (params->max_iter < 0) return SFL_ERR_BAD_PARAM;
+    if (params->solver == SFL_ENET_CD) {
+        if (!(params->tol > 0.0f && params->tol < 1.0f)) return SFL_ERR_BAD_PARAM;
+    } else if (params->solver != SFL_ENET_LARS) {
+        return SFL_ERR_BAD_PARAM;
+    }
+    return SFL_OK;
+}
+
+int32_t effective_max_iter(const sfl_enet_params *params, int32_t K, sfl_enet_solver solver) {
+    if (params->max_iter > 0) return params->max_iter;
+    return solver == SFL_ENET_LARS ? 4 * K + 16 : 2000;
+}
+
+// Per-solve scratch for either solver, carved (or counted) from one arena.
+struct SolveBuffers {
+    LarsBuffers lars{};
+    CdBuffers cd{};
+    static SolveBuffers carve(Arena &arena, sfl_enet_solver solver, int32_t K) {
+        SolveBuffers s;
+        if (solver == SFL_ENET_LARS) s.lars = LarsBuffers::carve(arena, K);
+        else s.cd = CdBuffers::carve(arena, K);
+        return s;
+    }
+};
+
+// Encode scratch: one GEMM block of correlations and its ||x||^2, then the solver's.
+struct EncodeBuffers {
+    float *C;
+    double *xnorm;
+    SolveBuffers solve;
+    static EncodeBuffers carve(Arena &arena, sfl_enet_solver solver, int32_t K) {
+        EncodeBuffers e;
+        e.C = arena.take<float>(static_cast<size_t>(SFL_ENET_ENCODE_BLOCK) * static_cast<size_t>(K));
+        e.xnorm = arena.take<double>(SFL_ENET_ENCODE_BLOCK);
+        e.solve = SolveBuffers::carve(arena, solver, K);
+        return e;
+    }
+};
+
+sfl_status check_workspace(const sfl_workspace *ws, size_t need) {
+    if (!ws) return SFL_ERR_NULL_ARG;
+    if (need > 0 && !ws->buf) return SFL_ERR_NULL_ARG;
+    if (ws->size < need) return SFL_ERR_WORKSPACE_TOO_SMALL;
+    if (need > 0 && !is_aligned(ws->buf)) return SFL_ERR_MISALIGNED;
+    return SFL_OK;
+}
+
+sfl_status run_solver(const SolveBuffers &sb, const sfl_enet_params *params, const Problem &pb, float *a,
+                      int32_t *support, float *chol, sfl_enet_info *info, bool force_lars) {
+    const sfl_enet_solver solver = force_lars ? SFL_ENET_LARS : params->solver;
+    const int32_t max_iter = effective_max_iter(params, pb.K, solver);
+    if (solver == SFL_ENET_LARS) return lars_solve(sb.lars, pb, max_iter, a, support, chol, info);
+    return cd_solve(sb.cd, pb, params->tol, max_iter, a, info);
+}
+
+Problem make_problem(const sfl_enet_plan *plan, float l1, const float *c, double x_sqnorm) {
+    Problem pb;
+    pb.G = plan_gram(plan);
+    pb.inv_diag = plan_inv_diag(plan);
+    pb.K = plan->K;
+    pb.l1 = l1;
+    pb.x_sqnorm = x_sqnorm;
+    pb.c = c;
+    return pb;
+}
+
+sfl_status solve_common(const sfl_workspace *ws, const sfl_enet_params *params, const sfl_enet_plan *plan,
+                        const float *c, double x_sqnorm, float *a, int32_t *support, float *chol,
+                        sfl_enet_info *info, bool force_lars) {
+    SFL_RETURN_IF_ERROR(check_params(params, plan));
+    if (!c || !a) return SFL_ERR_NULL_ARG;
+    const int32_t K = plan->K;
+    const sfl_enet_solver solver = force_lars ? SFL_ENET_LARS : params->solver;
+    Arena count;
+    SolveBuffers::carve(count, solver, K);
+    SFL_RETURN_IF_ERROR(check_workspace(ws, count.used()));
+    if (!std::isfinite(x_sqnorm) || x_sqnorm < 0.0) return SFL_ERR_NOT_FINITE;
+    if (!all_finite(c, static_cast<size_t>(K))) return SFL_ERR_NOT_FINITE;
+    Arena arena(ws->buf, ws->size);
+    const SolveBuffers sb = SolveBuffers::carve(arena, solver, K);
+    return run_solver(sb, params, make_problem(plan, params->l1, c, x_sqnorm), a, support, chol, info, force_lars);
+}
+
+} // namespace
+
+extern "C" {
+
+SFL_API sfl_enet_params sfl_enet_default_params(void) {
+    const sfl_enet_params p = SFL_ENET_PARAMS_INIT;
+    return p;
+}
+
+SFL_API sfl_status sfl_enet_plan_size(const sfl_enet_dims *dims, size_t *bytes) {
+    SFL_RETURN_IF_ERROR(check_dims(dims));
+    if (!bytes) return SFL_ERR_NULL_ARG;
+    Arena count;
+    PlanRegions::carve(count, dims->K);
+    *bytes = count.used();
+    return SFL_OK;
+}
+
+SFL_API sfl_status sfl_enet_plan_init(void *mem, size_t size, const sfl_enet_params *params,
+                                      const sfl_enet_dims *dims, const float *P, sfl_enet_plan **out) {
+    if (out) *out = nullptr;
+    if (!mem || !params || !P || !out) return SFL_ERR_NULL_ARG;
+    SFL_RETURN_IF_ERROR(check_dims(dims));
+    if (!finite_nonneg(params->l2)) return SFL_ERR_BAD_PARAM;
+    const int32_t m = dims->m, K = dims->K;
+    Arena count;
+    PlanRegions::carve(count, K);
+    if (size < count.used()) return SFL_ERR_WORKSPACE_TOO_SMALL;
+    if (!is_aligned(mem)) return SFL_ERR_MISALIGNED;
+    if (!all_finite(P, static_cast<size_t>(m) * static_cast<size_t>(K))) return SFL_ERR_NOT_FINITE;
+
+    Arena arena(mem, size);
+    const PlanRegions reg = PlanRegions::carve(arena, K);
+    // G = P^T P (one SIMD GEMM), then + l2 on the diagonal.
+    kernels::gemm_f32(K, K, m, P, K, true, P, K, reg.G, K, false);
+    for (int32_t j = 0; j < K; ++j) {
+        float &gjj = reg.G[static_cast<int64_t>(j) * K + j];
+        if (!(gjj > 0.0f)) {
+            std::memset(mem, 0, kPlanHeaderBytes); // never leave a half-built plan that looks valid
+            return SFL_ERR_ZERO_ATOM;
+        }
+        gjj += params->l2;
+        reg.inv_diag[j] = 1.0f / gjj;
+    }
+    if (!all_finite(reg.G, static_cast<size_t>(K) * static_cast<size_t>(K))) {
+        std::memset(mem, 0, kPlanHeaderBytes);
+        return SFL_ERR_NOT_FINITE; // P finite but P^T P overflowed float
+    }
+    sfl_enet_plan hdr;
+    std::memset(&hdr, 0, sizeof hdr);
+    hdr.magic = kPlanMagic;
+    hdr.m = m;
+    hdr.K = K;
+    hdr.l2 = params->l2;
+    hdr.g_off = static_cast<uint64_t>(reinterpret_cast<unsigned char *>(reg.G) - reg.header);
+    hdr.inv_off = static_cast<uint64_t>(reinterpret_cast<unsigned char *>(reg.inv_diag) - reg.header);
+    std::memset(reg.header, 0, kPlanHeaderBytes);
+    std::memcpy(reg.header, &hdr, sizeof hdr);
+    *out = reinterpret_cast<sfl_enet_plan *>(reg.header);
+    return SFL_OK;
+}
+
+SFL_API sfl_status sfl_enet_plan_dims(const sfl_enet_plan *plan, sfl_enet_dims *dims) {
+    if (!plan || !dims) return SFL_ERR_NULL_ARG;
+    if (!plan_valid(plan)) return SFL_ERR_BAD_PLAN;
+    dims->m = plan->m;
+    dims->K = plan->K;
+    return SFL_OK;
+}
+
+SFL_API const float *sfl_enet_plan_gram(const sfl_enet_plan *plan) {
+    return plan_valid(plan) ? plan_gram(plan) : nullptr;
+}
+
+SFL_API sfl_status sfl_enet_solve_workspace_size(const sfl_enet_params *params, const sfl_enet_plan *plan,
+                                                 size_t *bytes) {
+    SFL_RETURN_IF_ERROR(check_params(params, plan));
+    if (!bytes) return SFL_ERR_NULL_ARG;
+    Arena count;
+    SolveBuffers::carve(count, params->solver, plan->K);
+    *bytes = count.used();
+    return SFL_OK;
+}
+
+SFL_API sfl_status sfl_enet_solve(const sfl_workspace *ws, const sfl_enet_params *params,
+                                  const sfl_enet_plan *plan, const float *c, double x_sqnorm, float *a,
+                                  sfl_enet_info *info) {
+    return solve_common(ws, params, plan, c, x_sqnorm, a, nullptr, nullptr, info, false);
+}
+
+SFL_API sfl_status sfl_enet_solve_lars_factor(const sfl_workspace *ws, const sfl_enet_params *params,
+                                              const sfl_enet_plan *plan, const float *c, double x_sqnorm,
+                                              float *a, int32_t *support, float *chol, sfl_enet_info *info) {
+    if (!support || !chol) return SFL_ERR_NULL_ARG;
+    return solve_common(ws, params, plan, c, x_sqnorm, a, support, chol, info, true);
+}
+
+SFL_API sfl_status sfl_enet_encode_workspace_size(const sfl_enet_params *params, const sfl_enet_plan *plan,
+                                                  size_t *bytes) {
+    SFL_RETURN_IF_ERROR(check_params(params, plan));
+    if (!bytes) return SFL_ERR_NULL_ARG;
+    Arena count;
+    EncodeBuffers::carve(count, params->solver, plan->K);
+    *bytes = count.used();
+    return SFL_OK;
+}
+
+SFL_API sfl_status sfl_enet_encode(const sfl_workspace *ws, const sfl_enet_params *params,
+                                   const sfl_enet_plan *plan, const float *P, int32_t n, const float *X,
+                                   float *A, sfl_enet_info *info) {
+    SFL_RETURN_IF_ERROR(check_params(params, plan));
+    if (!P || !X || !A) return SFL_ERR_NULL_ARG;
+    if (n < 1) return SFL_ERR_BAD_DIMS;
+    const int32_t m = plan->m, K = plan->K;
+    Arena count;
+    EncodeBuffers::carve(count, params->solver, K);
+    SFL_RETURN_IF_ERROR(check_workspace(ws, count.used()));
+    if (!all_finite(X, static_cast<size_t>(n) * static_cast<size_t>(m))) return SFL_ERR_NOT_FINITE;
+
+    Arena arena(ws->buf, ws->size);
+    const EncodeBuffers eb = EncodeBuffers::carve(arena, params->solver, K);
+    sfl_status worst_err = SFL_OK;
+    bool warned = false;
+    for (int32_t i0 = 0; i0 < n; i0 += SFL_ENET_ENCODE_BLOCK) {
+        const int32_t nb = n - i0 < SFL_ENET_ENCODE_BLOCK ? n - i0 : SFL_ENET_ENCODE_BLOCK;
+        const float *Xb = X + static_cast<int64_t>(i0) * m;
+        // C = X_block P: correlations of the block's signals with every atom.
+        kernels::gemm_f32(nb, K, m, Xb, m, false, P, K, eb.C, K, false);
+        for (int32_t i = 0; i < nb; ++i) {
+            const float *x = Xb + static_cast<int64_t>(i) * m;
+            double s = 0.0;
+            for (int32_t k = 0; k < m; ++k) s += static_cast<double>(x[k]) * x[k];
+            eb.xnorm[i] = s;
+        }
+        for (int32_t i = 0; i < nb; ++i) {
+            const float *c = eb.C + static_cast<int64_t>(i) * K;
+            float *a = A + static_cast<int64_t>(i0 + i) * K;
+            sfl_enet_info *inf = info ? info + i0 + i : nullptr;
+            const Problem pb = make_problem(plan, params->l1, c, eb.xnorm[i]);
+            const sfl_status st = run_solver(eb.solve, params, pb, a, nullptr, nullptr, inf, false);
+            if (st < 0 && worst_err == SFL_OK) worst_err = st;
+            if (st == SFL_WARN_NOT_CONVERGED) warned = true;
+        }
+    }
+    if (worst_err != SFL_OK) return worst_err;
+    return warned ? SFL_WARN_NOT_CONVERGED : SFL_OK;
+}
+
+SFL_API sfl_status sfl_enet_kkt_violation(const sfl_enet_plan *plan, float l1, const float *c, const float *a,
+                                          float *kkt) {
+    if (!plan || !c || !a || !kkt) return SFL_ERR_NULL_ARG;
+    if (!plan_valid(plan)) return SFL_ERR_BAD_PLAN;
+    if (!finite_nonneg(l1)) return SFL_ERR_BAD_PARAM;
+    sfl_enet_info info;
+    evaluate(make_problem(plan, l1, c, 0.0), a, nullptr, &info);
+    *kkt = info.kkt;
+    return SFL_OK;
+}
+
+} // extern "C"

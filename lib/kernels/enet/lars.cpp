@@ -1,0 +1,240 @@
+#include "kernels/enet/lars.hpp"
+
+#include <cmath>
+
+namespace sfl {
+namespace enet {
+
+LarsBuffers LarsBuffers::carve(Arena &arena, int32_t K) {
+    const size_t k = static_cast<size_t>(K);
+    LarsBuffers b;
+    b.L = arena.take<double>(k * k);
+    b.r = arena.take<double>(k);
+    b.w = arena.take<double>(k);
+    b.u = arena.take<double>(k);
+    b.a = arena.take<double>(k);
+    b.sgn = arena.take<double>(k);
+    b.tmp = arena.take<double>(k);
+    b.act = arena.take<int32_t>(k);
+    b.pos = arena.take<int32_t>(k);
+    return b;
+}
+
+namespace {
+
+// A pivot below this fraction of G_jj means the new atom is (numerically) in
+// the span of the active ones: float G carries ~1e-7 relative error, so
+// anything smaller than ~1e-6 is noise.
+constexpr double kPivotTol = 1e-6;
+
+// Solve L y = b (forward) for the leading n x n block.
+void forward_sub(const double *L, int32_t ld, int32_t n, const double *b, double *y) {
+    for (int32_t i = 0; i < n; ++i) {
+        const double *li = L + static_cast<int64_t>(i) * ld;
+        double s = b[i];
+        for (int32_t k = 0; k < i; ++k) s -= li[k] * y[k];
+        y[i] = s / li[i];
+    }
+}
+
+// Solve L^T x = y (backward) for the leading n x n block; x may alias y.
+void backward_sub(const double *L, int32_t ld, int32_t n, const double *y, double *x) {
+    for (int32_t i = n - 1; i >= 0; --i) {
+        double s = y[i];
+        for (int32_t k = i + 1; k < n; ++k) s -= L[static_cast<int64_t>(k) * ld + i] * x[k];
+        x[i] = s / L[static_cast<int64_t>(i) * ld + i];
+    }
+}
+
+// Append atom j to the factor of G[A,A] (A has s atoms). Returns false when
+// the new pivot is not positive enough (singular G[A+j, A+j]).
+bool chol_append(const LarsBuffers &b, const float *G, int32_t K, int32_t s, int32_t j) {
+    double *row = b.L + static_cast<int64_t>(s) * K;
+    const float *gj = G + static_cast<int64_t>(j) * K;
+    for (int32_t k = 0; k < s; ++k) b.tmp[k] = gj[b.act[k]];
+    forward_sub(b.L, K, s, b.tmp, row);
+    double d2 = gj[j];
+    for (int32_t k = 0; k < s; ++k) d2 -= row[k] * row[k];
+    if (!(d2 > kPivotTol * static_cast<double>(gj[j]))) return false;
+    row[s] = std::sqrt(d2);
+    return true;
+}
+
+// Remove position p from the factor of s atoms: drop row p, then Givens
+// rotations on column pairs (k, k+1) restore the lower-triangular shape
+// (L Q stays a factor of the reduced G[A,A] since Q is orthogonal).
+void chol_remove(const LarsBuffers &b, int32_t K, int32_t s, int32_t p) {
+    double *L = b.L;
+    for (int32_t i = p; i + 1 < s; ++i) {
+        const double *src = L + static_cast<int64_t>(i + 1) * K;
+        double *dst = L + static_cast<int64_t>(i) * K;
+        for (int32_t k = 0; k <= i + 1; ++k) dst[k] = src[k];
+    }
+    for (int32_t k = p; k + 1 < s; ++k) {
+        double *lk = L + static_cast<int64_t>(k) * K;
+        const double x = lk[k], y = lk[k + 1];
+        const double h = std::hypot(x, y);
+        const double cs = x / h, sn = y / h;
+        for (int32_t i = k; i + 1 < s; ++i) {
+            double *li = L + static_cast<int64_t>(i) * K;
+            const double xi = li[k], yi = li[k + 1];
+            li[k] = cs * xi + sn * yi;
+            li[k + 1] = -sn * xi + cs * yi;
+        }
+        lk[k] = h;
+        lk[k + 1] = 0.0;
+    }
+}
+
+} // namespace
+
+sfl_status lars_solve(const LarsBuffers &b, const Problem &pb, int32_t max_iter, float *a_out, int32_t *support,
+                      float *chol, sfl_enet_info *info) {
+    const int32_t K = pb.K;
+    const double l1 = pb.l1;
+    const float *G = pb.G;
+
+    double lambda = 0.0;
+    int32_t jmax = -1;
+    for (int32_t j = 0; j < K; ++j) {
+        b.r[j] = pb.c[j];
+        b.pos[j] = -1;
+        const double v = std::fabs(b.r[j]);
+        if (v > lambda) { lambda = v; jmax = j; }
+    }
+
+    sfl_status status = SFL_OK;
+    int32_t s = 0, iter = 0, last_dropped = -1;
+    bool hit_limit = false;
+    int32_t to_add = (lambda > l1) ? jmax : -1;
+
+    while (to_add >= 0 || (s > 0 && lambda > l1)) {
+        if (to_add >= 0) {
+            if (chol_append(b, G, K, s, to_add)) {
+                b.act[s] = to_add;
+                b.pos[to_add] = s;
+                b.sgn[s] = b.r[to_add] > 0 ? 1.0 : -1.0;
+                b.a[s] = 0.0;
+                ++s;
+            } else {
+                // In the span of the active atoms (duplicate / collinear with l2 = 0):
+                // leave it out; the final KKT check says whether that was harmless.
+                b.pos[to_add] = -2;
+            }
+            to_add = -1;
+        }
+        if (s == 0) {
+            // Empty active set (only after a drop): restart from the largest
+            // remaining correlation, if it is still above l1.
+            lambda = 0.0;
+            for (int32_t j = 0; j < K; ++j)
+                if (b.pos[j] == -1 && std::fabs(b.r[j]) > lambda) { lambda = std::fabs(b.r[j]); to_add = j; }
+            if (lambda <= l1 || to_add < 0) break;
+            continue;
+        }
+        if (iter >= max_iter) { hit_limit = true; break; }
+        ++iter;
+
+        // Direction: G[A,A] w = sgn(A); u = G[:,A] w.
+        forward_sub(b.L, K, s, b.sgn, b.tmp);
+        backward_sub(b.L, K, s, b.tmp, b.w);
+        for (int32_t j = 0; j < K; ++j) b.u[j] = 0.0;
+        for (int32_t k = 0; k < s; ++k) {
+            const double wk = b.w[k];
+            const float *g = G + static_cast<int64_t>(b.act[k]) * K;
+            for (int32_t j = 0; j < K; ++j) b.u[j] += wk * static_cast<double>(g[j]);
+        }
+
+        // Step to the next event: the path end, an atom joining, or an active
+        // coefficient crossing zero (the lasso modification).
+        double gamma = lambda - l1;
+        int32_t event_add = -1, event_drop = -1;
+        for (int32_t j = 0; j < K; ++j) {
+            if (b.pos[j] != -1 || j == last_dropped) continue;
+            const double rj = b.r[j], uj = b.u[j];
+            // |r_j - gamma u_j| meets lambda - gamma; a numerator below zero is
+            // rounding drift (|r_j| slightly above lambda): the atom joins now.
+            if (1.0 - uj > 0.0) {
+                const double g1 = std::fmax(0.0, (lambda - rj) / (1.0 - uj));
+                if (g1 < gamma) { gamma = g1; event_add = j; }
+            }
+            if (1.0 + uj > 0.0) {
+                const double g2 = std::fmax(0.0, (lambda + rj) / (1.0 + uj));
+                if (g2 < gamma) { gamma = g2; event_add = j; }
+            }
+        }
+        for (int32_t k = 0; k < s; ++k) {
+            if (b.w[k] == 0.0) continue;
+            const double g = -b.a[k] / b.w[k];
+            if (g > 0.0 && g < gamma) { gamma = g; event_drop = k; event_add = -1; }
+        }
+
+        for (int32_t k = 0; k < s; ++k) b.a[k] += gamma * b.w[k];
+        for (int32_t j = 0; j < K; ++j) b.r[j] -= gamma * b.u[j];
+        lambda -= gamma;
+        for (int32_t k = 0; k < s; ++k) b.r[b.act[k]] = lambda * b.sgn[k];
+        last_dropped = -1;
+
+        if (event_drop >= 0) {
+            const int32_t atom = b.act[event_drop];
+            chol_remove(b, K, s, event_drop);
+            for (int32_t k = event_drop; k + 1 < s; ++k) {
+                b.act[k] = b.act[k + 1];
+                b.sgn[k] = b.sgn[k + 1];
+                b.a[k] = b.a[k + 1];
+                b.pos[b.act[k]] = k;
+            }
+            --s;
+            b.pos[atom] = -1;
+            last_dropped = atom;
+        } else if (event_add >= 0) {
+            to_add = event_add;
+        } else {
+            break; // reached lambda == l1
+        }
+    }
+
+    // Polish: at the end of the path a[A] solves G[A,A] a = c[A] - l1 sgn(A)
+    // exactly; re-solve from c to remove the drift of the incremental updates,
+    // unless rounding would flip a sign.
+    if (!hit_limit && s > 0 && lambda <= l1) {
+        for (int32_t k = 0; k < s; ++k) b.tmp[k] = static_cast<double>(pb.c[b.act[k]]) - l1 * b.sgn[k];
+        forward_sub(b.L, K, s, b.tmp, b.tmp);
+        backward_sub(b.L, K, s, b.tmp, b.tmp);
+        bool consistent = true;
+        for (int32_t k = 0; k < s; ++k) consistent = consistent && (b.tmp[k] * b.sgn[k] > 0.0);
+        if (consistent)
+            for (int32_t k = 0; k < s; ++k) b.a[k] = b.tmp[k];
+    }
+
+    for (int32_t j = 0; j < K; ++j) a_out[j] = 0.0f;
+    for (int32_t k = 0; k < s; ++k) a_out[b.act[k]] = static_cast<float>(b.a[k]);
+
+    if (support) {
+        for (int32_t k = 0; k < K; ++k) support[k] = k < s ? b.act[k] : -1;
+    }
+    if (chol) {
+        for (int32_t i = 0; i < K; ++i)
+            for (int32_t k = 0; k < K; ++k)
+                chol[static_cast<int64_t>(i) * K + k] =
+                    (i < s && k <= i) ? static_cast<float>(b.L[static_cast<int64_t>(i) * K + k]) : 0.0f;
+    }
+
+    sfl_enet_info local;
+    evaluate(pb, a_out, b.r, &local);
+    // Atoms left out as collinear are harmless only if they satisfy KKT.
+    for (int32_t j = 0; j < K; ++j)
+        if (b.pos[j] == -2 && std::fabs(b.r[j]) > l1 + 1e-4 * (l1 + 1e-30) + 1e-6 * std::fabs(pb.c[j]))
+            status = SFL_ERR_SINGULAR;
+    if (hit_limit && status == SFL_OK) status = SFL_WARN_NOT_CONVERGED;
+    if (info) {
+        *info = local;
+        info->status = status;
+        info->iterations = iter;
+        info->hit_iter_limit = hit_limit ? 1 : 0;
+    }
+    return status;
+}
+
+} // namespace enet
+} // namespace sfl

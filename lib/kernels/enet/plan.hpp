@@ -1,0 +1,50 @@
+// The layout of sfl_enet_plan in caller memory. Position-independent: G and
+// 1/G_jj are found by offsets from the plan's own address, so a plan can be
+// copied byte for byte (e.g. into flash) and stays valid.
+#pragma once
+
+#include <cstdint>
+
+#include "sfl/sfl_enet.h"
+#include "common/arena.hpp"
+
+struct sfl_enet_plan {
+    uint32_t magic;   // kPlanMagic once initialised
+    int32_t m;        // signal length
+    int32_t K;        // atoms
+    float l2;         // ridge weight folded into G
+    uint64_t g_off;   // byte offset of G (K x K row-major floats)
+    uint64_t inv_off; // byte offset of 1/G_jj (K floats)
+};
+
+namespace sfl {
+namespace enet {
+
+constexpr uint32_t kPlanMagic = 0x53464C50u; // "SFLP"
+constexpr size_t kPlanHeaderBytes = 256;     // the first term of SFL_ENET_PLAN_BYTES
+static_assert(sizeof(sfl_enet_plan) <= kPlanHeaderBytes, "plan header outgrew its reserved bytes");
+
+inline const float *plan_gram(const sfl_enet_plan *p) {
+    return reinterpret_cast<const float *>(reinterpret_cast<const unsigned char *>(p) + p->g_off);
+}
+inline const float *plan_inv_diag(const sfl_enet_plan *p) {
+    return reinterpret_cast<const float *>(reinterpret_cast<const unsigned char *>(p) + p->inv_off);
+}
+inline bool plan_valid(const sfl_enet_plan *p) { return p != nullptr && p->magic == kPlanMagic; }
+
+// Carves (or counts) the plan's regions: header, G, 1/G_jj.
+struct PlanRegions {
+    unsigned char *header;
+    float *G;
+    float *inv_diag;
+    static PlanRegions carve(Arena &arena, int32_t K) {
+        PlanRegions r;
+        r.header = arena.take<unsigned char>(kPlanHeaderBytes);
+        r.G = arena.take<float>(static_cast<size_t>(K) * static_cast<size_t>(K));
+        r.inv_diag = arena.take<float>(static_cast<size_t>(K));
+        return r;
+    }
+};
+
+} // namespace enet
+} // namespace sfl

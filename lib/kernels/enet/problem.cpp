@@ -1,0 +1,59 @@
+#include "kernels/enet/problem.hpp"
+
+#include <cmath>
+
+namespace sfl {
+namespace enet {
+
+float max_abs(const float *c, int32_t K) {
+    float m = 0.0f;
+    for (int32_t j = 0; j < K; ++j) m = std::fabs(c[j]) > m ? std::fabs(c[j]) : m;
+    return m;
+}
+
+void evaluate(const Problem &pb, const float *a, double *r_out, sfl_enet_info *info) {
+    const int32_t K = pb.K;
+    const double l1 = pb.l1;
+    double ca = 0.0, ar = 0.0, l1norm = 0.0, rmax = 0.0, kkt = 0.0;
+    int32_t support = 0;
+    for (int32_t j = 0; j < K; ++j) {
+        // r_j = c_j - sum_k G_jk a_k, only over the non-zeros of a
+        double rj = pb.c[j];
+        const float *g = pb.G + static_cast<int64_t>(j) * K;
+        for (int32_t k = 0; k < K; ++k)
+            if (a[k] != 0.0f) rj -= static_cast<double>(g[k]) * a[k];
+        if (r_out) r_out[j] = rj;
+        const double aj = a[j];
+        ca += pb.c[j] * aj;
+        ar += aj * rj;
+        l1norm += std::fabs(aj);
+        rmax = std::fabs(rj) > rmax ? std::fabs(rj) : rmax;
+        double viol;
+        if (aj != 0.0) {
+            ++support;
+            viol = std::fabs(rj - (aj > 0 ? l1 : -l1));
+        } else {
+            viol = std::fabs(rj) - l1;
+            viol = viol > 0.0 ? viol : 0.0;
+        }
+        kkt = viol > kkt ? viol : kkt;
+    }
+    const double X2 = pb.x_sqnorm;
+    // R = ||x - P a||^2 + l2 ||a||^2 = X2 - 2 c'a + a'G a, and a'G a = c'a - a'r.
+    double R = X2 - ca - ar;
+    R = R > 0.0 ? R : 0.0;
+    const double primal = 0.5 * R + l1 * l1norm;
+    const double s = rmax > l1 ? l1 / rmax : 1.0;
+    const double dual = s * (X2 - ca) - 0.5 * s * s * R;
+    double gap = primal - dual;
+    gap = gap > 0.0 ? gap : 0.0;
+    if (info) {
+        info->objective = static_cast<float>(primal);
+        info->gap = static_cast<float>(gap);
+        info->kkt = static_cast<float>(kkt);
+        info->support = support;
+    }
+}
+
+} // namespace enet
+} // namespace sfl

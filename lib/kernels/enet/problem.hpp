@@ -1,0 +1,31 @@
+// One elastic-net problem in Gram form (DESIGN.md section 2):
+//   min_a 1/2 a^T G a - c^T a + l1 ||a||_1 + 1/2 ||x||^2,   G = P^T P + l2 I.
+#pragma once
+
+#include <cstdint>
+
+#include "sfl/sfl_enet.h"
+
+namespace sfl {
+namespace enet {
+
+struct Problem {
+    const float *G;        // K x K row-major (symmetric)
+    const float *inv_diag; // 1 / G_jj
+    int32_t K;
+    float l1;
+    double x_sqnorm;       // ||x||^2
+    const float *c;        // P^T x
+};
+
+// Objective, duality gap and KKT violation of a code, in double (fills info's
+// objective, gap, kkt and support). r_out (K doubles, may be nullptr) receives
+// r = c - G a. The dual point is the scaled residual of the augmented lasso
+// [P; sqrt(l2) I], [x; 0]: theta = s * rho, s = min(1, l1 / ||r||_inf).
+void evaluate(const Problem &pb, const float *a, double *r_out, sfl_enet_info *info);
+
+// Largest |c_j|: the code is exactly zero iff max|c| <= l1.
+float max_abs(const float *c, int32_t K);
+
+} // namespace enet
+} // namespace sfl
