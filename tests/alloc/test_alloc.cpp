@@ -1,0 +1,108 @@
+// Zero heap allocations in the C API: this binary interposes malloc, calloc,
+// realloc, free, aligned_alloc, posix_memalign and operator new/delete, and
+// counts the calls made while `counting` is set. Built without sanitizers
+// (they interpose the same functions).
+#include <cstddef>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <random>
+#include <vector>
+
+#include <sfl/sfl.h>
+
+extern "C" void *__libc_malloc(size_t);
+extern "C" void *__libc_calloc(size_t, size_t);
+extern "C" void *__libc_realloc(void *, size_t);
+extern "C" void *__libc_memalign(size_t, size_t);
+extern "C" void __libc_free(void *);
+
+static bool counting = false;
+static long calls = 0;
+static inline void note() { if (counting) ++calls; }
+
+extern "C" {
+void *malloc(size_t n) { note(); return __libc_malloc(n); }
+void *calloc(size_t a, size_t b) { note(); return __libc_calloc(a, b); }
+void *realloc(void *p, size_t n) { note(); return __libc_realloc(p, n); }
+void free(void *p) { note(); __libc_free(p); }
+void *aligned_alloc(size_t al, size_t n) { note(); return __libc_memalign(al, n); }
+int posix_memalign(void **out, size_t al, size_t n) {
+    note();
+    *out = __libc_memalign(al, n);
+    return *out ? 0 : 12;
+}
+}
+void *operator new(size_t n) { note(); void *p = __libc_malloc(n ? n : 1); if (!p) std::abort(); return p; }
+void *operator new[](size_t n) { note(); void *p = __libc_malloc(n ? n : 1); if (!p) std::abort(); return p; }
+void operator delete(void *p) noexcept { note(); __libc_free(p); }
+void operator delete[](void *p) noexcept { note(); __libc_free(p); }
+void operator delete(void *p, size_t) noexcept { note(); __libc_free(p); }
+void operator delete[](void *p, size_t) noexcept { note(); __libc_free(p); }
+
+static int failures = 0;
+#define EXPECT(cond) do { if (!(cond)) { std::fprintf(stderr, "FAILED: %s (line %d)\n", #cond, __LINE__); ++failures; } } while (0)
+
+struct Aligned {
+    std::vector<unsigned char> raw;
+    void *p;
+    explicit Aligned(size_t n) : raw(n + SFL_WORKSPACE_ALIGN) {
+        p = raw.data() + (SFL_WORKSPACE_ALIGN - reinterpret_cast<uintptr_t>(raw.data()) % SFL_WORKSPACE_ALIGN) % SFL_WORKSPACE_ALIGN;
+    }
+};
+
+int main() {
+    // The counter must see allocations, or the test below could not fail.
+    counting = true;
+    void *probe = std::malloc(16);
+    int *probe2 = new int(3);
+    counting = false;
+    EXPECT(calls == 2);
+    std::free(probe);
+    delete probe2;
+    calls = 0;
+
+    const int32_t m = 64, K = 256, n = 100;
+    std::mt19937 rng(7);
+    std::normal_distribution<float> N(0.0f, 1.0f);
+    std::vector<float> P(m * K), X(n * m), A(n * K), c(K), a(K), chol(K * K);
+    std::vector<int32_t> support(K);
+    std::vector<sfl_enet_info> info(n);
+    for (auto &v : P) v = N(rng);
+    for (auto &v : X) v = N(rng) * 0.2f;
+    sfl_enet_params params = SFL_ENET_PARAMS_INIT;
+    const sfl_enet_dims dims = {m, K};
+    Aligned plan_mem(SFL_ENET_PLAN_BYTES(K));
+    Aligned ws_mem(SFL_ENET_ENCODE_WORKSPACE_BYTES(K, SFL_ENET_LARS_WORKSPACE_BYTES(K)));
+    sfl_workspace ws = {ws_mem.p, SFL_ENET_ENCODE_WORKSPACE_BYTES(K, SFL_ENET_LARS_WORKSPACE_BYTES(K))};
+
+    counting = true;
+    size_t bytes = 0;
+    sfl_enet_plan *plan = nullptr;
+    EXPECT(sfl_enet_plan_size(&dims, &bytes) == SFL_OK);
+    EXPECT(sfl_enet_plan_init(plan_mem.p, bytes, &params, &dims, P.data(), &plan) == SFL_OK);
+    for (int solver = 0; solver < 2; ++solver) {
+        params.solver = solver ? SFL_ENET_CD : SFL_ENET_LARS;
+        EXPECT(sfl_enet_encode_workspace_size(&params, plan, &bytes) == SFL_OK);
+        EXPECT(sfl_enet_encode(&ws, &params, plan, P.data(), n, X.data(), A.data(), info.data()) >= 0);
+        EXPECT(sfl_enet_solve_workspace_size(&params, plan, &bytes) == SFL_OK);
+        for (int32_t k = 0; k < K; ++k) c[k] = X[k % m];
+        EXPECT(sfl_enet_solve(&ws, &params, plan, c.data(), 1.0, a.data(), &info[0]) >= 0);
+    }
+    EXPECT(sfl_enet_solve_lars_factor(&ws, &params, plan, c.data(), 1.0, a.data(), support.data(), chol.data(),
+                                      nullptr) >= 0);
+    float kkt = 0.0f;
+    EXPECT(sfl_enet_kkt_violation(plan, params.l1, c.data(), a.data(), &kkt) == SFL_OK);
+    EXPECT(sfl_status_string(SFL_ERR_SINGULAR) != nullptr);
+    EXPECT(sfl_version() == SFL_VERSION_NUMBER);
+    EXPECT(sfl_simd_arch() != nullptr);
+    // error paths must not allocate either
+    EXPECT(sfl_enet_encode(nullptr, &params, plan, P.data(), n, X.data(), A.data(), nullptr) == SFL_ERR_NULL_ARG);
+    counting = false;
+
+    std::printf("heap calls inside the C API: %ld\n", calls);
+    EXPECT(calls == 0);
+    std::printf("%d passed, %d failed\n", failures ? 0 : 1, failures ? 1 : 0);
+    return failures ? 1 : 0;
+}

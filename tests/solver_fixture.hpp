@@ -1,0 +1,168 @@
+// Test fixture: a dictionary with its plan, and helpers that encode batches
+// and evaluate objective / KKT in double, independently of the library.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <random>
+#include <utility>
+#include <vector>
+
+#include <doctest/doctest.h>
+#include <sfl/sfl.h>
+
+namespace sfl_test {
+
+// Heap buffer aligned to SFL_WORKSPACE_ALIGN (tests may allocate; the library may not).
+class AlignedBuffer {
+public:
+    explicit AlignedBuffer(size_t bytes) : raw_(bytes + SFL_WORKSPACE_ALIGN, 0) {
+        const uintptr_t p = reinterpret_cast<uintptr_t>(raw_.data());
+        off_ = (SFL_WORKSPACE_ALIGN - p % SFL_WORKSPACE_ALIGN) % SFL_WORKSPACE_ALIGN;
+        size_ = bytes;
+    }
+    void *data() { return raw_.data() + off_; }
+    size_t size() const { return size_; }
+    sfl_workspace view() { return sfl_workspace{data(), size_}; }
+
+private:
+    std::vector<unsigned char> raw_;
+    size_t off_ = 0, size_ = 0;
+};
+
+// n signals of length m, Gaussian, each scaled to unit norm; row-major n x m.
+inline std::vector<float> unit_signals(int32_t m, int32_t n, unsigned seed) {
+    std::mt19937 rng(seed);
+    std::normal_distribution<float> N(0.0f, 1.0f);
+    std::vector<float> X(size_t(m) * size_t(n));
+    for (int32_t i = 0; i < n; ++i) {
+        double s = 0.0;
+        for (int32_t r = 0; r < m; ++r) {
+            const float v = N(rng);
+            X[size_t(i) * m + r] = v;
+            s += double(v) * v;
+        }
+        for (int32_t r = 0; r < m; ++r) X[size_t(i) * m + r] = float(X[size_t(i) * m + r] / std::sqrt(s));
+    }
+    return X;
+}
+
+struct Encoded {
+    sfl_status status = SFL_OK;
+    std::vector<float> A;
+    std::vector<sfl_enet_info> info;
+};
+
+// A dictionary (unit-norm Gaussian atoms unless given) and its plan.
+class Dictionary {
+public:
+    int32_t m, K;
+    float l2;
+    std::vector<float> P; // m x K row-major
+
+    Dictionary(int32_t m_, int32_t K_, float l2_, unsigned seed, std::pair<int32_t, int32_t> duplicate = {-1, -1})
+        : m(m_), K(K_), l2(l2_), P(size_t(m_) * size_t(K_)), plan_mem_(SFL_ENET_PLAN_BYTES(K_)) {
+        std::mt19937 rng(seed);
+        std::normal_distribution<float> N(0.0f, 1.0f);
+        for (auto &v : P) v = N(rng);
+        if (duplicate.first >= 0)
+            for (int32_t r = 0; r < m; ++r) P[size_t(r) * K + duplicate.second] = P[size_t(r) * K + duplicate.first];
+        normalise();
+        build();
+    }
+    Dictionary(int32_t m_, int32_t K_, float l2_, std::vector<float> P_)
+        : m(m_), K(K_), l2(l2_), P(std::move(P_)), plan_mem_(SFL_ENET_PLAN_BYTES(K_)) {
+        build();
+    }
+
+    const sfl_enet_plan *plan() const { return plan_; }
+
+    sfl_enet_params params(sfl_enet_solver solver, float l1, int32_t max_iter = 0) const {
+        sfl_enet_params p = SFL_ENET_PARAMS_INIT;
+        p.l1 = l1;
+        p.l2 = l2;
+        p.solver = solver;
+        p.max_iter = max_iter;
+        return p;
+    }
+
+    // Encode n rows of X through the C API, with a workspace of exactly the queried size.
+    Encoded encode(sfl_enet_solver solver, float l1, const std::vector<float> &X, int32_t n, int32_t max_iter = 0) const {
+        const sfl_enet_params p = params(solver, l1, max_iter);
+        size_t bytes = 0;
+        REQUIRE(sfl_enet_encode_workspace_size(&p, plan_, &bytes) == SFL_OK);
+        AlignedBuffer ws(bytes);
+        const sfl_workspace w = ws.view();
+        Encoded e;
+        e.A.assign(size_t(n) * size_t(K), -1.0f);
+        e.info.resize(size_t(n));
+        e.status = sfl_enet_encode(&w, &p, plan_, P.data(), n, X.data(), e.A.data(), e.info.data());
+        return e;
+    }
+
+    // c = P^T x and ||x||^2 (double accumulation, rounded to float like the library's inputs).
+    void correlations(const float *x, float *c, double *xx) const {
+        double s = 0.0;
+        for (int32_t r = 0; r < m; ++r) s += double(x[r]) * x[r];
+        *xx = s;
+        for (int32_t k = 0; k < K; ++k) {
+            double v = 0.0;
+            for (int32_t r = 0; r < m; ++r) v += double(P[size_t(r) * K + k]) * x[r];
+            c[k] = float(v);
+        }
+    }
+
+    // 1/2||x - P a||^2 + l1||a||_1 + l2/2||a||^2 in double, straight from the definition.
+    double objective(float l1, const float *x, const float *a) const {
+        double res = 0.0, n1 = 0.0, n2 = 0.0;
+        for (int32_t r = 0; r < m; ++r) {
+            double v = x[r];
+            for (int32_t k = 0; k < K; ++k) v -= double(P[size_t(r) * K + k]) * a[k];
+            res += v * v;
+        }
+        for (int32_t k = 0; k < K; ++k) {
+            n1 += std::fabs(double(a[k]));
+            n2 += double(a[k]) * a[k];
+        }
+        return 0.5 * res + double(l1) * n1 + 0.5 * double(l2) * n2;
+    }
+
+    // KKT violation in double from P directly: r = P^T (x - P a) - l2 a.
+    double kkt(float l1, const float *x, const float *a) const {
+        std::vector<double> res(static_cast<size_t>(m));
+        for (int32_t r = 0; r < m; ++r) {
+            double v = x[r];
+            for (int32_t k = 0; k < K; ++k) v -= double(P[size_t(r) * K + k]) * a[k];
+            res[size_t(r)] = v;
+        }
+        double worst = 0.0;
+        for (int32_t k = 0; k < K; ++k) {
+            double rk = -double(l2) * a[k];
+            for (int32_t r = 0; r < m; ++r) rk += double(P[size_t(r) * K + k]) * res[size_t(r)];
+            const double viol = a[k] != 0.0f ? std::fabs(rk - (a[k] > 0 ? l1 : -l1)) : std::fmax(0.0, std::fabs(rk) - l1);
+            worst = std::fmax(worst, viol);
+        }
+        return worst;
+    }
+
+private:
+    AlignedBuffer plan_mem_;
+    sfl_enet_plan *plan_ = nullptr;
+
+    void normalise() {
+        for (int32_t k = 0; k < K; ++k) {
+            double s = 0.0;
+            for (int32_t r = 0; r < m; ++r) s += double(P[size_t(r) * K + k]) * P[size_t(r) * K + k];
+            for (int32_t r = 0; r < m; ++r) P[size_t(r) * K + k] = float(P[size_t(r) * K + k] / std::sqrt(s));
+        }
+    }
+    void build() {
+        sfl_enet_params p = SFL_ENET_PARAMS_INIT;
+        p.l2 = l2;
+        const sfl_enet_dims dims = {m, K};
+        REQUIRE(sfl_enet_plan_init(plan_mem_.data(), plan_mem_.size(), &p, &dims, P.data(), &plan_) == SFL_OK);
+    }
+};
+
+} // namespace sfl_test
