@@ -54,16 +54,20 @@ sfl_status cd_solve(const CdBuffers &b, const Problem &pb, float tol, int32_t ma
 
     sfl_enet_info local{};
     int32_t iter = 0;
-    bool converged = cmax <= pb.l1;
+    bool converged = cmax <= pb.l1, by_gap = false;
     while (!converged && iter < max_iter) {
         // Full sweep over every coordinate.
         ++iter;
-        for (int32_t j = 0; j < K; ++j) update(pb, b.r, a, j);
+        double moved = 0.0;
+        for (int32_t j = 0; j < K; ++j) moved += update(pb, b.r, a, j);
+        // A full sweep that changes no coordinate is a fixed point of CD in
+        // float arithmetic: the tolerance asked for is below float resolution.
+        if (moved == 0.0) { converged = true; break; }
 
         // Duality gap with r recomputed in double (removes the float drift of the axpys).
         evaluate(pb, a, b.rd, &local);
         for (int32_t j = 0; j < K; ++j) b.r[j] = static_cast<float>(b.rd[j]);
-        if (local.gap <= gap_tol || local.kkt <= kkt_tol) { converged = true; break; }
+        if (local.gap <= gap_tol || local.kkt <= kkt_tol) { converged = by_gap = true; break; }
 
         // Active-set sweeps until they stall.
         int32_t na = 0;
@@ -79,7 +83,7 @@ sfl_status cd_solve(const CdBuffers &b, const Problem &pb, float tol, int32_t ma
             if (0.5 * biggest <= inner_tol) break;
         }
     }
-    if (!converged || iter == 0) evaluate(pb, a, nullptr, &local);
+    if (!by_gap) evaluate(pb, a, b.rd, &local);
     const sfl_status status = converged || local.gap <= gap_tol || local.kkt <= kkt_tol ? SFL_OK : SFL_WARN_NOT_CONVERGED;
     if (info) {
         *info = local;

@@ -155,11 +155,13 @@ sfl_status lars_solve(const LarsBuffers &b, const Problem &pb, int32_t max_iter,
             // |r_j - gamma u_j| meets lambda - gamma; a numerator below zero is
             // rounding drift (|r_j| slightly above lambda): the atom joins now.
             if (1.0 - uj > 0.0) {
-                const double g1 = std::fmax(0.0, (lambda - rj) / (1.0 - uj));
+                double g1 = (lambda - rj) / (1.0 - uj);
+                g1 = g1 > 0.0 ? g1 : 0.0;
                 if (g1 < gamma) { gamma = g1; event_add = j; }
             }
             if (1.0 + uj > 0.0) {
-                const double g2 = std::fmax(0.0, (lambda + rj) / (1.0 + uj));
+                double g2 = (lambda + rj) / (1.0 + uj);
+                g2 = g2 > 0.0 ? g2 : 0.0;
                 if (g2 < gamma) { gamma = g2; event_add = j; }
             }
         }
@@ -223,7 +225,8 @@ sfl_status lars_solve(const LarsBuffers &b, const Problem &pb, int32_t max_iter,
     sfl_enet_info local;
     evaluate(pb, a_out, b.r, &local);
     // Atoms left out as collinear are harmless only if they satisfy KKT.
-    for (int32_t j = 0; j < K; ++j)
+    // (Only at the end of the path: a stopped iterate does not satisfy KKT anyway.)
+    for (int32_t j = 0; j < K && !hit_limit; ++j)
         if (b.pos[j] == -2 && std::fabs(b.r[j]) > l1 + 1e-4 * (l1 + 1e-30) + 1e-6 * std::fabs(pb.c[j]))
             status = SFL_ERR_SINGULAR;
     if (hit_limit && status == SFL_OK) status = SFL_WARN_NOT_CONVERGED;

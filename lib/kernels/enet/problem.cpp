@@ -16,13 +16,26 @@ void evaluate(const Problem &pb, const float *a, double *r_out, sfl_enet_info *i
     const double l1 = pb.l1;
     double ca = 0.0, ar = 0.0, l1norm = 0.0, rmax = 0.0, kkt = 0.0;
     int32_t support = 0;
+    if (r_out) {
+        // r = c - sum over the non-zeros k of a_k G[k,:] (G symmetric): O(K * nnz), branch-free inner loop.
+        for (int32_t j = 0; j < K; ++j) r_out[j] = pb.c[j];
+        for (int32_t k = 0; k < K; ++k) {
+            if (a[k] == 0.0f) continue;
+            const double ak = a[k];
+            const float *g = pb.G + static_cast<int64_t>(k) * K;
+            for (int32_t j = 0; j < K; ++j) r_out[j] -= ak * static_cast<double>(g[j]);
+        }
+    }
     for (int32_t j = 0; j < K; ++j) {
-        // r_j = c_j - sum_k G_jk a_k, only over the non-zeros of a
-        double rj = pb.c[j];
-        const float *g = pb.G + static_cast<int64_t>(j) * K;
-        for (int32_t k = 0; k < K; ++k)
-            if (a[k] != 0.0f) rj -= static_cast<double>(g[k]) * a[k];
-        if (r_out) r_out[j] = rj;
+        double rj;
+        if (r_out) {
+            rj = r_out[j];
+        } else {
+            rj = pb.c[j];
+            const float *g = pb.G + static_cast<int64_t>(j) * K;
+            for (int32_t k = 0; k < K; ++k)
+                if (a[k] != 0.0f) rj -= static_cast<double>(g[k]) * a[k];
+        }
         const double aj = a[j];
         ca += pb.c[j] * aj;
         ar += aj * rj;

@@ -27,7 +27,10 @@ namespace kernels {
 constexpr int32_t kGemmMR = SFL_GEMM_MR;
 constexpr int32_t kGemmNV = SFL_GEMM_NV;
 constexpr int32_t kGemmNR = kGemmNV * simd::lanes;
-constexpr int32_t kGemmPackFloats = 3072;
+#ifndef SFL_GEMM_PACK_FLOATS
+#  define SFL_GEMM_PACK_FLOATS 3072
+#endif
+constexpr int32_t kGemmPackFloats = SFL_GEMM_PACK_FLOATS;
 constexpr int32_t kGemmKC = kGemmPackFloats / kGemmNR;
 static_assert(kGemmKC >= 16, "pack buffer too small for the tile");
 

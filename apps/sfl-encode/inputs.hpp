@@ -1,0 +1,22 @@
+// inputs.hpp - load and validate the dictionary and the signals of sfl-encode.
+#pragma once
+
+#include <cstddef>
+
+#include "options.hpp"
+#include "sfl/npy.hpp"
+
+namespace sfl_encode {
+
+struct Inputs {
+    sfl::npy::Array P; // (m, K)
+    sfl::npy::Array X; // (N, m)
+    size_t m = 0, K = 0, n = 0;
+};
+
+/** Load --dict and --input and check everything the encoder needs: 2-D, matching
+ *  m, sizes within the library's limits, finite values, no zero-norm atom, and an
+ *  existing writable directory for --output. Throws UsageError naming the problem. */
+Inputs load_inputs(const Options &opt);
+
+} // namespace sfl_encode

@@ -1,0 +1,35 @@
+// options.hpp - command line of sfl-encode.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+#include "sfl/sfl.h"
+
+namespace sfl_encode {
+
+/** A problem the user must fix; what() is one line without the program prefix. */
+struct UsageError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+struct Options {
+    std::string dict;          // --dict P.npy, (m, K)
+    std::string input;         // --input X.npy, (N, m)
+    std::string output;        // --output A.npy, (N, K)
+    sfl_enet_params params{};  // --l1 --l2 --solver --tol --max-iter
+    unsigned threads = 0;      // --threads; 0 = hardware concurrency
+    bool json = false;         // --json
+    bool help = false;         // --help / -h: print usage and exit
+};
+
+/** Parse argv. Throws UsageError naming the flag and the problem. */
+Options parse_options(int argc, const char *const *argv);
+
+/** The --help text. */
+const char *usage();
+
+/** "lars" or "cd". */
+const char *solver_name(sfl_enet_solver s);
+
+} // namespace sfl_encode
