@@ -24,6 +24,15 @@ sfl_status check_dims(const sfl_enet_dims *dims) {
     return SFL_OK;
 }
 
+// The solver field as a plain integer: a C caller may store any int there, and
+// loading an out-of-range value as the C++ enum type would be undefined.
+int32_t solver_id(const sfl_enet_params *params) {
+    static_assert(sizeof(sfl_enet_solver) == sizeof(int32_t), "enum size");
+    int32_t v;
+    std::memcpy(&v, &params->solver, sizeof v);
+    return v;
+}
+
 // Checks params against a plan (l2 must be the plan's: G depends on it).
 sfl_status check_params(const sfl_enet_params *params, const sfl_enet_plan *plan) {
     if (!params || !plan) return SFL_ERR_NULL_ARG;
@@ -31,9 +40,10 @@ sfl_status check_params(const sfl_enet_params *params, const sfl_enet_plan *plan
     if (!finite_nonneg(params->l1) || !finite_nonneg(params->l2)) return SFL_ERR_BAD_PARAM;
     if (params->l2 != plan->l2) return SFL_ERR_BAD_PARAM;
     if (params->max_iter < 0) return SFL_ERR_BAD_PARAM;
-    if (params->solver == SFL_ENET_CD) {
+    const int32_t solver = solver_id(params);
+    if (solver == SFL_ENET_CD) {
         if (!(params->tol > 0.0f && params->tol < 1.0f)) return SFL_ERR_BAD_PARAM;
-    } else if (params->solver != SFL_ENET_LARS) {
+    } else if (solver != SFL_ENET_LARS) {
         return SFL_ERR_BAD_PARAM;
     }
     return SFL_OK;

@@ -1,5 +1,7 @@
 // One table of status texts (zstd error_private.c). SFL_STRIP_STATUS_STRINGS
 // drops the texts for flash-constrained builds.
+#include <cstring>
+
 #include "sfl/sfl_status.h"
 
 #ifdef SFL_STRIP_STATUS_STRINGS
@@ -8,7 +10,12 @@
 #  define SFL_TEXT(s) s
 #endif
 
-extern "C" SFL_API const char *sfl_status_string(sfl_status status) {
+extern "C" SFL_API const char *sfl_status_string(sfl_status status_in) {
+    // Read as a plain int: callers may pass any value (loading an out-of-range
+    // enum value in C++ is undefined).
+    int status;
+    static_assert(sizeof status == sizeof status_in, "enum size");
+    std::memcpy(&status, &status_in, sizeof status);
     switch (status) {
     case SFL_OK: return SFL_TEXT("ok");
     case SFL_ERR_NULL_ARG: return SFL_TEXT("a required pointer argument is NULL");

@@ -4,12 +4,6 @@
 #pragma once
 
 #if !defined(SFL_FORCE_SCALAR)
-// GCC 12 reports a false -Wmaybe-uninitialized ("__Y") inside avx512fintrin.h
-// when xsimd::hadd is inlined with -march=native; it is not ours to fix, and
-// -Werror builds must pass, so it is silenced for the TUs that use SIMD.
-#  if defined(__GNUC__) && !defined(__clang__)
-#    pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#  endif
 #  include <xsimd/xsimd.hpp>
 #  if !defined(XSIMD_NO_SUPPORTED_ARCHITECTURE)
 #    define SFL_HAS_SIMD 1

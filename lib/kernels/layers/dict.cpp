@@ -1,0 +1,76 @@
+#include "kernels/layers/dict.hpp"
+
+#include <cmath>
+
+#include "common/check.hpp"
+#include "kernels/enet/plan.hpp"
+
+namespace sfl {
+namespace layers {
+
+namespace {
+
+constexpr int32_t kChunk = 64;
+
+// Squared norms (double) of columns j0 .. j0+w-1.
+void column_sqnorms(int32_t m, int32_t K, const float *P, int32_t j0, int32_t w, double *out) {
+    for (int32_t j = 0; j < w; ++j) out[j] = 0.0;
+    for (int32_t r = 0; r < m; ++r) {
+        const float *row = P + static_cast<int64_t>(r) * K + j0;
+        for (int32_t j = 0; j < w; ++j) out[j] += static_cast<double>(row[j]) * row[j];
+    }
+}
+
+double column_sqnorm(int32_t m, int32_t K, const float *P, int32_t j) {
+    double s = 0.0;
+    for (int32_t r = 0; r < m; ++r) {
+        const double v = P[static_cast<int64_t>(r) * K + j];
+        s += v * v;
+    }
+    return s;
+}
+
+} // namespace
+
+sfl_status check_dictionary(const sfl_enet_plan *plan, const float *P) {
+    const int32_t m = plan->m, K = plan->K;
+    if (!all_finite(P, static_cast<size_t>(m) * static_cast<size_t>(K))) return SFL_ERR_NOT_FINITE;
+    const float *G = enet::plan_gram(plan);
+    const double l2 = plan->l2;
+    double n2[kChunk];
+    for (int32_t j0 = 0; j0 < K; j0 += kChunk) {
+        const int32_t w = K - j0 < kChunk ? K - j0 : kChunk;
+        column_sqnorms(m, K, P, j0, w, n2);
+        for (int32_t j = 0; j < w; ++j) {
+            if (!(n2[j] > 0.0)) return SFL_ERR_ZERO_ATOM;
+            const double gjj = G[static_cast<int64_t>(j0 + j) * K + j0 + j];
+            if (std::fabs(n2[j] + l2 - gjj) > 1e-3 * gjj) return SFL_ERR_BAD_PLAN;
+        }
+    }
+    return SFL_OK;
+}
+
+void project_columns(int32_t m, int32_t K, float *P) {
+    double n2[kChunk];
+    for (int32_t j0 = 0; j0 < K; j0 += kChunk) {
+        const int32_t w = K - j0 < kChunk ? K - j0 : kChunk;
+        column_sqnorms(m, K, P, j0, w, n2);
+        for (int32_t j = 0; j < w; ++j) {
+            if (!(n2[j] > 1.0)) continue; // shorter columns stay bit for bit
+            // Scale in double, round to float; rounding can leave the norm a few
+            // ulps above 1, so shrink by one float ulp until it is not.
+            double scale = 1.0 / std::sqrt(n2[j]);
+            for (int32_t pass = 0; pass < 8; ++pass) {
+                for (int32_t r = 0; r < m; ++r) {
+                    float &v = P[static_cast<int64_t>(r) * K + j0 + j];
+                    v = static_cast<float>(static_cast<double>(v) * scale);
+                }
+                if (column_sqnorm(m, K, P, j0 + j) <= 1.0) break;
+                scale = 1.0 - 1.0 / 8388608.0; // 1 - 2^-23
+            }
+        }
+    }
+}
+
+} // namespace layers
+} // namespace sfl
