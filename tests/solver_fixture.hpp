@@ -1,5 +1,6 @@
-// Test fixture: a dictionary with its plan, and helpers that encode batches
-// and evaluate objective / KKT in double, independently of the library.
+// Test fixture: a dictionary with its plan, encoding batches through the C API
+// with a workspace of exactly the queried size; objective and KKT in double come
+// from enet_test_util.hpp (independent of the library's G and c).
 #pragma once
 
 #include <cmath>
@@ -12,40 +13,16 @@
 #include <doctest/doctest.h>
 #include <sfl/sfl.h>
 
+#include "enet_test_util.hpp"
+
 namespace sfl_test {
-
-// Heap buffer aligned to SFL_WORKSPACE_ALIGN (tests may allocate; the library may not).
-class AlignedBuffer {
-public:
-    explicit AlignedBuffer(size_t bytes) : raw_(bytes + SFL_WORKSPACE_ALIGN, 0) {
-        const uintptr_t p = reinterpret_cast<uintptr_t>(raw_.data());
-        off_ = (SFL_WORKSPACE_ALIGN - p % SFL_WORKSPACE_ALIGN) % SFL_WORKSPACE_ALIGN;
-        size_ = bytes;
-    }
-    void *data() { return raw_.data() + off_; }
-    size_t size() const { return size_; }
-    sfl_workspace view() { return sfl_workspace{data(), size_}; }
-
-private:
-    std::vector<unsigned char> raw_;
-    size_t off_ = 0, size_ = 0;
-};
 
 // n signals of length m, Gaussian, each scaled to unit norm; row-major n x m.
 inline std::vector<float> unit_signals(int32_t m, int32_t n, unsigned seed) {
     std::mt19937 rng(seed);
-    std::normal_distribution<float> N(0.0f, 1.0f);
-    std::vector<float> X(size_t(m) * size_t(n));
-    for (int32_t i = 0; i < n; ++i) {
-        double s = 0.0;
-        for (int32_t r = 0; r < m; ++r) {
-            const float v = N(rng);
-            X[size_t(i) * m + r] = v;
-            s += double(v) * v;
-        }
-        for (int32_t r = 0; r < m; ++r) X[size_t(i) * m + r] = float(X[size_t(i) * m + r] / std::sqrt(s));
-    }
-    return X;
+    Matrix X = gaussian(n, m, rng);
+    normalize_rows(X);
+    return X.data;
 }
 
 struct Encoded {
@@ -59,10 +36,16 @@ class Dictionary {
 public:
     int32_t m, K;
     float l2;
-    std::vector<float> P; // m x K row-major
+
+private:
+    Matrix mat_; // P, m x K row-major
+
+public:
+    std::vector<float> &P = mat_.data; // the dictionary's floats, m x K row-major
 
     Dictionary(int32_t m_, int32_t K_, float l2_, unsigned seed, std::pair<int32_t, int32_t> duplicate = {-1, -1})
-        : m(m_), K(K_), l2(l2_), P(size_t(m_) * size_t(K_)), plan_mem_(SFL_ENET_PLAN_BYTES(K_)) {
+        : m(m_), K(K_), l2(l2_), mat_{m_, K_, std::vector<float>(size_t(m_) * size_t(K_))},
+          plan_mem_(SFL_ENET_PLAN_BYTES(K_)) {
         std::mt19937 rng(seed);
         std::normal_distribution<float> N(0.0f, 1.0f);
         for (auto &v : P) v = N(rng);
@@ -72,7 +55,7 @@ public:
         build();
     }
     Dictionary(int32_t m_, int32_t K_, float l2_, std::vector<float> P_)
-        : m(m_), K(K_), l2(l2_), P(std::move(P_)), plan_mem_(SFL_ENET_PLAN_BYTES(K_)) {
+        : m(m_), K(K_), l2(l2_), mat_{m_, K_, std::move(P_)}, plan_mem_(SFL_ENET_PLAN_BYTES(K_)) {
         build();
     }
 
@@ -93,7 +76,7 @@ public:
         size_t bytes = 0;
         REQUIRE(sfl_enet_encode_workspace_size(&p, plan_, &bytes) == SFL_OK);
         AlignedBuffer ws(bytes);
-        const sfl_workspace w = ws.view();
+        sfl_workspace w = ws.workspace();
         Encoded e;
         e.A.assign(size_t(n) * size_t(K), -1.0f);
         e.info.resize(size_t(n));
@@ -114,49 +97,16 @@ public:
     }
 
     // 1/2||x - P a||^2 + l1||a||_1 + l2/2||a||^2 in double, straight from the definition.
-    double objective(float l1, const float *x, const float *a) const {
-        double res = 0.0, n1 = 0.0, n2 = 0.0;
-        for (int32_t r = 0; r < m; ++r) {
-            double v = x[r];
-            for (int32_t k = 0; k < K; ++k) v -= double(P[size_t(r) * K + k]) * a[k];
-            res += v * v;
-        }
-        for (int32_t k = 0; k < K; ++k) {
-            n1 += std::fabs(double(a[k]));
-            n2 += double(a[k]) * a[k];
-        }
-        return 0.5 * res + double(l1) * n1 + 0.5 * double(l2) * n2;
-    }
+    double objective(float l1, const float *x, const float *a) const { return sfl_test::objective(mat_, x, a, l1, l2); }
 
     // KKT violation in double from P directly: r = P^T (x - P a) - l2 a.
-    double kkt(float l1, const float *x, const float *a) const {
-        std::vector<double> res(static_cast<size_t>(m));
-        for (int32_t r = 0; r < m; ++r) {
-            double v = x[r];
-            for (int32_t k = 0; k < K; ++k) v -= double(P[size_t(r) * K + k]) * a[k];
-            res[size_t(r)] = v;
-        }
-        double worst = 0.0;
-        for (int32_t k = 0; k < K; ++k) {
-            double rk = -double(l2) * a[k];
-            for (int32_t r = 0; r < m; ++r) rk += double(P[size_t(r) * K + k]) * res[size_t(r)];
-            const double viol = a[k] != 0.0f ? std::fabs(rk - (a[k] > 0 ? l1 : -l1)) : std::fmax(0.0, std::fabs(rk) - l1);
-            worst = std::fmax(worst, viol);
-        }
-        return worst;
-    }
+    double kkt(float l1, const float *x, const float *a) const { return kkt_violation(mat_, x, a, l1, l2); }
 
 private:
     AlignedBuffer plan_mem_;
     sfl_enet_plan *plan_ = nullptr;
 
-    void normalise() {
-        for (int32_t k = 0; k < K; ++k) {
-            double s = 0.0;
-            for (int32_t r = 0; r < m; ++r) s += double(P[size_t(r) * K + k]) * P[size_t(r) * K + k];
-            for (int32_t r = 0; r < m; ++r) P[size_t(r) * K + k] = float(P[size_t(r) * K + k] / std::sqrt(s));
-        }
-    }
+    void normalise() { normalize_columns(mat_); }
     void build() {
         sfl_enet_params p = SFL_ENET_PARAMS_INIT;
         p.l2 = l2;

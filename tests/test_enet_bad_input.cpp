@@ -110,7 +110,7 @@ TEST_CASE("solve and encode: bad arguments give their status and leave outputs u
     std::vector<float> c(size_t(K), 0.3f);
     std::vector<float> a(size_t(K), kSentinel), A(size_t(n * K), kSentinel);
     AlignedBuffer big(SFL_ENET_ENCODE_WORKSPACE_BYTES(K, SFL_ENET_LARS_WORKSPACE_BYTES(K)) + 128);
-    const sfl_workspace ws = big.view();
+    const sfl_workspace ws = big.workspace();
     const sfl_enet_params good = d.params(SFL_ENET_LARS, 0.1f);
     const sfl_enet_plan *plan = d.plan();
 

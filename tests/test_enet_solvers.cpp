@@ -131,7 +131,7 @@ TEST_CASE("the LARS factor reproduces G on the support") {
         sfl_enet_params p = d.params(SFL_ENET_CD, 0.05f); // solver field is ignored by the factor call
         sfl_enet_info info{};
         sfl_test::AlignedBuffer ws(SFL_ENET_LARS_WORKSPACE_BYTES(256));
-        const sfl_workspace w = ws.view();
+        const sfl_workspace w = ws.workspace();
         REQUIRE(sfl_enet_solve_lars_factor(&w, &p, d.plan(), c.data(), xx, a.data(), support.data(), chol.data(),
                                            &info) == SFL_OK);
         const int32_t s = info.support;
@@ -189,7 +189,7 @@ TEST_CASE("encode equals solve from c, and a plan copied byte for byte still wor
     const sfl_enet_plan *moved = static_cast<const sfl_enet_plan *>(copy.data());
     sfl_enet_params p = d.params(SFL_ENET_LARS, 0.1f);
     sfl_test::AlignedBuffer ws(SFL_ENET_LARS_WORKSPACE_BYTES(20));
-    const sfl_workspace w = ws.view();
+    const sfl_workspace w = ws.workspace();
     for (int32_t i = 0; i < n; ++i) {
         std::vector<float> c(20), a(20);
         double xx = 0.0;

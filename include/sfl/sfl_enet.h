@@ -43,7 +43,7 @@ typedef struct sfl_enet_params {
     float tol;              /**< CD: stop when duality gap <= tol * 1/2 ||x||^2 (relative), in (0, 1);
                                  LARS: unused */
     int32_t max_iter;       /**< bound on LARS steps / CD sweeps; 0 = default
-                                 (LARS: 4*K + 16 steps, CD: 2000 sweeps); < 0 is an error */
+                                 (LARS: 4*K + 16 steps, CD: 10000 sweeps, full and active-set sweeps both counted); < 0 is an error */
     sfl_enet_solver solver; /**< SFL_ENET_LARS or SFL_ENET_CD */
 } sfl_enet_params;
 

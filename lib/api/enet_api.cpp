@@ -51,7 +51,7 @@ sfl_status check_params(const sfl_enet_params *params, const sfl_enet_plan *plan
 
 int32_t effective_max_iter(const sfl_enet_params *params, int32_t K, sfl_enet_solver solver) {
     if (params->max_iter > 0) return params->max_iter;
-    return solver == SFL_ENET_LARS ? 4 * K + 16 : 2000;
+    return solver == SFL_ENET_LARS ? 4 * K + 16 : 10000;
 }
 
 // Per-solve scratch for either solver, carved (or counted) from one arena.
