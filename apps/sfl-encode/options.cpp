@@ -36,25 +36,8 @@ const char kUsage[] =
 
 bool flag_is(const std::string &arg, const char *name) { return arg == name; }
 
-double parse_real(const std::string &flag, const std::string &text) {
-    errno = 0;
-    char *end = nullptr;
-    const double v = std::strtod(text.c_str(), &end);
-    if (text.empty() || end != text.c_str() + text.size() || errno == ERANGE || !std::isfinite(v))
-        throw UsageError(flag + " needs a finite number, got '" + text + "'");
-    return v;
-}
-
-long parse_int(const std::string &flag, const std::string &text, long lo, long hi) {
-    errno = 0;
-    char *end = nullptr;
-    const long v = std::strtol(text.c_str(), &end, 10);
-    if (text.empty() || end != text.c_str() + text.size() || errno == ERANGE)
-        throw UsageError(flag + " needs an integer, got '" + text + "'");
-    if (v < lo || v > hi)
-        throw UsageError(flag + " must be in " + std::to_string(lo) + " .. " + std::to_string(hi) + ", got " + text);
-    return v;
-}
+using sfl_cli::parse_int;
+using sfl_cli::parse_real;
 
 float parse_weight(const std::string &flag, const std::string &text) {
     const double v = parse_real(flag, text);

@@ -4,14 +4,14 @@
 #include <stdexcept>
 #include <string>
 
+#include "../common/cli_parse.hpp"
+
 #include "sfl/sfl.h"
 
 namespace sfl_encode {
 
 /** A problem the user must fix; what() is one line without the program prefix. */
-struct UsageError : std::runtime_error {
-    using std::runtime_error::runtime_error;
-};
+using UsageError = sfl_cli::UsageError;
 
 struct Options {
     std::string dict;          // --dict P.npy, (m, K)

@@ -7,5 +7,7 @@
 #include <sfl/sfl_version.h>
 #include <sfl/sfl_types.h>
 #include <sfl/sfl_enet.h>
+#include <sfl/sfl_patch.h>
+#include <sfl/sfl_layers.h>
 
 #endif /* SFL_H */

@@ -147,9 +147,12 @@ SFL_API sfl_status sfl_enet_solve_workspace_size(const sfl_enet_params *params, 
  *  @return SFL_OK; SFL_WARN_NOT_CONVERGED (a holds the last iterate, finite);
  *          SFL_ERR_NULL_ARG; SFL_ERR_BAD_PLAN; SFL_ERR_BAD_PARAM; SFL_ERR_WORKSPACE_TOO_SMALL;
  *          SFL_ERR_MISALIGNED; SFL_ERR_NOT_FINITE (c or x_sqnorm) - a untouched on these;
- *          SFL_ERR_SINGULAR (LARS only: adding an atom made G[L,L] singular, i.e. duplicate or
- *          collinear atoms with l2 = 0; a holds the last path point, finite; CD handles such
- *          dictionaries) */
+ *          SFL_ERR_SINGULAR (LARS only. An atom whose Cholesky pivot is below 1e-6 G_jj, i.e. in
+ *          the span of the active atoms - duplicate or collinear atoms with l2 = 0 - is left out
+ *          of the path; that is harmless, and SFL_OK is returned, when the final code still
+ *          satisfies KKT for it (e.g. an exact duplicate). If it does not, SFL_ERR_SINGULAR is
+ *          returned and a holds the finite end of the path without that atom. CD handles such
+ *          dictionaries.) */
 SFL_API sfl_status sfl_enet_solve(const sfl_workspace *ws, const sfl_enet_params *params,
                                   const sfl_enet_plan *plan, const float *c, double x_sqnorm, float *a,
                                   sfl_enet_info *info);

@@ -6,8 +6,7 @@
 #include "sfl/sfl_enet.h"
 #include "common/arena.hpp"
 #include "common/check.hpp"
-#include "kernels/enet/cd.hpp"
-#include "kernels/enet/lars.hpp"
+#include "kernels/enet/dispatch.hpp"
 #include "kernels/enet/plan.hpp"
 #include "kernels/enet/problem.hpp"
 #include "kernels/gemm/gemm.hpp"
@@ -49,33 +48,16 @@ sfl_status check_params(const sfl_enet_params *params, const sfl_enet_plan *plan
     return SFL_OK;
 }
 
-int32_t effective_max_iter(const sfl_enet_params *params, int32_t K, sfl_enet_solver solver) {
-    if (params->max_iter > 0) return params->max_iter;
-    return solver == SFL_ENET_LARS ? 4 * K + 16 : 10000;
-}
-
-// Per-solve scratch for either solver, carved (or counted) from one arena.
-struct SolveBuffers {
-    LarsBuffers lars{};
-    CdBuffers cd{};
-    static SolveBuffers carve(Arena &arena, sfl_enet_solver solver, int32_t K) {
-        SolveBuffers s;
-        if (solver == SFL_ENET_LARS) s.lars = LarsBuffers::carve(arena, K);
-        else s.cd = CdBuffers::carve(arena, K);
-        return s;
-    }
-};
-
 // Encode scratch: one GEMM block of correlations and its ||x||^2, then the solver's.
 struct EncodeBuffers {
     float *C;
     double *xnorm;
-    SolveBuffers solve;
+    SolverBuffers solve;
     static EncodeBuffers carve(Arena &arena, sfl_enet_solver solver, int32_t K) {
         EncodeBuffers e;
         e.C = arena.take<float>(static_cast<size_t>(SFL_ENET_ENCODE_BLOCK) * static_cast<size_t>(K));
         e.xnorm = arena.take<double>(SFL_ENET_ENCODE_BLOCK);
-        e.solve = SolveBuffers::carve(arena, solver, K);
+        e.solve = SolverBuffers::carve(arena, solver, K);
         return e;
     }
 };
@@ -88,40 +70,21 @@ sfl_status check_workspace(const sfl_workspace *ws, size_t need) {
     return SFL_OK;
 }
 
-sfl_status run_solver(const SolveBuffers &sb, const sfl_enet_params *params, const Problem &pb, float *a,
-                      int32_t *support, float *chol, sfl_enet_info *info, bool force_lars) {
-    const sfl_enet_solver solver = force_lars ? SFL_ENET_LARS : params->solver;
-    const int32_t max_iter = effective_max_iter(params, pb.K, solver);
-    if (solver == SFL_ENET_LARS) return lars_solve(sb.lars, pb, max_iter, a, support, chol, info);
-    return cd_solve(sb.cd, pb, params->tol, max_iter, a, info);
-}
-
-Problem make_problem(const sfl_enet_plan *plan, float l1, const float *c, double x_sqnorm) {
-    Problem pb;
-    pb.G = plan_gram(plan);
-    pb.inv_diag = plan_inv_diag(plan);
-    pb.K = plan->K;
-    pb.l1 = l1;
-    pb.x_sqnorm = x_sqnorm;
-    pb.c = c;
-    return pb;
-}
-
 sfl_status solve_common(const sfl_workspace *ws, const sfl_enet_params *params, const sfl_enet_plan *plan,
                         const float *c, double x_sqnorm, float *a, int32_t *support, float *chol,
                         sfl_enet_info *info, bool force_lars) {
     SFL_RETURN_IF_ERROR(check_params(params, plan));
     if (!c || !a) return SFL_ERR_NULL_ARG;
     const int32_t K = plan->K;
-    const sfl_enet_solver solver = force_lars ? SFL_ENET_LARS : params->solver;
+    const SolverConfig cfg = make_solver_config(params, K, force_lars ? SFL_ENET_LARS : params->solver);
     Arena count;
-    SolveBuffers::carve(count, solver, K);
+    SolverBuffers::carve(count, cfg.solver, K);
     SFL_RETURN_IF_ERROR(check_workspace(ws, count.used()));
     if (!std::isfinite(x_sqnorm) || x_sqnorm < 0.0) return SFL_ERR_NOT_FINITE;
     if (!all_finite(c, static_cast<size_t>(K))) return SFL_ERR_NOT_FINITE;
     Arena arena(ws->buf, ws->size);
-    const SolveBuffers sb = SolveBuffers::carve(arena, solver, K);
-    return run_solver(sb, params, make_problem(plan, params->l1, c, x_sqnorm), a, support, chol, info, force_lars);
+    const SolverBuffers sb = SolverBuffers::carve(arena, cfg.solver, K);
+    return solve_row(sb, cfg, plan, c, x_sqnorm, a, info, support, chol);
 }
 
 } // namespace
@@ -203,7 +166,7 @@ SFL_API sfl_status sfl_enet_solve_workspace_size(const sfl_enet_params *params, 
     SFL_RETURN_IF_ERROR(check_params(params, plan));
     if (!bytes) return SFL_ERR_NULL_ARG;
     Arena count;
-    SolveBuffers::carve(count, params->solver, plan->K);
+    SolverBuffers::carve(count, params->solver, plan->K);
     *bytes = count.used();
     return SFL_OK;
 }
@@ -245,6 +208,7 @@ SFL_API sfl_status sfl_enet_encode(const sfl_workspace *ws, const sfl_enet_param
 
     Arena arena(ws->buf, ws->size);
     const EncodeBuffers eb = EncodeBuffers::carve(arena, params->solver, K);
+    const SolverConfig cfg = make_solver_config(params, K);
     sfl_status worst_err = SFL_OK;
     bool warned = false;
     for (int32_t i0 = 0; i0 < n; i0 += SFL_ENET_ENCODE_BLOCK) {
@@ -262,8 +226,7 @@ SFL_API sfl_status sfl_enet_encode(const sfl_workspace *ws, const sfl_enet_param
             const float *c = eb.C + static_cast<int64_t>(i) * K;
             float *a = A + static_cast<int64_t>(i0 + i) * K;
             sfl_enet_info *inf = info ? info + i0 + i : nullptr;
-            const Problem pb = make_problem(plan, params->l1, c, eb.xnorm[i]);
-            const sfl_status st = run_solver(eb.solve, params, pb, a, nullptr, nullptr, inf, false);
+            const sfl_status st = solve_row(eb.solve, cfg, plan, c, eb.xnorm[i], a, inf);
             if (st < 0 && worst_err == SFL_OK) worst_err = st;
             if (st == SFL_WARN_NOT_CONVERGED) warned = true;
         }
@@ -277,8 +240,15 @@ SFL_API sfl_status sfl_enet_kkt_violation(const sfl_enet_plan *plan, float l1, c
     if (!plan || !c || !a || !kkt) return SFL_ERR_NULL_ARG;
     if (!plan_valid(plan)) return SFL_ERR_BAD_PLAN;
     if (!finite_nonneg(l1)) return SFL_ERR_BAD_PARAM;
+    Problem pb;
+    pb.G = plan_gram(plan);
+    pb.inv_diag = plan_inv_diag(plan);
+    pb.K = plan->K;
+    pb.l1 = l1;
+    pb.x_sqnorm = 0.0;
+    pb.c = c;
     sfl_enet_info info;
-    evaluate(make_problem(plan, l1, c, 0.0), a, nullptr, &info);
+    evaluate(pb, a, nullptr, &info);
     *kkt = info.kkt;
     return SFL_OK;
 }

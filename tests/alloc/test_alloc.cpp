@@ -1,7 +1,6 @@
-// Zero heap allocations in the C API: this binary interposes malloc, calloc,
-// realloc, free, aligned_alloc, posix_memalign and operator new/delete, and
-// counts the calls made while `counting` is set. Built without sanitizers
-// (they interpose the same functions).
+// Zero heap allocations in the C API: heap_counter.cpp interposes malloc & co.
+// and operator new/delete and counts the calls between start() and stop().
+// Built without sanitizers (they interpose the same functions).
 #include <cstddef>
 #include <cstdio>
 #include <cstdlib>
@@ -12,56 +11,16 @@
 
 #include <sfl/sfl.h>
 
-extern "C" void *__libc_malloc(size_t);
-extern "C" void *__libc_calloc(size_t, size_t);
-extern "C" void *__libc_realloc(void *, size_t);
-extern "C" void *__libc_memalign(size_t, size_t);
-extern "C" void __libc_free(void *);
-
-static bool counting = false;
-static long calls = 0;
-static inline void note() { if (counting) ++calls; }
-
-extern "C" {
-void *malloc(size_t n) { note(); return __libc_malloc(n); }
-void *calloc(size_t a, size_t b) { note(); return __libc_calloc(a, b); }
-void *realloc(void *p, size_t n) { note(); return __libc_realloc(p, n); }
-void free(void *p) { note(); __libc_free(p); }
-void *aligned_alloc(size_t al, size_t n) { note(); return __libc_memalign(al, n); }
-int posix_memalign(void **out, size_t al, size_t n) {
-    note();
-    *out = __libc_memalign(al, n);
-    return *out ? 0 : 12;
-}
-}
-void *operator new(size_t n) { note(); void *p = __libc_malloc(n ? n : 1); if (!p) std::abort(); return p; }
-void *operator new[](size_t n) { note(); void *p = __libc_malloc(n ? n : 1); if (!p) std::abort(); return p; }
-void operator delete(void *p) noexcept { note(); __libc_free(p); }
-void operator delete[](void *p) noexcept { note(); __libc_free(p); }
-void operator delete(void *p, size_t) noexcept { note(); __libc_free(p); }
-void operator delete[](void *p, size_t) noexcept { note(); __libc_free(p); }
-
-static int failures = 0;
-#define EXPECT(cond) do { if (!(cond)) { std::fprintf(stderr, "FAILED: %s (line %d)\n", #cond, __LINE__); ++failures; } } while (0)
-
-struct Aligned {
-    std::vector<unsigned char> raw;
-    void *p;
-    explicit Aligned(size_t n) : raw(n + SFL_WORKSPACE_ALIGN) {
-        p = raw.data() + (SFL_WORKSPACE_ALIGN - reinterpret_cast<uintptr_t>(raw.data()) % SFL_WORKSPACE_ALIGN) % SFL_WORKSPACE_ALIGN;
-    }
-};
+#include "heap_counter.hpp"
 
 int main() {
     // The counter must see allocations, or the test below could not fail.
-    counting = true;
-    void *probe = std::malloc(16);
-    int *probe2 = new int(3);
-    counting = false;
-    EXPECT(calls == 2);
+    sfl_heap::start();
+    void *volatile probe = std::malloc(16); // volatile: the compiler may not elide the pair
+    int *volatile probe2 = new int(3);
+    EXPECT(sfl_heap::stop() == 2);
     std::free(probe);
     delete probe2;
-    calls = 0;
 
     const int32_t m = 64, K = 256, n = 100;
     std::mt19937 rng(7);
@@ -77,7 +36,7 @@ int main() {
     Aligned ws_mem(SFL_ENET_ENCODE_WORKSPACE_BYTES(K, SFL_ENET_LARS_WORKSPACE_BYTES(K)));
     sfl_workspace ws = {ws_mem.p, SFL_ENET_ENCODE_WORKSPACE_BYTES(K, SFL_ENET_LARS_WORKSPACE_BYTES(K))};
 
-    counting = true;
+    sfl_heap::start();
     size_t bytes = 0;
     sfl_enet_plan *plan = nullptr;
     EXPECT(sfl_enet_plan_size(&dims, &bytes) == SFL_OK);
@@ -99,10 +58,10 @@ int main() {
     EXPECT(sfl_simd_arch() != nullptr);
     // error paths must not allocate either
     EXPECT(sfl_enet_encode(nullptr, &params, plan, P.data(), n, X.data(), A.data(), nullptr) == SFL_ERR_NULL_ARG);
-    counting = false;
+    const long calls = sfl_heap::stop();
 
     std::printf("heap calls inside the C API: %ld\n", calls);
     EXPECT(calls == 0);
-    std::printf("%d passed, %d failed\n", failures ? 0 : 1, failures ? 1 : 0);
-    return failures ? 1 : 0;
+    std::printf("%d passed, %d failed\n", sfl_heap_failures ? 0 : 1, sfl_heap_failures ? 1 : 0);
+    return sfl_heap_failures ? 1 : 0;
 }

@@ -105,6 +105,7 @@ sfl_status lars_solve(const LarsBuffers &b, const Problem &pb, int32_t max_iter,
 
     sfl_status status = SFL_OK;
     int32_t s = 0, iter = 0, last_dropped = -1;
+    double last_sign = 0.0;
     bool hit_limit = false;
     int32_t to_add = (lambda > l1) ? jmax : -1;
 
@@ -150,16 +151,19 @@ sfl_status lars_solve(const LarsBuffers &b, const Problem &pb, int32_t max_iter,
         double gamma = lambda - l1;
         int32_t event_add = -1, event_drop = -1;
         for (int32_t j = 0; j < K; ++j) {
-            if (b.pos[j] != -1 || j == last_dropped) continue;
+            if (b.pos[j] != -1) continue;
             const double rj = b.r[j], uj = b.u[j];
             // |r_j - gamma u_j| meets lambda - gamma; a numerator below zero is
             // rounding drift (|r_j| slightly above lambda): the atom joins now.
-            if (1.0 - uj > 0.0) {
+            // The atom dropped by the last step sits on the boundary with its old
+            // sign; it may only come back with the opposite sign (the lasso path
+            // is continuous), so its same-sign crossing (gamma = 0) is skipped.
+            if (1.0 - uj > 0.0 && !(j == last_dropped && last_sign > 0.0)) {
                 double g1 = (lambda - rj) / (1.0 - uj);
                 g1 = g1 > 0.0 ? g1 : 0.0;
                 if (g1 < gamma) { gamma = g1; event_add = j; }
             }
-            if (1.0 + uj > 0.0) {
+            if (1.0 + uj > 0.0 && !(j == last_dropped && last_sign < 0.0)) {
                 double g2 = (lambda + rj) / (1.0 + uj);
                 g2 = g2 > 0.0 ? g2 : 0.0;
                 if (g2 < gamma) { gamma = g2; event_add = j; }
@@ -179,6 +183,7 @@ sfl_status lars_solve(const LarsBuffers &b, const Problem &pb, int32_t max_iter,
 
         if (event_drop >= 0) {
             const int32_t atom = b.act[event_drop];
+            last_sign = b.sgn[event_drop];
             chol_remove(b, K, s, event_drop);
             for (int32_t k = event_drop; k + 1 < s; ++k) {
                 b.act[k] = b.act[k + 1];

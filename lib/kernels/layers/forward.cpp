@@ -1,5 +1,6 @@
 #include "kernels/layers/forward.hpp"
 
+#include "kernels/enet/plan.hpp"
 #include "kernels/gemm/gemm.hpp"
 #include "kernels/layers/support.hpp"
 

@@ -7,10 +7,15 @@
 
 #include "sfl/sfl_layers.h"
 #include "common/arena.hpp"
-#include "kernels/layers/solver.hpp"
+#include "kernels/enet/dispatch.hpp"
 
 namespace sfl {
 namespace layers {
+
+using enet::make_solver_config;
+using enet::solve_row;
+using enet::SolverBuffers;
+using enet::SolverConfig;
 
 struct ForwardBuffers {
     float *C;      // SFL_LAYER_BLOCK x K correlations

@@ -1,0 +1,38 @@
+// heap_counter.hpp - counts heap calls for the zero-allocation tests. Linking
+// heap_counter.cpp into a program interposes malloc, calloc, realloc, free,
+// aligned_alloc, posix_memalign and operator new/delete (glibc's __libc_*
+// do the work); calls made while counting is on are counted.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <vector>
+
+#include <sfl/sfl_types.h>
+
+namespace sfl_heap {
+
+void start();  // reset the count and count from now on
+long stop();   // stop counting; the number of heap calls since start()
+
+} // namespace sfl_heap
+
+// Minimal check harness of these programs (they cannot use doctest, which allocates).
+inline int sfl_heap_failures = 0;
+#define EXPECT(cond)                                                                 \
+    do {                                                                             \
+        if (!(cond)) {                                                               \
+            std::fprintf(stderr, "FAILED: %s (%s:%d)\n", #cond, __FILE__, __LINE__); \
+            ++sfl_heap_failures;                                                     \
+        }                                                                            \
+    } while (0)
+
+// A SFL_WORKSPACE_ALIGN-aligned buffer allocated before counting starts.
+struct Aligned {
+    std::vector<unsigned char> raw;
+    void *p;
+    explicit Aligned(size_t n) : raw(n + SFL_WORKSPACE_ALIGN) {
+        p = raw.data() +
+            (SFL_WORKSPACE_ALIGN - reinterpret_cast<uintptr_t>(raw.data()) % SFL_WORKSPACE_ALIGN) % SFL_WORKSPACE_ALIGN;
+    }
+};

@@ -1,0 +1,53 @@
+// Test helpers for the SF/CSF layers: the random cases, the library runner and
+// the double-precision finite-difference reference are shared with
+// apps/sfl-gradcheck (no copy here), plus small checks used by several tests.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+#include <doctest/doctest.h>
+#include <sfl/sfl.h>
+
+#include "../apps/sfl-gradcheck/fd_reference.hpp"
+#include "../apps/sfl-gradcheck/layer_case.hpp"
+
+namespace sfl_test {
+
+using sfl_gradcheck::Aligned;
+using sfl_gradcheck::Case;
+using sfl_gradcheck::GradCheck;
+
+// Relative tolerance of float32 analytic gradients against double differences.
+constexpr double kGradTol = 1e-4; // observed ~1e-6; a wrong term gives O(1)
+
+inline Case sf_case(int32_t n, int32_t m, int32_t K, float l1, float l2, unsigned seed) {
+    return sfl_gradcheck::random_case(false, n, m, K, sfl_dims4{n, 1, 1, 1}, SFL_PATCH_PARAMS_INIT(1, 1), l1, l2, seed);
+}
+
+inline Case csf_case(int32_t n, sfl_dims4 image, sfl_patch_params patch, int32_t K, float l1, float l2,
+                     unsigned seed) {
+    return sfl_gradcheck::random_case(true, n, 0, K, image, patch, l1, l2, seed);
+}
+
+// Runs the check and asserts every part of it, with the numbers in the log.
+inline void expect_gradients(const Case &c, unsigned seed, int64_t max_entries = 400) {
+    const GradCheck g = sfl_gradcheck::check_gradients(c, max_entries, seed);
+    CAPTURE(g.lib.forward);
+    CAPTURE(g.lib.backward);
+    CAPTURE(g.margin);
+    CAPTURE(g.unstable);
+    CAPTURE(g.err_lu);
+    REQUIRE(g.lib.ok());
+    REQUIRE(g.margin > 0.0);      // the library's supports satisfy KKT in double
+    CHECK(g.unstable == 0);       // no perturbation changed a support
+    CHECK(g.err_dX <= kGradTol);
+    CHECK(g.err_dP <= kGradTol);
+    CHECK(g.err_lu <= 1e-4);
+    MESSAGE("dX err " << g.err_dX << ", dP err " << g.err_dP << ", lU err " << g.err_lu << ", margin " << g.margin);
+}
+
+inline sfl_loss_mix mix(float mu, float sup_weight) { return sfl_loss_mix{mu, sup_weight}; }
+
+} // namespace sfl_test
