@@ -65,13 +65,22 @@ public:
         for (int64_t e : entries) {
             std::vector<double> &v = wrt_P ? P_ : X_;
             const double keep = v[size_t(e)];
-            double tp, tm;
-            v[size_t(e)] = keep + h;
-            tp = perturbed_total(wrt_P, e, unstable);
-            v[size_t(e)] = keep - h;
-            tm = perturbed_total(wrt_P, e, unstable);
+            // With many patches some sit close to a support change (a KKT tie): the
+            // closed form is smooth in double, so retry with smaller steps before
+            // calling the entry unstable.
+            double d = 0.0;
+            int64_t bad = 1;
+            for (double step = h; step >= h * 1e-4 && bad > 0; step *= 0.01) {
+                bad = 0;
+                v[size_t(e)] = keep + step;
+                const double tp = perturbed_total(wrt_P, e, &bad);
+                v[size_t(e)] = keep - step;
+                const double tm = perturbed_total(wrt_P, e, &bad);
+                d = (tp - tm) / (2.0 * step);
+            }
             v[size_t(e)] = keep;
-            out.push_back((tp - tm) / (2.0 * h));
+            *unstable += bad > 0 ? 1 : 0;
+            out.push_back(d);
         }
         return out;
     }
