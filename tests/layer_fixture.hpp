@@ -48,6 +48,6 @@ inline void expect_gradients(const Case &c, unsigned seed, int64_t max_entries =
     MESSAGE("dX err " << g.err_dX << ", dP err " << g.err_dP << ", lU err " << g.err_lu << ", margin " << g.margin);
 }
 
-inline sfl_loss_mix mix(float mu, float sup_weight) { return sfl_loss_mix{mu, sup_weight}; }
+inline sfl_loss_mix mix(float mu, float sup_weight) { return sfl_loss_mix{mu, sup_weight, 0}; }
 
 } // namespace sfl_test

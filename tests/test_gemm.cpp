@@ -160,7 +160,7 @@ TEST_CASE("gemm_f32: the paper's shapes (encode X P, Gram P^T P, fc 100x500x800)
     CHECK(run_case(gemm_f32_ref, {64, 500, 800, false, true, 3}, seed++) == 0);
 }
 
-TEST_CASE("gemm_f32: Kd = 0 zeroes C or leaves it; M = 0 or N = 0 touch nothing") {
+TEST_CASE("gemm_f32: Kd = 0 zeroes C or leaves it, M = 0 or N = 0 touch nothing") {
     for (int acc = 0; acc < 2; ++acc)
         for (int32_t M : {0, 1, kGemmMR + 1})
             for (int32_t N : {0, 1, kGemmNR + 1}) {

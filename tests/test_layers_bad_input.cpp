@@ -96,7 +96,7 @@ void run_table(Layer &L) {
                        {L.bwd.data(), L.bwd_bytes},
                        {L.cache_mem.data(), L.cache_bytes},
                        L.params,
-                       sfl_loss_mix{0.3f, 0.7f},
+                       sfl_loss_mix{0.3f, 0.7f, 0},
                        L.plan,
                        L.c.P,
                        L.c.X,
@@ -189,7 +189,7 @@ void run_table(Layer &L) {
     CHECK(untouched(dX));
     CHECK(untouched(dP));
     // dA may be NULL when sup_weight == 0; dX may be NULL; a NULL cache is fine for inference
-    const sfl_loss_mix lu_only = {1.0f, 0.0f};
+    const sfl_loss_mix lu_only = {1.0f, 0.0f, 0};
     std::fill(dP.begin(), dP.end(), 0.0f);
     CHECK(L.backward(&a.bws, &lu_only, a.plan, a.P.data(), a.range, a.X.data(), a.A.data(), &a.cache, nullptr, nullptr, dP.data()) == SFL_OK);
     CHECK(L.forward(&a.fws, &a.params, a.plan, a.P.data(), a.range, a.X.data(), Aout.data(), nullptr) == SFL_OK);

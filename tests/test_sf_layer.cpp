@@ -132,3 +132,26 @@ TEST_CASE("column projection: every column ends with norm <= 1, shorter ones unt
         }
     }
 }
+
+TEST_CASE("SF/CSF backward: lu_stop_input drops mu dlU/dx from dX and leaves dP as it was") {
+    for (bool csf : {false, true}) {
+        CAPTURE(csf);
+        Case c = csf ? csf_case(2, sfl_dims4{2, 7, 6, 2}, SFL_PATCH_PARAMS_INIT(3, 3), 10, 0.08f, 0.02f, 51u)
+                     : sf_case(6, 14, 9, 0.08f, 0.02f, 51u);
+        c.mix = mix(0.4f, 1.0f);
+        const auto full = sfl_gradcheck::run_library(c);
+        Case s = c;
+        s.mix.lu_stop_input = 1;
+        const auto stopped = sfl_gradcheck::run_library(s);
+        // dX without the lU part = dX of the same upstream gradient with mu = 0.
+        Case z = c;
+        z.mix.mu = 0.0f;
+        const auto no_lu = sfl_gradcheck::run_library(z);
+        REQUIRE(full.ok());
+        REQUIRE(stopped.ok());
+        REQUIRE(no_lu.ok());
+        CHECK(stopped.dP == full.dP);
+        CHECK(stopped.dX == no_lu.dX);
+        CHECK(stopped.dX != full.dX); // mu != 0: the lU term was there to drop
+    }
+}

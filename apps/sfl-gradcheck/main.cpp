@@ -75,9 +75,9 @@ int main(int argc, char **argv) {
         return 0;
     }
     Case c = random_case(o.csf, o.n, o.m, o.K, o.image, o.patch, o.l1, o.l2, o.seed);
-    c.mix = sfl_loss_mix{0.0f, 1.0f};
+    c.mix = sfl_loss_mix{0.0f, 1.0f, 0};
     const GradCheck sup = check_gradients(c, o.max_entries, o.seed);
-    c.mix = sfl_loss_mix{1.0f, 0.0f};
+    c.mix = sfl_loss_mix{1.0f, 0.0f, 0};
     const GradCheck uns = check_gradients(c, o.max_entries, o.seed + 7);
     return report(o, c, sup, uns);
 }

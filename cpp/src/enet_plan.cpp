@@ -14,6 +14,12 @@ EnetPlan::EnetPlan(const sfl_enet_params &params, int32_t m, int32_t K, const fl
     dims_ = dims;
 }
 
+void EnetPlan::rebuild(const sfl_enet_params &params, const float *P) {
+    if (!plan_) throw Error(SFL_ERR_BAD_PLAN, "EnetPlan::rebuild: empty plan");
+    plan_ = nullptr;
+    check(sfl_enet_plan_init(mem_.data(), mem_.size(), &params, &dims_, P, &plan_), "sfl_enet_plan_init");
+}
+
 EnetPlan::EnetPlan(EnetPlan &&other) noexcept
     : mem_(std::move(other.mem_)), plan_(std::exchange(other.plan_, nullptr)),
       dims_(std::exchange(other.dims_, sfl_enet_dims{0, 0})) {}

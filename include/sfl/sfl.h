@@ -9,5 +9,6 @@
 #include <sfl/sfl_enet.h>
 #include <sfl/sfl_patch.h>
 #include <sfl/sfl_layers.h>
+#include <sfl/sfl_nn.h>
 
 #endif /* SFL_H */

@@ -84,10 +84,14 @@ typedef struct sfl_loss_mix {
     float mu;         /**< weight of this layer's unsupervised loss lU, in [0, 1] */
     float sup_weight; /**< weight of the upstream gradient g for labelled samples, finite, >= 0
                            (1 - mu under the supervised loss, 1 further down a stack) */
+    int32_t lu_stop_input; /**< 0 (default): dX carries mu dlU/dx, the full gradient of T;
+                                nonzero: dX omits it (lU shapes P only and does not reach the
+                                layers below - keeps them from shrinking their features to
+                                lower lU, see docs/results.md); dP is the same either way */
 } sfl_loss_mix;
 
-/** mu = 0, sup_weight = 1: plain backpropagation of g. */
-#define SFL_LOSS_MIX_INIT { 0.0f, 1.0f }
+/** mu = 0, sup_weight = 1, lU gradient passed down: plain backpropagation of g. */
+#define SFL_LOSS_MIX_INIT { 0.0f, 1.0f, 0 }
 
 /** Samples (SF) or patches (CSF) processed per GEMM block. */
 #define SFL_LAYER_BLOCK SFL_ENET_ENCODE_BLOCK
@@ -193,6 +197,7 @@ SFL_API sfl_status sfl_sf_forward(const sfl_workspace *ws, const sfl_enet_params
  *  @param labelled  n flags (nonzero = labelled), may be NULL (all labelled)
  *  @param dX        out, may be NULL (no input gradient wanted): n x m, rows in range
  *                   overwritten with dT/dx = w_i P b_i + mu (x_i - P a_i)
+ *                   (without the mu term when mix->lu_stop_input is nonzero)
  *  @param dP        in/out: m x K, dT/dP of the rows in range is ADDED (zero it before the
  *                   first call; one accumulator per thread)
  *  @return SFL_OK; SFL_ERR_SINGULAR (a G[S,S] could not be factored: that sample's b is 0 and

@@ -210,7 +210,7 @@ SFL_API sfl_status sfl_sf_backward(const sfl_workspace *ws, const sfl_loss_mix *
         const int32_t nb = range.end - i0 < kBlock ? range.end - i0 : kBlock;
         std::memcpy(bb.Z, X + static_cast<int64_t>(i0) * m, sizeof(float) * static_cast<size_t>(nb) * static_cast<size_t>(m));
         for (int32_t i = 0; i < nb; ++i) bb.w[i] = upstream_weight(mix, labelled, dA, i0 + i);
-        const sfl_status st = backward_block(bb, plan, mix->mu, nb, A + static_cast<int64_t>(i0) * K,
+        const sfl_status st = backward_block(bb, plan, mix->mu, mix->lu_stop_input ? 0.0f : mix->mu, nb, A + static_cast<int64_t>(i0) * K,
                                              words + static_cast<int64_t>(i0) * nw,
                                              dA ? dA + static_cast<int64_t>(i0) * K : nullptr,
                                              dX ? dX + static_cast<int64_t>(i0) * m : nullptr, dP);
@@ -294,7 +294,7 @@ SFL_API sfl_status sfl_csf_backward(const sfl_workspace *ws, const sfl_loss_mix 
             const int64_t row = i * np + p0;
             patch::im2col_rows(g, X + i * img, p0, p0 + nb, bb.Z);
             for (int32_t k = 0; k < nb; ++k) bb.w[k] = w;
-            const sfl_status st = backward_block(bb, plan, mix->mu, nb, A + row * K, words + row * nw,
+            const sfl_status st = backward_block(bb, plan, mix->mu, mix->lu_stop_input ? 0.0f : mix->mu, nb, A + row * K, words + row * nw,
                                                  dA ? dA + row * K : nullptr, dXi ? dtile : nullptr, dP);
             if (st < 0 && status == SFL_OK) status = st;
             if (dXi) patch::col2im_rows(g, dtile, p0, p0 + nb, dXi);

@@ -74,6 +74,10 @@ public:
     EnetPlan(const EnetPlan &) = delete;
     EnetPlan &operator=(const EnetPlan &) = delete;
 
+    /** Rebuild in place for a new P of the same shape (after an optimizer step):
+     *  no allocation. Throws Error; on error the owner is empty. */
+    void rebuild(const sfl_enet_params &params, const float *P);
+
     /** The C plan, for the C API; nullptr for a default-constructed or moved-from owner. */
     const sfl_enet_plan *get() const noexcept { return plan_; }
     explicit operator bool() const noexcept { return plan_ != nullptr; }

@@ -51,7 +51,7 @@ bool solve_b(const BackwardBuffers &bb, const float *G, int32_t K, const uint32_
 
 } // namespace
 
-sfl_status backward_block(const BackwardBuffers &bb, const sfl_enet_plan *plan, float mu, int32_t nb,
+sfl_status backward_block(const BackwardBuffers &bb, const sfl_enet_plan *plan, float mu, float mu_x, int32_t nb,
                           const float *Ab, const uint32_t *cache, const float *dAb, float *dXb, float *dP) {
     const int32_t m = plan->m, K = plan->K, words = support_words(K);
     const float *G = enet::plan_gram(plan);
@@ -71,12 +71,12 @@ sfl_status backward_block(const BackwardBuffers &bb, const sfl_enet_plan *plan, 
     }
     for (int64_t e = 0; e < nk; ++e) Ya[e] = Ab[e];
 
-    // Q = B P^T (rows P b_i); dX = Q + mu R
+    // Q = B P^T (rows P b_i); dX = Q + mu_x R
     kernels::gemm_f32(nb, m, K, Yb, K, false, bb.PT, m, Q, m, false);
     if (dXb) {
         for (int64_t e = 0; e < nm; ++e) dXb[e] = Q[e];
-        if (mu != 0.0f)
-            for (int32_t i = 0; i < nb; ++i) kernels::axpy_f32(m, mu, R + static_cast<int64_t>(i) * m, dXb + static_cast<int64_t>(i) * m);
+        if (mu_x != 0.0f)
+            for (int32_t i = 0; i < nb; ++i) kernels::axpy_f32(m, mu_x, R + static_cast<int64_t>(i) * m, dXb + static_cast<int64_t>(i) * m);
     }
 
     // Z = [R; -B P^T], Y = [B - mu A; A]; dP += Z^T Y

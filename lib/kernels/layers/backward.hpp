@@ -1,7 +1,7 @@
 // Backward of a block of at most SFL_LAYER_BLOCK rows (SF samples or CSF
 // patches). With R = X - A P^T, B the rows b_i (w_i-weighted solves on the
 // supports) and mu the weight of lU:
-//     dX_block = B P^T + mu R
+//     dX_block = B P^T + mu_x R   (mu_x = mu, or 0 to stop lU at the input)
 //     dP      += R^T (B - mu A) - (B P^T)^T A   = Z^T Y,
 //     Z = [R; -B P^T] (2nb x m),  Y = [B - mu A; A] (2nb x K),
 // i.e. three GEMMs per block (A P^T, B P^T, Z^T Y) around the per-row solves.
@@ -34,7 +34,7 @@ void transpose_dict(int32_t m, int32_t K, const float *P, float *PT);
 // words; dAb may be null when every weight is 0. dXb (nb x m) may be null.
 // dP (m x K) is accumulated into. Returns SFL_OK or SFL_ERR_SINGULAR (a
 // G[S,S] that could not be factored: that row's b is 0).
-sfl_status backward_block(const BackwardBuffers &bb, const sfl_enet_plan *plan, float mu, int32_t nb,
+sfl_status backward_block(const BackwardBuffers &bb, const sfl_enet_plan *plan, float mu, float mu_x, int32_t nb,
                           const float *Ab, const uint32_t *cache, const float *dAb, float *dXb, float *dP);
 
 } // namespace layers

@@ -1,0 +1,148 @@
+// sfl-train: trains the paper's MNIST networks (LeNet, CSF, SF, CSF+SF) on the
+// full training set or on balanced per-class subsets, several trials, and
+// reports mean and std accuracy (DESIGN.md sections 3 and 4).
+#include <cstdio>
+#include <exception>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "options.hpp"
+#include "report.hpp"
+#include "run_state.hpp"
+#include "sfl/checkpoint.hpp"
+#include "sfl/idx.hpp"
+#include "sfl/nn/dataset.hpp"
+#include "sfl/nn/models.hpp"
+#include "sfl/nn/rng.hpp"
+#include "sfl/nn/trainer.hpp"
+
+namespace {
+
+using namespace sfl_train;
+using sfl::nn::derive_seed;
+
+constexpr int kHalted = 3;
+
+// Seed streams of trial t (subset, initial weights, batch order) derived from --seed.
+uint64_t subset_seed(uint64_t s, int32_t t) { return derive_seed(s, 1000 + uint64_t(t)); }
+uint64_t init_seed(uint64_t s, int32_t t) { return derive_seed(s, 2000 + uint64_t(t)); }
+uint64_t order_seed(uint64_t s, int32_t t) { return derive_seed(s, 3000 + uint64_t(t)); }
+
+int run(const Options &o) {
+    namespace fs = std::filesystem;
+    fs::create_directories(o.out_dir);
+    const std::string ckpt = o.out_dir + "/checkpoint.sflc";
+    const std::string model = o.out_dir + "/model.sflc";
+    const std::string fp = fingerprint(o);
+    Progress progress(o.quiet);
+
+    const sfl::nn::Dataset train = sfl::nn::load_idx_dataset(o.train_images, o.train_labels);
+    sfl::nn::Dataset test_set;
+    std::vector<int32_t> pool, eval_idx;
+    const sfl::nn::Dataset *eval = &train;
+    if (o.validation > 0) {
+        if (o.validation >= train.n)
+            throw sfl_cli::UsageError("--validation " + std::to_string(o.validation) + " leaves no training images (" +
+                                      std::to_string(train.n) + " in all)");
+        pool = sfl::nn::iota_indices(0, train.n - o.validation);
+        eval_idx = sfl::nn::iota_indices(train.n - o.validation, train.n);
+    } else {
+        test_set = sfl::nn::load_idx_dataset(o.test_images, o.test_labels);
+        if (!(test_set.shape == train.shape))
+            throw std::runtime_error("test images are " + test_set.shape.str() + ", training images " +
+                                     train.shape.str());
+        pool = sfl::nn::iota_indices(0, train.n);
+        eval_idx = sfl::nn::iota_indices(0, test_set.n);
+        eval = &test_set;
+    }
+    const int32_t classes = std::max(train.classes, eval->classes);
+
+    RunState st;
+    if (o.resume) {
+        if (!fs::exists(ckpt)) throw std::runtime_error("--resume: no checkpoint at " + ckpt);
+        st = load_state(ckpt, fp);
+        progress.line("resuming " + ckpt + ": trial " + std::to_string(st.trial + 1) + ", " +
+                      std::to_string(st.epoch) + " epochs done");
+    }
+    int64_t params = 0, biases = 0;
+    int32_t epochs_this_run = 0;
+    for (; st.trial < o.trials; ++st.trial) {
+        const int32_t t = st.trial;
+        std::vector<int32_t> idx =
+            o.per_class ? sfl::nn::balanced_subset(train, pool, o.per_class, subset_seed(o.seed, t)) : pool;
+        std::vector<int32_t> labels(idx.size());
+        for (size_t i = 0; i < idx.size(); ++i) labels[i] = train.labels[size_t(idx[i])];
+
+        auto net = sfl::nn::build_network(o.net, train.shape, classes, init_seed(o.seed, t));
+        params = net->param_count();
+        biases = net->bias_count();
+        sfl::nn::TrainConfig tc = o.train;
+        tc.seed = order_seed(o.seed, t);
+        sfl::nn::Trainer trainer(*net, tc);
+        if (st.epoch > 0) {
+            restore_weights(ckpt, *net, trainer.optimizer());
+        } else {
+            st.current = TrialResult{};
+            st.current.train_samples = int64_t(idx.size());
+            if (t == 0 && st.done.empty())
+                for (const auto &l : net->layers()) progress.line("  " + l->describe());
+        }
+        for (; st.epoch < o.epochs; ++st.epoch) {
+            const int32_t e = st.epoch;
+            const float mu = net->factorizes() ? sfl::nn::mu_at(o.train.mu_steps, e, o.epochs) : 0.0f;
+            const std::string prefix = o.net.name + " trial " + std::to_string(t + 1) + "/" +
+                                       std::to_string(o.trials) + " epoch " + std::to_string(e + 1) + "/" +
+                                       std::to_string(o.epochs);
+            const auto s = trainer.train_epoch(
+                train, idx, labels, e, mu,
+                [&](int64_t done, int64_t total, const sfl::nn::EpochStats &r) { progress.step(prefix, done, total, r); });
+            progress.epoch_done(prefix, s);
+            st.current.epoch_seconds.push_back(s.seconds);
+            st.current.final_ce = s.ce;
+            st.current.train_accuracy = s.accuracy;
+            st.current.not_converged += s.not_converged;
+            RunState next = st;
+            next.epoch = e + 1;
+            save_state(ckpt, fp, next, net.get(), &trainer.optimizer());
+            if (o.halt_after && ++epochs_this_run >= o.halt_after) {
+                progress.line("halted after " + std::to_string(epochs_this_run) + " epochs (--halt-after-epochs)");
+                return kHalted;
+            }
+        }
+        st.current.accuracy = trainer.accuracy(*eval, eval_idx);
+        progress.line(o.net.name + " trial " + std::to_string(t + 1) + ": " + (o.validation ? "validation" : "test") +
+                      " accuracy " + std::to_string(st.current.accuracy) + "%");
+        st.done.push_back(st.current);
+        st.current = TrialResult{};
+        st.epoch = 0;
+        if (t + 1 == o.trials) save_model(model, fp, o.net.name, *net, classes);
+        RunState next = st;
+        next.trial = t + 1;
+        save_state(ckpt, fp, next, nullptr, nullptr);
+    }
+    if (params == 0) { // a resumed, already finished run: count parameters of a fresh net
+        auto net = sfl::nn::build_network(o.net, train.shape, classes, 0);
+        params = net->param_count();
+        biases = net->bias_count();
+    }
+    print_table(o, st.done, params, biases);
+    write_json(o.json, o, st.done, params, biases, int64_t(eval_idx.size()));
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+    try {
+        const Options o = parse_options(argc, argv);
+        if (o.help) {
+            std::fputs(usage(), stdout);
+            return 0;
+        }
+        return run(o);
+    } catch (const std::exception &e) {
+        std::fprintf(stderr, "\nsfl-train: %s\n", e.what());
+        return 1;
+    }
+}

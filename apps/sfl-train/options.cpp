@@ -1,0 +1,210 @@
+// Command-line parsing of sfl-train: --flag value or --flag=value, every value
+// checked here; defaults are each network's tuned hyperparameters.
+#include "options.hpp"
+
+#include <cstdlib>
+#include <sstream>
+#include <thread>
+
+namespace sfl_train {
+namespace {
+
+const char kUsage[] =
+    "usage: sfl-train --net lenet|csf|sf|csf+sf [--per-class N] [--trials T] [--seed S] [--threads N]\n"
+    "                 [--json FILE] [--out DIR] [--resume] [data and hyperparameter flags]\n"
+    "\n"
+    "Trains one of the paper's MNIST networks (DESIGN.md section 3) T times on seeded subsets and\n"
+    "reports the mean and std of the test accuracy.\n"
+    "\n"
+    "  --net NAME            lenet, csf (CSF 5x5 first layer), sf (SF 800x500 fifth layer), csf+sf\n"
+    "  --per-class N         labelled training samples per class, a balanced seeded draw per trial\n"
+    "                        (omit: the whole training set)\n"
+    "  --trials T            trials, each with its own subset, initialisation and batch order (default 1)\n"
+    "  --seed S              base seed (default 1); trial t uses seeds derived from (S, t)\n"
+    "  --threads N           threads splitting every batch (default: all cores); results equal\n"
+    "                        one thread's up to float rounding\n"
+    "  --json FILE           write the results as JSON (default: OUT/result.json)\n"
+    "  --out DIR             run directory for checkpoint.sflc, model.sflc, result.json\n"
+    "                        (default: runs/NET-full or runs/NET-N)\n"
+    "  --resume              continue the run in OUT from its checkpoint (same settings required)\n"
+    "  --quiet               no progress output\n"
+    "\n"
+    "data (idx files, uint8; any dataset of 2-D single-channel images):\n"
+    "  --data DIR            directory with the four MNIST files (default: $SFL_DATA/mnist or data/mnist)\n"
+    "  --train-images F --train-labels F --test-images F --test-labels F   explicit files\n"
+    "  --validation N        hold out the last N training images; accuracy is measured on them\n"
+    "                        instead of the test set (for choosing hyperparameters; default 0)\n"
+    "\n"
+    "hyperparameters (defaults: the tuned values of each network, see docs/results.md):\n"
+    "  --epochs E            passes over the training samples\n"
+    "  --batch B             samples per SGD step\n"
+    "  --lr R                learning rate\n"
+    "  --momentum M          SGD momentum (default 0.9)\n"
+    "  --weight-decay W      L2 on conv/fc weights (not biases, not dictionaries)\n"
+    "  --l1 L --l2 L         elastic-net weights of every SF/CSF layer\n"
+    "  --csf-l1 --csf-l2 --sf-l1 --sf-l2   the same per layer\n"
+    "  --solver lars|cd      forward solver of the SF/CSF layers (default lars)\n"
+    "  --mu LIST             mu step-down, comma-separated, equal shares of the epochs\n"
+    "                        (default 0.8,0.5,0.3,0; ignored by lenet)\n"
+    "  -h, --help            this help\n"
+    "\n"
+    "Exit status: 0 success; 1 error (one line on stderr; finished epochs stay in the checkpoint).\n";
+
+using sfl_cli::parse_int;
+using sfl_cli::parse_real;
+
+float parse_pos(const std::string &flag, const std::string &t, bool allow_zero) {
+    const double v = parse_real(flag, t);
+    if (v < 0.0 || (!allow_zero && v == 0.0) || v > 1e6)
+        throw UsageError(flag + (allow_zero ? " must be >= 0" : " must be > 0") + ", got " + t);
+    return float(v);
+}
+
+std::vector<float> parse_mu(const std::string &t) {
+    std::vector<float> out;
+    std::stringstream ss(t);
+    std::string item;
+    while (std::getline(ss, item, ',')) {
+        const double v = parse_real("--mu", item);
+        if (v < 0.0 || v > 1.0) throw UsageError("--mu values must be in [0, 1], got " + item);
+        out.push_back(float(v));
+    }
+    if (out.empty()) throw UsageError("--mu needs at least one value");
+    return out;
+}
+
+} // namespace
+
+const char *usage() { return kUsage; }
+
+void apply_defaults(Options &o) {
+    // Tuned on a validation split (docs/results.md, "Choosing hyperparameters").
+    const bool limited = o.per_class > 0;
+    auto &t = o.train;
+    t.sgd.momentum = 0.9f;
+    t.sgd.lr = 0.01f;
+    t.sgd.weight_decay = 5e-4f;
+    t.batch = limited ? 20 : 64;
+    o.net.csf = sfl::nn::FactorConfig{0.1f, 0.01f, SFL_ENET_LARS};
+    o.net.sf = sfl::nn::FactorConfig{0.1f, 0.01f, SFL_ENET_LARS};
+    if (limited) {
+        const int32_t n = o.per_class * 10;
+        o.epochs = std::max(30, std::min(200, 20000 / std::max(1, n)));
+    } else {
+        o.epochs = 10;
+    }
+}
+
+Options parse_options(int argc, const char *const *argv) {
+    Options o;
+    // Pass 1: the flags the defaults depend on.
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        std::string v;
+        const size_t eq = a.find('=');
+        if (eq != std::string::npos) {
+            v = a.substr(eq + 1);
+            a = a.substr(0, eq);
+        } else if (i + 1 < argc) {
+            v = argv[i + 1];
+        }
+        if (a == "--net") o.net.name = v;
+        if (a == "--per-class") o.per_class = int32_t(parse_int("--per-class", v, 1, 1000000));
+    }
+    if (!sfl::nn::is_network_name(o.net.name))
+        throw UsageError("--net must be lenet, csf, sf or csf+sf, got '" + o.net.name + "'");
+    apply_defaults(o);
+    o.threads = int32_t(std::max(1u, std::thread::hardware_concurrency()));
+    const char *env = std::getenv("SFL_DATA");
+    o.data_dir = std::string(env && *env ? env : "data") + "/mnist";
+    bool have_json = false;
+
+    for (int i = 1; i < argc; ++i) {
+        std::string arg = argv[i];
+        if (arg == "-h" || arg == "--help") {
+            o.help = true;
+            return o;
+        }
+        if (arg.size() < 3 || arg.compare(0, 2, "--") != 0)
+            throw UsageError("unexpected argument '" + arg + "' (options start with --; see --help)");
+        std::string value;
+        bool inline_value = false;
+        const size_t eq = arg.find('=');
+        if (eq != std::string::npos) {
+            value = arg.substr(eq + 1);
+            arg = arg.substr(0, eq);
+            inline_value = true;
+        }
+        auto flag_only = [&] {
+            if (inline_value) throw UsageError(arg + " takes no value");
+        };
+        if (arg == "--resume") { flag_only(); o.resume = true; continue; }
+        if (arg == "--quiet") { flag_only(); o.quiet = true; continue; }
+        if (!inline_value) {
+            if (i + 1 >= argc) throw UsageError(arg + " needs a value");
+            value = argv[++i];
+        }
+        if (arg == "--net" || arg == "--per-class") continue; // pass 1
+        else if (arg == "--trials") o.trials = int32_t(parse_int(arg, value, 1, 1000));
+        else if (arg == "--seed") o.seed = uint64_t(parse_int(arg, value, 0, 2147483647L));
+        else if (arg == "--threads") o.threads = int32_t(parse_int(arg, value, 1, 256));
+        else if (arg == "--json") { o.json = value; have_json = true; }
+        else if (arg == "--out") o.out_dir = value;
+        else if (arg == "--data") o.data_dir = value;
+        else if (arg == "--train-images") o.train_images = value;
+        else if (arg == "--train-labels") o.train_labels = value;
+        else if (arg == "--test-images") o.test_images = value;
+        else if (arg == "--test-labels") o.test_labels = value;
+        else if (arg == "--validation") o.validation = int32_t(parse_int(arg, value, 0, 100000000));
+        else if (arg == "--epochs") o.epochs = int32_t(parse_int(arg, value, 1, 100000));
+        else if (arg == "--batch") o.train.batch = int32_t(parse_int(arg, value, 1, 100000));
+        else if (arg == "--lr") o.train.sgd.lr = parse_pos(arg, value, false);
+        else if (arg == "--momentum") {
+            const double m = parse_real(arg, value);
+            if (m < 0.0 || m >= 1.0) throw UsageError("--momentum must be in [0, 1), got " + value);
+            o.train.sgd.momentum = float(m);
+        } else if (arg == "--weight-decay") o.train.sgd.weight_decay = parse_pos(arg, value, true);
+        else if (arg == "--l1") o.net.csf.l1 = o.net.sf.l1 = parse_pos(arg, value, true);
+        else if (arg == "--l2") o.net.csf.l2 = o.net.sf.l2 = parse_pos(arg, value, true);
+        else if (arg == "--csf-l1") o.net.csf.l1 = parse_pos(arg, value, true);
+        else if (arg == "--csf-l2") o.net.csf.l2 = parse_pos(arg, value, true);
+        else if (arg == "--sf-l1") o.net.sf.l1 = parse_pos(arg, value, true);
+        else if (arg == "--sf-l2") o.net.sf.l2 = parse_pos(arg, value, true);
+        else if (arg == "--solver") {
+            if (value != "lars" && value != "cd") throw UsageError("--solver must be lars or cd, got '" + value + "'");
+            o.net.csf.solver = o.net.sf.solver = value == "cd" ? SFL_ENET_CD : SFL_ENET_LARS;
+        } else if (arg == "--sf-lu-input") {
+            if (value != "pass" && value != "stop")
+                throw UsageError("--sf-lu-input must be pass or stop, got '" + value + "'");
+            o.net.sf.lu_to_input = value == "pass";
+        } else if (arg == "--mu") o.train.mu_steps = parse_mu(value);
+        else if (arg == "--halt-after-epochs") o.halt_after = int32_t(parse_int(arg, value, 1, 1000000));
+        else throw UsageError("unknown option '" + arg + "' (see --help)");
+    }
+    if (o.train_images.empty()) o.train_images = o.data_dir + "/train-images-idx3-ubyte";
+    if (o.train_labels.empty()) o.train_labels = o.data_dir + "/train-labels-idx1-ubyte";
+    if (o.test_images.empty()) o.test_images = o.data_dir + "/t10k-images-idx3-ubyte";
+    if (o.test_labels.empty()) o.test_labels = o.data_dir + "/t10k-labels-idx1-ubyte";
+    if (o.out_dir.empty())
+        o.out_dir = "runs/" + o.net.name + "-" + (o.per_class ? std::to_string(o.per_class) : std::string("full")) +
+                    (o.validation ? "-val" : "");
+    if (!have_json) o.json = o.out_dir + "/result.json";
+    o.train.threads = o.threads;
+    o.train.seed = o.seed;
+    return o;
+}
+
+std::string fingerprint(const Options &o) {
+    std::ostringstream s;
+    s.precision(9);
+    s << "net=" << o.net.name << " per_class=" << o.per_class << " trials=" << o.trials << " seed=" << o.seed
+      << " epochs=" << o.epochs << " validation=" << o.validation << " batch=" << o.train.batch
+      << " lr=" << o.train.sgd.lr << " momentum=" << o.train.sgd.momentum << " wd=" << o.train.sgd.weight_decay
+      << " csf=" << o.net.csf.l1 << "," << o.net.csf.l2 << "," << int(o.net.csf.solver) << " sf=" << o.net.sf.l1
+      << "," << o.net.sf.l2 << "," << int(o.net.sf.solver) << "," << o.net.sf.lu_to_input << " mu=";
+    for (float m : o.train.mu_steps) s << m << ";";
+    s << " train=" << o.train_images << " test=" << o.test_images;
+    return s.str();
+}
+
+} // namespace sfl_train

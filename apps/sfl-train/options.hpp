@@ -1,0 +1,46 @@
+// options.hpp - command line of sfl-train.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "cli_parse.hpp"
+#include "sfl/nn/models.hpp"
+#include "sfl/nn/trainer.hpp"
+
+namespace sfl_train {
+
+using sfl_cli::UsageError;
+
+struct Options {
+    bool help = false;
+    sfl::nn::NetConfig net;
+    int32_t per_class = 0; // 0 = the full training set
+    int32_t trials = 1;
+    uint64_t seed = 1;
+    int32_t threads = 1;
+    int32_t epochs = 0;     // resolved: > 0
+    int32_t validation = 0; // > 0: hold out the last N training images, report accuracy on them
+    sfl::nn::TrainConfig train;
+    std::string data_dir;   // default idx location
+    std::string train_images, train_labels, test_images, test_labels;
+    std::string out_dir;    // checkpoint, model, default JSON
+    std::string json;       // JSON result file
+    bool resume = false;
+    bool quiet = false;
+    int32_t halt_after = 0; // testing: exit 3 after this many epochs were checkpointed (simulated kill)
+};
+
+/** The tuned defaults of a network (see docs/results.md), for the full set or per_class > 0. */
+void apply_defaults(Options &o);
+
+/** Parse argv; throws UsageError with a one-line message. */
+Options parse_options(int argc, const char *const *argv);
+
+const char *usage();
+
+/** The settings that must match for --resume, as one line. */
+std::string fingerprint(const Options &o);
+
+} // namespace sfl_train

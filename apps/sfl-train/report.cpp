@@ -1,0 +1,166 @@
+// Progress, table and JSON of sfl-train.
+#include "report.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <unistd.h>
+
+#include "sfl/sfl.h"
+
+namespace sfl_train {
+namespace {
+
+double now() {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+std::string fmt(const char *f, double v) {
+    char b[64];
+    std::snprintf(b, sizeof b, f, v);
+    return b;
+}
+
+std::string json_str(const std::string &s) {
+    std::string o = "\"";
+    for (char c : s) {
+        if (c == '"' || c == '\\') o += '\\', o += c;
+        else if (static_cast<unsigned char>(c) < 0x20) o += fmt("\\u%04x", double(c));
+        else o += c;
+    }
+    return o + "\"";
+}
+
+std::string numf(float v) {
+    char b[64];
+    std::snprintf(b, sizeof b, "%.7g", double(v));
+    return b;
+}
+
+std::string num(double v) {
+    if (!std::isfinite(v)) return "null";
+    char b[64];
+    std::snprintf(b, sizeof b, "%.10g", v);
+    return b;
+}
+
+} // namespace
+
+Progress::Progress(bool quiet) : quiet_(quiet), tty_(isatty(2) != 0) {}
+
+void Progress::step(const std::string &prefix, int64_t done, int64_t total, const sfl::nn::EpochStats &r) {
+    if (quiet_ || !tty_) return;
+    const double t = now();
+    if (done < total && t - last_ < 0.1) return;
+    last_ = t;
+    const int width = 24;
+    const int fill = int(double(width) * double(done) / double(total > 0 ? total : 1));
+    std::string bar(size_t(fill), '#');
+    bar.resize(size_t(width), '.');
+    std::fprintf(stderr, "\r%s [%s] %lld/%lld loss %.4f acc %.2f%% %.0f img/s   ", prefix.c_str(), bar.c_str(),
+                 static_cast<long long>(done), static_cast<long long>(total), r.ce, r.accuracy,
+                 r.seconds > 0 ? double(r.samples) / r.seconds : 0.0);
+    std::fflush(stderr);
+}
+
+void Progress::epoch_done(const std::string &prefix, const sfl::nn::EpochStats &s) {
+    if (quiet_) return;
+    std::fprintf(stderr, "%s%s loss %.4f lU %.4f mu %.2f acc %.2f%% %.0f img/s %.2f s%s\n", tty_ ? "\r" : "",
+                 prefix.c_str(), s.ce, s.lu, double(s.mu), s.accuracy,
+                 s.seconds > 0 ? double(s.samples) / s.seconds : 0.0, s.seconds,
+                 s.not_converged ? (" (" + std::to_string(s.not_converged) + " solves hit max_iter)").c_str() : "");
+}
+
+void Progress::line(const std::string &text) {
+    if (!quiet_) std::fprintf(stderr, "%s\n", text.c_str());
+}
+
+Summary summarize(const std::vector<TrialResult> &r) {
+    Summary s;
+    if (r.empty()) return s;
+    for (const auto &t : r) s.mean += t.accuracy;
+    s.mean /= double(r.size());
+    if (r.size() > 1) {
+        double v = 0.0;
+        for (const auto &t : r) v += (t.accuracy - s.mean) * (t.accuracy - s.mean);
+        s.std = std::sqrt(v / double(r.size() - 1));
+    }
+    return s;
+}
+
+double mean_epoch_seconds(const std::vector<TrialResult> &r) {
+    double s = 0.0;
+    size_t n = 0;
+    for (const auto &t : r)
+        for (double v : t.epoch_seconds) s += v, ++n;
+    return n ? s / double(n) : 0.0;
+}
+
+void print_table(const Options &o, const std::vector<TrialResult> &r, int64_t params, int64_t biases) {
+    const Summary s = summarize(r);
+    const char *set = o.validation ? "validation" : "test";
+    std::printf("%-8s %-10s %7s %10s %9s %12s %10s %10s\n", "net", "train", "trials", "params", "biases",
+                (std::string(set) + " acc %").c_str(), "std", "s/epoch");
+    const std::string train = o.per_class ? std::to_string(o.per_class * 10) : std::string("full");
+    std::printf("%-8s %-10s %7zu %10lld %9lld %12.2f %10.2f %10.3f\n", o.net.name.c_str(), train.c_str(), r.size(),
+                static_cast<long long>(params), static_cast<long long>(biases), s.mean, s.std,
+                mean_epoch_seconds(r));
+    std::fflush(stdout);
+}
+
+void write_json(const std::string &path, const Options &o, const std::vector<TrialResult> &r, int64_t params,
+                int64_t biases, int64_t eval_samples) {
+    const Summary s = summarize(r);
+    const std::string set = o.validation ? "validation" : "test";
+    std::ostringstream j;
+    j << "{\n";
+    j << "  \"program\": \"sfl-train\",\n  \"version\": " << json_str(sfl_version_string()) << ",\n";
+    j << "  \"net\": " << json_str(o.net.name) << ",\n";
+    j << "  \"per_class\": " << (o.per_class ? std::to_string(o.per_class) : std::string("null")) << ",\n";
+    j << "  \"train_samples\": " << (r.empty() ? 0 : r[0].train_samples) << ",\n";
+    j << "  \"trials\": " << r.size() << ",\n  \"seed\": " << o.seed << ",\n  \"threads\": " << o.threads << ",\n";
+    j << "  \"eval\": " << json_str(set) << ",\n  \"eval_samples\": " << eval_samples << ",\n";
+    j << "  \"" << set << "_accuracy\": " << num(s.mean) << ",\n";
+    j << "  \"" << set << "_accuracy_std\": " << num(s.std) << ",\n";
+    j << "  \"epoch_seconds\": " << num(mean_epoch_seconds(r)) << ",\n";
+    j << "  \"params\": " << params << ",\n  \"biases\": " << biases << ",\n";
+    j << "  \"hyper\": {\"epochs\": " << o.epochs << ", \"batch\": " << o.train.batch
+      << ", \"lr\": " << numf(o.train.sgd.lr) << ", \"momentum\": " << numf(o.train.sgd.momentum)
+      << ", \"weight_decay\": " << numf(o.train.sgd.weight_decay) << ", \"csf_l1\": " << numf(o.net.csf.l1)
+      << ", \"csf_l2\": " << numf(o.net.csf.l2) << ", \"sf_l1\": " << numf(o.net.sf.l1)
+      << ", \"sf_l2\": " << numf(o.net.sf.l2) << ", \"solver\": \""
+      << (o.net.csf.solver == SFL_ENET_CD ? "cd" : "lars") << "\", \"sf_lu_input\": \""
+      << (o.net.sf.lu_to_input ? "pass" : "stop") << "\", \"mu\": [";
+    for (size_t i = 0; i < o.train.mu_steps.size(); ++i) j << (i ? ", " : "") << numf(o.train.mu_steps[i]);
+    j << "]},\n  \"per_trial\": [\n";
+    for (size_t i = 0; i < r.size(); ++i) {
+        const auto &t = r[i];
+        double es = 0.0;
+        for (double v : t.epoch_seconds) es += v;
+        es = t.epoch_seconds.empty() ? 0.0 : es / double(t.epoch_seconds.size());
+        j << "    {\"trial\": " << i << ", \"accuracy\": " << num(t.accuracy)
+          << ", \"train_accuracy\": " << num(t.train_accuracy) << ", \"final_ce\": " << num(t.final_ce)
+          << ", \"epochs\": " << t.epoch_seconds.size() << ", \"epoch_seconds\": " << num(es)
+          << ", \"not_converged\": " << t.not_converged << "}" << (i + 1 < r.size() ? "," : "") << "\n";
+    }
+    j << "  ]\n}\n";
+    const std::string tmp = path + ".tmp";
+    {
+        std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+        f << j.str();
+        f.flush();
+        if (!f) {
+            std::remove(tmp.c_str());
+            throw std::runtime_error("cannot write " + path);
+        }
+    }
+    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+        std::remove(tmp.c_str());
+        throw std::runtime_error("cannot write " + path);
+    }
+}
+
+} // namespace sfl_train

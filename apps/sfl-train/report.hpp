@@ -1,0 +1,41 @@
+// report.hpp - sfl-train's output: progress on stderr, the final table, the JSON file.
+#pragma once
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "options.hpp"
+#include "run_state.hpp"
+
+namespace sfl_train {
+
+/** Progress bar (a TTY: redrawn in place, at most 10 times a second) and one line per epoch. */
+class Progress {
+public:
+    explicit Progress(bool quiet);
+    void step(const std::string &prefix, int64_t done, int64_t total, const sfl::nn::EpochStats &run);
+    void epoch_done(const std::string &prefix, const sfl::nn::EpochStats &st);
+    void line(const std::string &text);
+
+private:
+    bool quiet_, tty_;
+    double last_ = -1.0;
+};
+
+struct Summary {
+    double mean = 0.0, std = 0.0; // sample std over trials (0 for one trial)
+};
+Summary summarize(const std::vector<TrialResult> &r);
+
+/** Mean seconds per epoch over every epoch of every trial. */
+double mean_epoch_seconds(const std::vector<TrialResult> &r);
+
+/** The final table on stdout. */
+void print_table(const Options &o, const std::vector<TrialResult> &r, int64_t params, int64_t biases);
+
+/** Write the JSON result file atomically. Throws std::runtime_error. */
+void write_json(const std::string &path, const Options &o, const std::vector<TrialResult> &r, int64_t params,
+                int64_t biases, int64_t eval_samples);
+
+} // namespace sfl_train

@@ -1,0 +1,80 @@
+// layer.hpp - the interface every wrapper layer implements.
+//
+// A layer owns its parameters (shared by all threads, read-only during a step)
+// and creates one State per thread (workspaces, forward caches) sized for a
+// chunk of at most `max_batch` samples. Training runs a chunk of the batch per
+// thread: forward through every layer, backward, gradients added into that
+// thread's accumulators (one per parameter); the optimizer sums them.
+// The math is the C library's; a layer only sizes memory and calls it.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sfl/nn/tensor.hpp"
+
+namespace sfl {
+namespace nn {
+
+/** A learnable array. A dictionary (SF/CSF P, m x K) is projected onto unit-norm
+ *  columns after every step (DESIGN.md section 2) and takes no weight decay. */
+struct Param {
+    std::string name;           // e.g. "conv1.W"
+    std::vector<int64_t> shape; // row-major
+    Tensor value;
+    bool dictionary = false;
+    bool decay = true;          // weight decay applies (biases and dictionaries: no)
+};
+
+/** Per-thread scratch of one layer. */
+struct LayerState {
+    virtual ~LayerState() = default;
+    int64_t not_converged = 0; // SF/CSF solves that hit max_iter (SFL_WARN_NOT_CONVERGED)
+};
+
+/** Weights of the losses a step minimises: (1 - mu) Lsup + mu sum lU (DESIGN.md section 2). */
+struct LossMix {
+    float mu = 0.0f;
+};
+
+struct ForwardArgs {
+    int32_t n = 0;          // samples in this chunk
+    const float *x = nullptr; // n x in_shape
+    float *y = nullptr;       // out: n x out_shape
+    bool training = false;    // keep what backward needs (caches)
+    float *lu = nullptr;      // may be null: n floats, this layer's lU per sample is ADDED
+};
+
+struct BackwardArgs {
+    int32_t n = 0;
+    const float *x = nullptr;  // forward input
+    const float *y = nullptr;  // forward output
+    const float *dy = nullptr; // dLoss/dy (n x out_shape)
+    float *dx = nullptr;       // out, may be null (first layer): dLoss/dx, overwritten
+    float *const *grads = nullptr; // one accumulator per params() entry, gradient ADDED
+    LossMix mix;
+};
+
+class Layer {
+public:
+    virtual ~Layer() = default;
+    /** Short kind name: conv, maxpool, relu, linear, sf, csf. */
+    virtual std::string kind() const = 0;
+    /** One line: kind and geometry, for logs. */
+    virtual std::string describe() const = 0;
+    virtual Shape in_shape() const = 0;
+    virtual Shape out_shape() const = 0;
+    virtual std::vector<Param *> params() { return {}; }
+    virtual std::unique_ptr<LayerState> make_state(int32_t max_batch) const = 0;
+    virtual void forward(LayerState &state, const ForwardArgs &args) const = 0;
+    virtual void backward(LayerState &state, const BackwardArgs &args) const = 0;
+    /** After the optimizer changed the parameters (project dictionaries, rebuild plans). */
+    virtual void after_update() {}
+    /** Has an unsupervised loss (SF, CSF). */
+    virtual bool factorizes() const { return false; }
+};
+
+} // namespace nn
+} // namespace sfl

@@ -1,0 +1,86 @@
+// trainer.hpp - SGD with momentum, the mu step-down schedule, and the training
+// loop that splits every batch over threads (one Runner per thread).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "sfl/nn/dataset.hpp"
+#include "sfl/nn/network.hpp"
+
+namespace sfl {
+namespace nn {
+
+struct SgdConfig {
+    float lr = 0.01f;
+    float momentum = 0.9f;
+    float weight_decay = 0.0f; // L2 on weights with Param::decay (not biases, not dictionaries)
+};
+
+/** SGD with momentum (PyTorch form): v = momentum v + (g + wd w); w -= lr v. */
+class Sgd {
+public:
+    Sgd(const Sequential &net, SgdConfig cfg);
+    /** One step with gradients grads[k] * scale for params[k]; then net.after_update(). */
+    void step(Sequential &net, const std::vector<Tensor> &grads, float scale);
+    std::vector<Tensor> &velocity() noexcept { return v_; }
+    const SgdConfig &config() const noexcept { return cfg_; }
+
+private:
+    SgdConfig cfg_;
+    std::vector<Tensor> v_;
+};
+
+/** mu for `epoch` (0-based) of `epochs`: the schedule's steps take equal shares of the
+ *  epochs (0.8, 0.5, 0.3, 0.0 over 8 epochs: 2 epochs each). Empty schedule: 0. */
+float mu_at(const std::vector<float> &steps, int32_t epoch, int32_t epochs);
+
+struct TrainConfig {
+    int32_t batch = 64;
+    int32_t threads = 1;
+    uint64_t seed = 1;       // batch order of epoch e: derive_seed(seed, e)
+    SgdConfig sgd;
+    std::vector<float> mu_steps{0.8f, 0.5f, 0.3f, 0.0f};
+};
+
+struct EpochStats {
+    double ce = 0.0;        // mean CE over labelled samples
+    double lu = 0.0;        // mean summed lU per sample
+    double accuracy = 0.0;  // percent, training samples during the epoch
+    double seconds = 0.0;
+    int64_t samples = 0;
+    int64_t not_converged = 0;
+    float mu = 0.0f;
+};
+
+/** Progress after each step: samples done, samples in the epoch, running stats. */
+using ProgressFn = std::function<void(int64_t done, int64_t total, const EpochStats &running)>;
+
+class Trainer {
+public:
+    /** The network must outlive the trainer. Throws std::invalid_argument for bad settings. */
+    Trainer(Sequential &net, const TrainConfig &cfg);
+    ~Trainer();
+
+    /** One epoch over the samples idx (into d) with labels `labels` (same length; -1 =
+     *  unlabelled), in the order of a shuffle seeded by (cfg.seed, epoch); mu given. */
+    EpochStats train_epoch(const Dataset &d, const std::vector<int32_t> &idx, const std::vector<int32_t> &labels,
+                           int32_t epoch, float mu, const ProgressFn &progress = {});
+
+    /** Accuracy in percent of the network on samples idx of d (their true labels). */
+    double accuracy(const Dataset &d, const std::vector<int32_t> &idx);
+
+    Sgd &optimizer() noexcept { return sgd_; }
+    const TrainConfig &config() const noexcept { return cfg_; }
+
+private:
+    Sequential &net_;
+    TrainConfig cfg_;
+    Sgd sgd_;
+    std::vector<std::unique_ptr<Runner>> runners_;
+};
+
+} // namespace nn
+} // namespace sfl

@@ -1,0 +1,206 @@
+// SGD, the mu schedule, and threaded training/evaluation over Runners.
+#include "sfl/nn/trainer.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <exception>
+#include <stdexcept>
+#include <thread>
+
+#include "sfl/nn/rng.hpp"
+
+namespace sfl {
+namespace nn {
+namespace {
+
+constexpr int32_t kEvalChunk = 128;
+
+/** Run f(t) for t = 0 .. T-1, t = 0 on the calling thread; rethrow the first exception. */
+template <class F>
+void run_threads(int32_t T, F &&f) {
+    if (T == 1) {
+        f(0);
+        return;
+    }
+    std::vector<std::exception_ptr> err(static_cast<size_t>(T));
+    std::vector<std::thread> pool;
+    pool.reserve(size_t(T - 1));
+    for (int32_t t = 1; t < T; ++t)
+        pool.emplace_back([&, t] {
+            try {
+                f(t);
+            } catch (...) {
+                err[size_t(t)] = std::current_exception();
+            }
+        });
+    try {
+        f(0);
+    } catch (...) {
+        err[0] = std::current_exception();
+    }
+    for (auto &th : pool) th.join();
+    for (auto &e : err)
+        if (e) std::rethrow_exception(e);
+}
+
+/** [begin, end) of chunk t when n items are split into T nearly equal chunks. */
+std::pair<int32_t, int32_t> chunk(int32_t n, int32_t T, int32_t t) {
+    const int32_t q = n / T, r = n % T;
+    const int32_t b = t * q + std::min(t, r);
+    return {b, b + q + (t < r ? 1 : 0)};
+}
+
+void add_loss(ChunkLoss &a, const ChunkLoss &b) {
+    a.ce += b.ce;
+    a.lu += b.lu;
+    a.labelled += b.labelled;
+    a.correct += b.correct;
+    a.samples += b.samples;
+}
+
+} // namespace
+
+// ---- SGD ----
+
+Sgd::Sgd(const Sequential &net, SgdConfig cfg) : cfg_(cfg) {
+    for (const Param *p : net.params()) v_.emplace_back(p->value.size());
+}
+
+void Sgd::step(Sequential &net, const std::vector<Tensor> &grads, float scale) {
+    const auto params = net.params();
+    for (size_t k = 0; k < params.size(); ++k) {
+        Param &p = *params[k];
+        float *w = p.value.data();
+        float *v = v_[k].data();
+        const float *g = grads[k].data();
+        const float wd = p.decay ? cfg_.weight_decay : 0.0f;
+        for (size_t i = 0; i < p.value.size(); ++i) {
+            v[i] = cfg_.momentum * v[i] + (g[i] * scale + wd * w[i]);
+            w[i] -= cfg_.lr * v[i];
+        }
+    }
+    net.after_update();
+}
+
+float mu_at(const std::vector<float> &steps, int32_t epoch, int32_t epochs) {
+    if (steps.empty() || epochs < 1) return 0.0f;
+    const size_t k = size_t((int64_t(epoch) * int64_t(steps.size())) / epochs);
+    return steps[std::min(k, steps.size() - 1)];
+}
+
+// ---- Trainer ----
+
+Trainer::Trainer(Sequential &net, const TrainConfig &cfg) : net_(net), cfg_(cfg), sgd_(net, cfg.sgd) {
+    if (cfg.batch < 1) throw std::invalid_argument("batch size must be >= 1");
+    if (cfg.threads < 1) throw std::invalid_argument("threads must be >= 1");
+    const int32_t per_thread = (cfg.batch + cfg.threads - 1) / cfg.threads;
+    for (int32_t t = 0; t < cfg.threads; ++t)
+        runners_.push_back(std::make_unique<Runner>(net, std::max(per_thread, kEvalChunk)));
+}
+
+Trainer::~Trainer() = default;
+
+EpochStats Trainer::train_epoch(const Dataset &d, const std::vector<int32_t> &idx, const std::vector<int32_t> &labels,
+                                int32_t epoch, float mu, const ProgressFn &progress) {
+    if (idx.size() != labels.size()) throw std::invalid_argument("train_epoch: idx and labels differ in length");
+    const auto t0 = std::chrono::steady_clock::now();
+    std::vector<size_t> order(idx.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    Rng(derive_seed(cfg_.seed, uint64_t(epoch))).shuffle(order);
+
+    const int32_t T = cfg_.threads;
+    const size_t in_size = size_t(d.shape.size());
+    const int64_t not_conv0 = [&] {
+        int64_t s = 0;
+        for (auto &r : runners_) s += r->not_converged();
+        return s;
+    }();
+    // Per-thread staging of the chunk's images and labels.
+    std::vector<std::vector<float>> xs(static_cast<size_t>(T));
+    std::vector<std::vector<int32_t>> ys(static_cast<size_t>(T));
+    std::vector<ChunkLoss> part(static_cast<size_t>(T));
+    ChunkLoss total;
+    EpochStats st;
+    st.mu = mu;
+    const int32_t N = int32_t(order.size());
+    for (int32_t b0 = 0; b0 < N; b0 += cfg_.batch) {
+        const int32_t B = std::min(cfg_.batch, N - b0);
+        const int32_t used = std::min(T, B);
+        run_threads(used, [&](int32_t t) {
+            const auto [lo, hi] = chunk(B, used, t);
+            const int32_t n = hi - lo;
+            Runner &r = *runners_[size_t(t)];
+            auto &x = xs[size_t(t)];
+            auto &y = ys[size_t(t)];
+            x.resize(size_t(n) * in_size);
+            y.resize(size_t(n));
+            for (int32_t i = 0; i < n; ++i) {
+                const size_t k = order[size_t(b0 + lo + i)];
+                std::copy_n(d.image(idx[k]), in_size, x.data() + size_t(i) * in_size);
+                y[size_t(i)] = labels[k];
+            }
+            r.zero_grads();
+            r.forward(n, x.data(), true);
+            part[size_t(t)] = r.backward(n, y.data(), mu);
+        });
+        // Sum the thread accumulators into runner 0's, in thread order.
+        auto &g0 = runners_[0]->grads();
+        for (int32_t t = 1; t < used; ++t) {
+            auto &gt = runners_[size_t(t)]->grads();
+            for (size_t k = 0; k < g0.size(); ++k)
+                for (size_t i = 0; i < g0[k].size(); ++i) g0[k][i] += gt[k][i];
+        }
+        for (int32_t t = 0; t < used; ++t) add_loss(total, part[size_t(t)]);
+        sgd_.step(net_, g0, 1.0f / float(B));
+        if (progress) {
+            EpochStats run;
+            run.ce = total.labelled ? total.ce / double(total.labelled) : 0.0;
+            run.lu = total.samples ? total.lu / double(total.samples) : 0.0;
+            run.accuracy = total.labelled ? 100.0 * double(total.correct) / double(total.labelled) : 0.0;
+            run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            run.samples = total.samples;
+            run.mu = mu;
+            progress(b0 + B, N, run);
+        }
+    }
+    st.ce = total.labelled ? total.ce / double(total.labelled) : 0.0;
+    st.lu = total.samples ? total.lu / double(total.samples) : 0.0;
+    st.accuracy = total.labelled ? 100.0 * double(total.correct) / double(total.labelled) : 0.0;
+    st.samples = total.samples;
+    st.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    int64_t nc = 0;
+    for (auto &r : runners_) nc += r->not_converged();
+    st.not_converged = nc - not_conv0;
+    return st;
+}
+
+double Trainer::accuracy(const Dataset &d, const std::vector<int32_t> &idx) {
+    const int32_t N = int32_t(idx.size());
+    if (N == 0) return 0.0;
+    const int32_t T = std::min(cfg_.threads, N);
+    const size_t in_size = size_t(d.shape.size());
+    std::vector<int64_t> correct(size_t(T), 0);
+    run_threads(T, [&](int32_t t) {
+        const auto [lo, hi] = chunk(N, T, t);
+        Runner &r = *runners_[size_t(t)];
+        std::vector<float> x(size_t(r.max_batch()) * in_size);
+        std::vector<int32_t> y(size_t(r.max_batch()));
+        for (int32_t c0 = lo; c0 < hi; c0 += r.max_batch()) {
+            const int32_t n = std::min(r.max_batch(), hi - c0);
+            for (int32_t i = 0; i < n; ++i) {
+                const int32_t k = idx[size_t(c0 + i)];
+                std::copy_n(d.image(k), in_size, x.data() + size_t(i) * in_size);
+                y[size_t(i)] = d.labels[size_t(k)];
+            }
+            r.forward(n, x.data(), false);
+            correct[size_t(t)] += r.score(n, y.data()).correct;
+        }
+    });
+    int64_t c = 0;
+    for (int64_t v : correct) c += v;
+    return 100.0 * double(c) / double(N);
+}
+
+} // namespace nn
+} // namespace sfl

@@ -1,0 +1,39 @@
+// 2-D convolution as im2col + GEMM (sfl_nn.h). The patches of an image range
+// are numbered globally (image i, patch p) -> i*oh*ow + p, which is also the
+// row of that patch's output in Y (n x oh x ow x cout). Tiles of at most
+// SFL_CONV2D_BLOCK consecutive patches may cross image boundaries, so small
+// images still give full GEMM tiles.
+#pragma once
+
+#include <cstdint>
+
+#include "sfl/sfl_nn.h"
+#include "common/arena.hpp"
+#include "kernels/patch/geometry.hpp"
+
+namespace sfl {
+namespace nn {
+
+struct Conv2dForwardBuffers {
+    float *cols; // SFL_CONV2D_BLOCK x m: one im2col tile
+    static Conv2dForwardBuffers carve(Arena &arena, int32_t m);
+};
+
+struct Conv2dBackwardBuffers {
+    float *cols;  // SFL_CONV2D_BLOCK x m: im2col tile of X
+    float *dcols; // SFL_CONV2D_BLOCK x m: its gradient dY_tile W^T
+    float *WT;    // cout x m: W transposed (once per call; the GEMM never transposes B)
+    static Conv2dBackwardBuffers carve(Arena &arena, int32_t m, int32_t cout);
+};
+
+// Y (images [i0, i1)) = im2col(X) W + b; b may be null.
+void conv2d_forward(const patch::Geometry &g, const Conv2dForwardBuffers &buf, int32_t i0, int32_t i1,
+                    const float *X, int32_t cout, const float *W, const float *b, float *Y);
+
+// dW += im2col(X)^T dY, db += column sums of dY (db may be null), and when dX
+// is not null: dX (images [i0, i1)) = col2im(dY W^T).
+void conv2d_backward(const patch::Geometry &g, const Conv2dBackwardBuffers &buf, int32_t i0, int32_t i1,
+                     const float *X, int32_t cout, const float *W, const float *dY, float *dX, float *dW, float *db);
+
+} // namespace nn
+} // namespace sfl

@@ -1,0 +1,195 @@
+#!/usr/bin/env python3
+"""The paper's MNIST experiments with sfl-train (DESIGN.md sections 3 and 4).
+
+  experiments.py tune    --train BIN/sfl-train [--out runs/tune]
+      validation-split grid at 100 labelled samples (hyperparameter choice)
+  experiments.py figure3 --train BIN/sfl-train [--trials 5] [--out runs/figure3]
+      100..600 labelled samples, every network, mean and std over trials
+  experiments.py table1  --train BIN/sfl-train [--epochs E] [--out runs/table1]
+      full MNIST (60k / 10k), every network, per-epoch time relative to LeNet
+  experiments.py report  [--runs runs] [--svg docs/figure3.svg]
+      print the markdown tables from the JSON files and draw Figure 3
+
+Each run writes OUT/<name>/result.json (sfl-train --json); runs already finished
+(result.json present) are not repeated, so a killed experiment resumes where it was
+(sfl-train --resume continues the interrupted run).
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+NETS = ["lenet", "csf", "sf", "csf+sf"]
+SIZES = [10, 20, 30, 40, 50, 60]  # per class: 100 .. 600 samples
+
+# Validation grid (100 labelled samples, 5,000 held-out training images).
+TUNE_GRID = {
+    "lenet": [["--lr", "0.01"], ["--lr", "0.03"]],
+    "csf": [["--lr", "0.01", "--csf-l1", "0.1"], ["--lr", "0.01", "--csf-l1", "0.3"],
+            ["--lr", "0.03", "--csf-l1", "0.1"]],
+    "sf": [["--lr", "0.01", "--sf-l1", "0.5", "--sf-lu-input", "stop"],
+           ["--lr", "0.01", "--sf-l1", "1", "--sf-lu-input", "stop"],
+           ["--lr", "0.03", "--sf-l1", "1", "--sf-lu-input", "stop"],
+           ["--lr", "0.01", "--sf-l1", "1", "--sf-lu-input", "pass"]],
+}
+
+
+def run(train, name, out, args, log):
+    d = os.path.join(out, name)
+    res = os.path.join(d, "result.json")
+    if os.path.exists(res):
+        return json.load(open(res))
+    os.makedirs(d, exist_ok=True)
+    cmd = [train] + args + ["--out", d, "--json", res, "--quiet"]
+    if os.path.exists(os.path.join(d, "checkpoint.sflc")):
+        cmd.append("--resume")
+    print("$", " ".join(cmd), flush=True)
+    with open(log, "a") as f:
+        f.write("$ " + " ".join(cmd) + "\n")
+        f.flush()
+        p = subprocess.run(cmd, stdout=f, stderr=f)
+    if p.returncode != 0:
+        print(f"  failed (exit {p.returncode}), see {log}", flush=True)
+        return None
+    r = json.load(open(res))
+    acc = r.get("test_accuracy", r.get("validation_accuracy"))
+    std = r.get("test_accuracy_std", r.get("validation_accuracy_std"))
+    print(f"  {acc:.2f} +- {std:.2f}  ({r['epoch_seconds']:.3f} s/epoch)", flush=True)
+    return r
+
+
+def cmd_tune(a):
+    log = os.path.join(a.out, "log.txt")
+    os.makedirs(a.out, exist_ok=True)
+    for net, grid in TUNE_GRID.items():
+        for g in grid:
+            name = net + "_" + "_".join(x.lstrip("-") for x in g)
+            run(a.train, name, a.out, ["--net", net, "--per-class", "10", "--trials", str(a.trials),
+                                       "--validation", "5000", "--seed", "100"] + g, log)
+
+
+def cmd_figure3(a):
+    log = os.path.join(a.out, "log.txt")
+    os.makedirs(a.out, exist_ok=True)
+    for pc in SIZES:
+        for net in NETS:
+            run(a.train, f"{net}-{pc * 10}", a.out,
+                ["--net", net, "--per-class", str(pc), "--trials", str(a.trials), "--seed", "1"], log)
+
+
+def cmd_table1(a):
+    log = os.path.join(a.out, "log.txt")
+    os.makedirs(a.out, exist_ok=True)
+    for net in NETS:
+        extra = ["--epochs", str(a.epochs)] if a.epochs else []
+        run(a.train, f"{net}-full", a.out, ["--net", net, "--trials", "1", "--seed", "1"] + extra, log)
+
+
+def load(path):
+    try:
+        return json.load(open(path))
+    except (OSError, ValueError):
+        return None
+
+
+def acc(r):
+    return r.get("test_accuracy", r.get("validation_accuracy")), r.get("test_accuracy_std",
+                                                                       r.get("validation_accuracy_std"))
+
+
+def cmd_report(a):
+    runs = a.runs
+    # Tuning
+    tune = os.path.join(runs, "tune")
+    if os.path.isdir(tune):
+        print("### Validation grid (100 labelled samples, 5,000 held-out training images)\n")
+        print("| net | settings | validation acc % | s/epoch |")
+        print("|---|---|---|---|")
+        for name in sorted(os.listdir(tune)):
+            r = load(os.path.join(tune, name, "result.json"))
+            if r:
+                m, s = acc(r)
+                print(f"| {r['net']} | {' '.join(name.split('_')[1:])} | {m:.2f} ± {s:.2f} | "
+                      f"{r['epoch_seconds']:.3f} |")
+        print()
+    # Table 1 row
+    t1 = os.path.join(runs, "table1")
+    paper = {"lenet": 99.14, "csf": 99.20, "sf": 98.31, "csf+sf": 98.40}
+    if os.path.isdir(t1):
+        rows = {n: load(os.path.join(t1, f"{n}-full", "result.json")) for n in NETS}
+        base = rows.get("lenet")
+        print("### Full MNIST (60,000 train / 10,000 test)\n")
+        print("| net | params (biases) | epochs | test acc % | paper % | s/epoch | epoch time / LeNet |")
+        print("|---|---|---|---|---|---|---|")
+        for n in NETS:
+            r = rows[n]
+            if not r:
+                print(f"| {n} | - | - | not run | {paper[n]} | - | - |")
+                continue
+            m, _ = acc(r)
+            rel = r["epoch_seconds"] / base["epoch_seconds"] if base else float("nan")
+            print(f"| {n} | {r['params']} ({r['biases']}) | {r['hyper']['epochs']} | {m:.2f} | {paper[n]} | "
+                  f"{r['epoch_seconds']:.1f} | {rel:.1f}x |")
+        print()
+    # Figure 3
+    f3 = os.path.join(runs, "figure3")
+    if os.path.isdir(f3):
+        print("### Limited labels (Figure 3): test accuracy %, mean ± std over trials\n")
+        print("| samples | " + " | ".join(NETS) + " |")
+        print("|---" * (len(NETS) + 1) + "|")
+        series = {n: [] for n in NETS}
+        for pc in SIZES:
+            cells = []
+            for n in NETS:
+                r = load(os.path.join(f3, f"{n}-{pc * 10}", "result.json"))
+                if r:
+                    m, s = acc(r)
+                    cells.append(f"{m:.2f} ± {s:.2f} ({r['trials']})")
+                    series[n].append((pc * 10, m, s))
+                else:
+                    cells.append("-")
+            print(f"| {pc * 10} | " + " | ".join(cells) + " |")
+        print()
+        if a.svg:
+            draw(series, a.svg)
+            print(f"(figure written to {a.svg})")
+
+
+def draw(series, path):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for n, pts in series.items():
+        if not pts:
+            continue
+        x = [p[0] for p in pts]
+        ax.errorbar(x, [p[1] for p in pts], yerr=[p[2] for p in pts], marker="o", capsize=3, label=n)
+    ax.set_xlabel("labelled training samples (balanced)")
+    ax.set_ylabel("test accuracy (%)")
+    ax.set_title("MNIST with few labels (sfl, mean ± std over trials)")
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, metadata={"Date": None})
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="cmd", required=True)
+    for name in ("tune", "figure3", "table1"):
+        s = sub.add_parser(name)
+        s.add_argument("--train", required=True, help="path of sfl-train")
+        s.add_argument("--out", default=os.path.join("runs", name))
+        s.add_argument("--trials", type=int, default=5 if name == "figure3" else 1)
+        s.add_argument("--epochs", type=int, default=0)
+    r = sub.add_parser("report")
+    r.add_argument("--runs", default="runs")
+    r.add_argument("--svg", default="")
+    a = p.parse_args()
+    {"tune": cmd_tune, "figure3": cmd_figure3, "table1": cmd_table1, "report": cmd_report}[a.cmd](a)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,230 @@
+// The C++ training wrapper: every wrapper layer and two whole networks against
+// finite differences of the Runner's own loss, threads vs one thread, the mu
+// schedule, balanced subsets.
+#if SFL_TESTS_HAVE_CPP
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <set>
+#include <vector>
+
+#include "sfl/nn/dataset.hpp"
+#include "sfl/nn/layers.hpp"
+#include "sfl/nn/network.hpp"
+#include "sfl/nn/rng.hpp"
+#include "sfl/nn/trainer.hpp"
+
+using namespace sfl::nn;
+
+namespace {
+
+// conv 3x3 -> maxpool 2 -> linear -> relu -> linear: Conv2d, MaxPool2d, Linear, ReLU.
+std::unique_ptr<Sequential> plain_net(uint64_t seed) {
+    Rng rng(seed);
+    auto net = std::make_unique<Sequential>(Shape{8, 8, 1});
+    net->add(std::make_unique<Conv2d>("conv", net->out_shape(), 3, 3, rng));
+    net->add(std::make_unique<MaxPool2d>(net->out_shape(), 2));
+    net->add(std::make_unique<Linear>("fc1", net->out_shape(), 6, rng));
+    net->add(std::make_unique<ReLU>(net->out_shape()));
+    net->add(std::make_unique<Linear>("fc2", net->out_shape(), 4, rng));
+    return net;
+}
+
+// CSF 3x3 -> maxpool 2 -> conv 2x2 -> SF -> linear: the factorization layers in a stack.
+std::unique_ptr<Sequential> factor_net(uint64_t seed, bool lu_to_input = true) {
+    Rng rng(seed);
+    FactorConfig c{0.05f, 0.02f, SFL_ENET_LARS};
+    c.lu_to_input = lu_to_input;
+    auto net = std::make_unique<Sequential>(Shape{8, 8, 1});
+    net->add(std::make_unique<CSF>("csf", net->out_shape(), 3, 6, c, rng));
+    net->add(std::make_unique<MaxPool2d>(net->out_shape(), 2));
+    net->add(std::make_unique<Conv2d>("conv", net->out_shape(), 2, 3, rng));
+    net->add(std::make_unique<SF>("sf", net->out_shape(), 5, c, rng));
+    net->add(std::make_unique<Linear>("fc", net->out_shape(), 4, rng));
+    return net;
+}
+
+// Dictionaries with columns of norm 0.9: small perturbations stay inside the unit
+// ball, so after_update() (projection + plan rebuild) only rebuilds the plan.
+void shrink_dictionaries(Sequential &net) {
+    for (Param *p : net.params())
+        if (p->dictionary)
+            for (size_t i = 0; i < p->value.size(); ++i) p->value[i] *= 0.9f;
+    net.after_update();
+}
+
+struct Batch {
+    int32_t n;
+    std::vector<float> x;
+    std::vector<int32_t> y;
+};
+
+Batch random_batch(int32_t n, int64_t size, int32_t classes, uint64_t seed, bool one_unlabelled) {
+    Rng rng(seed);
+    Batch b{n, std::vector<float>(size_t(n * size)), std::vector<int32_t>(size_t(n))};
+    for (auto &v : b.x) v = rng.uniform();
+    for (auto &v : b.y) v = int32_t(rng.below(uint64_t(classes)));
+    if (one_unlabelled) b.y[1] = -1;
+    return b;
+}
+
+// sum_i (1 - mu) CE_i + mu lU_i of the batch, the quantity Runner::backward differentiates.
+double loss(Runner &r, const Sequential &net, const Batch &b, float mu) {
+    r.forward(b.n, b.x.data(), true);
+    const ChunkLoss s = r.score(b.n, b.y.data());
+    const double m = net.factorizes() ? mu : 0.0;
+    return (1.0 - m) * s.ce + m * s.lu;
+}
+
+// For every parameter tensor: the directional derivative along a random unit
+// direction, analytic (<grad, v>) against central differences of the loss.
+void check_directional(Sequential &net, const Batch &b, float mu, uint64_t seed) {
+    Runner r(net, b.n);
+    r.zero_grads();
+    r.forward(b.n, b.x.data(), true);
+    r.backward(b.n, b.y.data(), mu);
+    std::vector<std::vector<float>> g;
+    for (auto &t : r.grads()) g.emplace_back(t.data(), t.data() + t.size());
+    const auto params = net.params();
+    Rng rng(seed);
+    for (size_t k = 0; k < params.size(); ++k) {
+        Param &p = *params[k];
+        CAPTURE(p.name);
+        std::vector<float> v(p.value.size());
+        double nv = 0.0;
+        for (auto &e : v) e = rng.normal(), nv += double(e) * e;
+        for (auto &e : v) e = float(e / std::sqrt(nv));
+        double analytic = 0.0;
+        for (size_t i = 0; i < v.size(); ++i) analytic += double(g[k][i]) * v[i];
+        const std::vector<float> w0(p.value.data(), p.value.data() + p.value.size());
+        double best = 1e30, best_fd = 0.0;
+        for (double h : {1e-2, 3e-3, 1e-3, 3e-4}) { // several steps: one may straddle a ReLU/pool/support kink
+            auto at = [&](double s) {
+                for (size_t i = 0; i < v.size(); ++i) p.value[i] = float(w0[i] + s * v[i]);
+                net.after_update();
+                return loss(r, net, b, mu);
+            };
+            const double fd = (at(h) - at(-h)) / (2.0 * h);
+            const double err = std::fabs(fd - analytic) / std::max(5e-2, std::fabs(analytic));
+            if (err < best) best = err, best_fd = fd;
+        }
+        std::copy(w0.begin(), w0.end(), p.value.data());
+        net.after_update();
+        CAPTURE(analytic);
+        CAPTURE(best_fd);
+        CHECK(best <= 2e-2); // float network, float loss: ~1e-3 seen; a wrong term is O(1)
+    }
+}
+
+} // namespace
+
+TEST_CASE("wrapper: Conv2d, MaxPool2d, Linear, ReLU gradients match finite differences of the network loss") {
+    for (uint64_t seed : {1u, 2u}) {
+        CAPTURE(seed);
+        auto net = plain_net(seed);
+        const Batch b = random_batch(5, 64, 4, 100 + seed, false);
+        check_directional(*net, b, 0.0f, seed);
+    }
+}
+
+TEST_CASE("wrapper: CSF and SF in a stack, mu-mixed loss with an unlabelled sample, match finite differences") {
+    for (float mu : {0.0f, 0.3f, 1.0f}) {
+        CAPTURE(mu);
+        auto net = factor_net(7);
+        shrink_dictionaries(*net);
+        const Batch b = random_batch(5, 64, 4, 200, true);
+        check_directional(*net, b, mu, 9);
+    }
+}
+
+TEST_CASE("wrapper: lu_to_input = false changes only the gradients below the SF layer") {
+    auto a = factor_net(3, true);
+    auto s = factor_net(3, false);
+    const Batch b = random_batch(4, 64, 4, 300, false);
+    Runner ra(*a, 4), rs(*s, 4);
+    for (Runner *r : {&ra, &rs}) {
+        r->zero_grads();
+        r->forward(4, b.x.data(), true);
+        r->backward(4, b.y.data(), 0.5f);
+    }
+    // params: csf.P, conv.W, conv.b, sf.P, fc.W, fc.b - the last three are at or above SF.
+    for (size_t k = 3; k < 6; ++k)
+        for (size_t i = 0; i < ra.grads()[k].size(); ++i) CHECK(ra.grads()[k][i] == rs.grads()[k][i]);
+    bool differs = false;
+    for (size_t i = 0; i < ra.grads()[1].size(); ++i) differs |= ra.grads()[1][i] != rs.grads()[1][i];
+    CHECK(differs);
+}
+
+TEST_CASE("wrapper: two threads train to the weights of one thread (up to float summation order)") {
+    Dataset d;
+    d.shape = Shape{8, 8, 1};
+    d.n = 48;
+    d.classes = 4;
+    const Batch b = random_batch(48, 64, 4, 400, false);
+    d.x = b.x;
+    d.labels = b.y;
+    const auto idx = iota_indices(0, 48);
+    std::vector<std::vector<float>> finals;
+    for (int32_t threads : {1, 2}) {
+        auto net = factor_net(11);
+        TrainConfig tc;
+        tc.batch = 8;
+        tc.threads = threads;
+        tc.seed = 5;
+        tc.sgd.lr = 0.05f;
+        Trainer t(*net, tc);
+        for (int32_t e = 0; e < 3; ++e) t.train_epoch(d, idx, d.labels, e, mu_at(tc.mu_steps, e, 3));
+        std::vector<float> w;
+        for (Param *p : net->params()) w.insert(w.end(), p->value.data(), p->value.data() + p->value.size());
+        finals.push_back(std::move(w));
+    }
+    double diff = 0.0, scale = 0.0;
+    for (size_t i = 0; i < finals[0].size(); ++i) {
+        diff = std::max(diff, double(std::fabs(finals[0][i] - finals[1][i])));
+        scale = std::max(scale, double(std::fabs(finals[0][i])));
+    }
+    MESSAGE("max |w1 - w2| = " << diff << " (max |w| " << scale << ")");
+    CHECK(diff <= 1e-4 * scale);
+}
+
+TEST_CASE("wrapper: mu schedule takes equal shares of the epochs") {
+    const std::vector<float> s{0.8f, 0.5f, 0.3f, 0.0f};
+    std::vector<float> got;
+    for (int32_t e = 0; e < 8; ++e) got.push_back(mu_at(s, e, 8));
+    CHECK(got == std::vector<float>{0.8f, 0.8f, 0.5f, 0.5f, 0.3f, 0.3f, 0.0f, 0.0f});
+    CHECK(mu_at(s, 0, 3) == 0.8f);
+    CHECK(mu_at(s, 2, 3) == 0.3f); // 3 epochs, 4 steps: the last step never comes
+    CHECK(mu_at({}, 0, 3) == 0.0f);
+}
+
+TEST_CASE("wrapper: balanced subsets are balanced, seeded and drawn from the pool") {
+    Dataset d;
+    d.n = 300;
+    d.classes = 3;
+    for (int32_t i = 0; i < 300; ++i) d.labels.push_back(i % 3);
+    const auto pool = iota_indices(0, 240);
+    const auto a = balanced_subset(d, pool, 7, 1), b = balanced_subset(d, pool, 7, 1), c = balanced_subset(d, pool, 7, 2);
+    CHECK(a == b);
+    CHECK(a != c);
+    REQUIRE(a.size() == 21);
+    int counts[3] = {0, 0, 0};
+    for (int32_t i : a) {
+        CHECK(i < 240);
+        ++counts[d.labels[size_t(i)]];
+    }
+    CHECK(counts[0] == 7);
+    CHECK(counts[1] == 7);
+    CHECK(counts[2] == 7);
+    CHECK(std::set<int32_t>(a.begin(), a.end()).size() == a.size());
+    CHECK_THROWS_AS(balanced_subset(d, pool, 81, 1), std::runtime_error);
+}
+
+TEST_CASE("wrapper: Sequential refuses a layer of the wrong input shape") {
+    Rng rng(1);
+    Sequential net(Shape{8, 8, 1});
+    net.add(std::make_unique<Conv2d>("c", net.out_shape(), 3, 2, rng));
+    CHECK_THROWS_AS(net.add(std::make_unique<Linear>("l", Shape{1, 1, 10}, 3, rng)), std::invalid_argument);
+}
+#endif
