@@ -67,8 +67,7 @@ Runner::Runner(const Sequential &net, int32_t max_batch) : net_(net), max_batch_
         }
         grad_ptrs_.push_back(std::move(ptrs));
     }
-    // grads_ is complete: now take the pointers (emplace_back may have moved tensors,
-    // but Tensor storage does not move, so this is only for clarity).
+    // Take the pointers once grads_ is complete (its vector may have reallocated).
     size_t g = 0;
     for (auto &ptrs : grad_ptrs_)
         for (auto &p : ptrs) p = grads_[g++].data();
