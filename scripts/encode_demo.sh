@@ -23,62 +23,13 @@ PY=/usr/bin/python3
 L1=0.1
 L2=0.01
 
-step() { printf '\n== %s\n' "$*"; }
+# shellcheck source=scripts/demo_common.sh
+source "$ROOT/scripts/demo_common.sh"
 
-# ---- 1. packages --------------------------------------------------------------
-# What the demo needs: each Debian package with a test that it is present; only
-# the missing ones are installed.
-need() {
-  case $1 in
-    cmake) command -v cmake >/dev/null ;;
-    ninja-build) command -v ninja >/dev/null ;;
-    g++) command -v g++ >/dev/null ;;
-    pkg-config) command -v pkg-config >/dev/null ;;
-    libxsimd-dev) [[ -f /usr/include/xsimd/xsimd.hpp ]] ;;
-    doctest-dev) [[ -f /usr/include/doctest/doctest.h ]] ;;
-    libbenchmark-dev) [[ -f /usr/include/benchmark/benchmark.h ]] ;;
-    python3-numpy) $PY -c "import numpy" 2>/dev/null ;;
-    npm) command -v npm >/dev/null ;;
-    ca-certificates) [[ -d /etc/ssl/certs ]] ;;
-  esac
-}
-# doctest-dev, libbenchmark-dev and pkg-config are not needed by the demo itself but by
-# the test command that follows it in the README (cmake --workflow --preset native-release).
-PACKAGES="cmake ninja-build g++ pkg-config libxsimd-dev doctest-dev libbenchmark-dev python3-numpy npm ca-certificates"
-if [[ "${SFL_DEMO_NO_APT:-0}" != 1 ]]; then
-  step "packages"
-  missing=""
-  for p in $PACKAGES; do need "$p" || missing="$missing $p"; done
-  if [[ -z "$missing" ]]; then
-    echo "all present: $PACKAGES"
-  elif ! command -v apt-get >/dev/null; then
-    echo "demo: not a Debian system; install by hand:$missing" >&2; exit 1
-  else
-    echo "installing:$missing"
-    if [[ $(id -u) -eq 0 ]]; then SUDO=""; elif command -v sudo >/dev/null; then SUDO=sudo; else
-      echo "demo: need root or sudo to install:$missing" >&2; exit 1
-    fi
-    $SUDO apt-get update -qq
-    # shellcheck disable=SC2086
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing
-  fi
-fi
-
-# ---- 2. MNIST -------------------------------------------------------------------
-step "MNIST"
-bash "$ROOT/scripts/fetch_mnist.sh" "$DATA/mnist"
-
-# ---- 3. build -------------------------------------------------------------------
-step "build ($BUILD)"
-mkdir -p "$BUILD"
-cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSFL_NATIVE_ARCH=ON \
-      -DSFL_BUILD_TESTS=OFF -DSFL_BUILD_BENCH=OFF -DSFL_BUILD_APPS=ON -DSFL_BUILD_CPP=ON >"$BUILD/configure.log" 2>&1 ||
-  { cat "$BUILD/configure.log"; exit 1; }
-echo "building sfl-encode (log: $BUILD/build.log)"
-cmake --build "$BUILD" --target sfl-encode -j"$THREADS" >"$BUILD/build.log" 2>&1 ||
-  { tail -n 50 "$BUILD/build.log"; exit 1; }
-ENCODE=$(find "$BUILD" -name sfl-encode -type f -perm -u+x | head -n1)
-[[ -x "$ENCODE" ]] || { echo "demo: sfl-encode was not built" >&2; exit 1; }
+demo_packages                 # 1. packages
+demo_mnist                    # 2. MNIST
+demo_build sfl-encode         # 3. build
+ENCODE=$BUILD/apps/sfl-encode/sfl-encode
 
 # ---- 4. problems ----------------------------------------------------------------
 step "patch problems"

@@ -6,6 +6,19 @@
 
 namespace sfl_cli {
 
+FlagArg split_flag(const std::string &arg) {
+    if (arg.size() < 3 || arg.compare(0, 2, "--") != 0)
+        throw UsageError("unexpected argument '" + arg + "' (options start with --; see --help)");
+    FlagArg f;
+    const size_t eq = arg.find('=');
+    f.flag = arg.substr(0, eq);
+    if (eq != std::string::npos) {
+        f.value = arg.substr(eq + 1);
+        f.inline_value = true;
+    }
+    return f;
+}
+
 double parse_real(const std::string &flag, const std::string &text) {
     errno = 0;
     char *end = nullptr;

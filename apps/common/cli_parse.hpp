@@ -12,6 +12,16 @@ struct UsageError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+/** One command-line argument "--flag" or "--flag=value", split. */
+struct FlagArg {
+    std::string flag;          // "--flag"
+    std::string value;         // the text after '=', if any
+    bool inline_value = false; // the argument held '='
+};
+
+/** Split argv[i]; UsageError for anything that does not start with "--". */
+FlagArg split_flag(const std::string &arg);
+
 /** A finite real number, or UsageError "<flag> needs a finite number, got '<text>'". */
 double parse_real(const std::string &flag, const std::string &text);
 

@@ -64,17 +64,10 @@ Options parse_options(int argc, const char *const *argv) {
             o.help = true;
             return o;
         }
-        if (arg.size() < 3 || arg.compare(0, 2, "--") != 0)
-            throw UsageError("unexpected argument '" + arg + "' (options start with --; see --help)");
-
-        std::string value;
-        bool inline_value = false;
-        const size_t eq = arg.find('=');
-        if (eq != std::string::npos) {
-            value = arg.substr(eq + 1);
-            arg = arg.substr(0, eq);
-            inline_value = true;
-        }
+        const sfl_cli::FlagArg f = sfl_cli::split_flag(arg);
+        arg = f.flag;
+        std::string value = f.value;
+        const bool inline_value = f.inline_value;
         if (flag_is(arg, "--json")) {
             if (inline_value) throw UsageError("--json takes no value");
             o.json = true;

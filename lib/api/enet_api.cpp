@@ -5,6 +5,7 @@
 
 #include "sfl/sfl_enet.h"
 #include "common/arena.hpp"
+#include "common/api_checks.hpp"
 #include "common/check.hpp"
 #include "kernels/enet/dispatch.hpp"
 #include "kernels/enet/plan.hpp"
@@ -61,14 +62,6 @@ struct EncodeBuffers {
         return e;
     }
 };
-
-sfl_status check_workspace(const sfl_workspace *ws, size_t need) {
-    if (!ws) return SFL_ERR_NULL_ARG;
-    if (need > 0 && !ws->buf) return SFL_ERR_NULL_ARG;
-    if (ws->size < need) return SFL_ERR_WORKSPACE_TOO_SMALL;
-    if (need > 0 && !is_aligned(ws->buf)) return SFL_ERR_MISALIGNED;
-    return SFL_OK;
-}
 
 sfl_status solve_common(const sfl_workspace *ws, const sfl_enet_params *params, const sfl_enet_plan *plan,
                         const float *c, double x_sqnorm, float *a, int32_t *support, float *chol,

@@ -6,6 +6,7 @@
 
 #include "sfl/sfl_layers.h"
 #include "common/arena.hpp"
+#include "common/api_checks.hpp"
 #include "common/check.hpp"
 #include "kernels/enet/plan.hpp"
 #include "kernels/layers/backward.hpp"
@@ -22,26 +23,9 @@ namespace {
 
 constexpr int32_t kBlock = SFL_LAYER_BLOCK;
 
-sfl_status check_memory(const void *buf, size_t size, size_t need) {
-    if (need > 0 && !buf) return SFL_ERR_NULL_ARG;
-    if (size < need) return SFL_ERR_WORKSPACE_TOO_SMALL;
-    if (need > 0 && !is_aligned(buf)) return SFL_ERR_MISALIGNED;
-    return SFL_OK;
-}
-
-sfl_status check_workspace(const sfl_workspace *ws, size_t need) {
-    if (!ws) return SFL_ERR_NULL_ARG;
-    return check_memory(ws->buf, ws->size, need);
-}
-
 sfl_status check_cache(const sfl_layer_cache *cache, size_t need) {
     if (!cache) return SFL_ERR_NULL_ARG;
     return check_memory(cache->buf, cache->size, need);
-}
-
-sfl_status check_range(int32_t n, sfl_range r) {
-    if (n < 1 || r.begin < 0 || r.begin > r.end || r.end > n) return SFL_ERR_BAD_DIMS;
-    return SFL_OK;
 }
 
 sfl_status check_plan(const sfl_enet_plan *plan) {

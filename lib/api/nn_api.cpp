@@ -5,6 +5,7 @@
 
 #include "sfl/sfl_nn.h"
 #include "common/arena.hpp"
+#include "common/api_checks.hpp"
 #include "common/check.hpp"
 #include "kernels/nn/conv2d.hpp"
 #include "kernels/nn/linear.hpp"
@@ -17,20 +18,6 @@ using namespace sfl;
 using namespace sfl::nn;
 
 namespace {
-
-// The same checks as lib/api/layers_api.cpp.
-sfl_status check_workspace(const sfl_workspace *ws, size_t need) {
-    if (!ws) return SFL_ERR_NULL_ARG;
-    if (need > 0 && !ws->buf) return SFL_ERR_NULL_ARG;
-    if (ws->size < need) return SFL_ERR_WORKSPACE_TOO_SMALL;
-    if (need > 0 && !is_aligned(ws->buf)) return SFL_ERR_MISALIGNED;
-    return SFL_OK;
-}
-
-sfl_status check_range(int32_t n, sfl_range r) {
-    if (n < 1 || r.begin < 0 || r.begin > r.end || r.end > n) return SFL_ERR_BAD_DIMS;
-    return SFL_OK;
-}
 
 bool nn_dim_ok(int32_t v) { return v >= 1 && v <= SFL_NN_MAX_DIM; }
 
