@@ -20,6 +20,7 @@
 
 #include <unistd.h>
 
+#include "temp_dir.hpp"
 #include "../cpp/src/crc32.hpp" // internal to sflpp, linked into sfl_tests
 #include "sfl/checkpoint.hpp"
 
@@ -27,30 +28,10 @@ namespace fs = std::filesystem;
 namespace ckpt = sfl::ckpt;
 using Bytes = std::vector<unsigned char>;
 
+using sfl_test::TempDir;
+
 namespace {
 
-// A fresh directory, removed with everything in it at scope exit.
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        static int counter = 0;
-        path = fs::temp_directory_path() /
-               ("sfl_test_ckpt_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-        fs::remove_all(path);
-        fs::create_directories(path);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::permissions(path, fs::perms::owner_all, fs::perm_options::add, ec);
-        fs::remove_all(path, ec);
-    }
-    std::vector<std::string> entries(const fs::path &sub = {}) const {
-        std::vector<std::string> names;
-        for (const auto &e : fs::directory_iterator(path / sub)) names.push_back(e.path().filename().string());
-        std::sort(names.begin(), names.end());
-        return names;
-    }
-};
 
 Bytes read_bytes(const std::string &p) {
     std::ifstream f(p, std::ios::binary);
@@ -183,7 +164,7 @@ TEST_CASE("checkpoint: CRC-32 check value, chaining, and the bitwise definition"
 }
 
 TEST_CASE("checkpoint: the file has exactly the documented byte layout") {
-    TempDir dir;
+    TempDir dir("ckpt");
     ckpt::Checkpoint c;
     c.set("k", "vv");
     const float d[2] = {1.0f, -2.0f};
@@ -204,7 +185,7 @@ TEST_CASE("checkpoint: the file has exactly the documented byte layout") {
 }
 
 TEST_CASE("checkpoint: round trip keeps meta order, 0-d, empty and special-value tensors bit-exact") {
-    TempDir dir;
+    TempDir dir("ckpt");
     const ckpt::Checkpoint c = sample();
     const std::string p = (dir.path / "a.ckpt").string();
     ckpt::save(p, c);
@@ -261,7 +242,7 @@ TEST_CASE("checkpoint: meta set/get/require and tensor add/find/require_tensor")
 }
 
 TEST_CASE("checkpoint: every truncation of a file is refused") {
-    TempDir dir;
+    TempDir dir("ckpt");
     const std::string full = (dir.path / "full.ckpt").string();
     ckpt::save(full, sample());
     const Bytes bytes = read_bytes(full);
@@ -276,7 +257,7 @@ TEST_CASE("checkpoint: every truncation of a file is refused") {
 }
 
 TEST_CASE("checkpoint: every single-bit flip is caught") {
-    TempDir dir;
+    TempDir dir("ckpt");
     const std::string full = (dir.path / "full.ckpt").string();
     ckpt::save(full, sample());
     const Bytes bytes = read_bytes(full);
@@ -306,7 +287,7 @@ TEST_CASE("checkpoint: every single-bit flip is caught") {
 }
 
 TEST_CASE("checkpoint: load refuses foreign, future, oversized and inconsistent files") {
-    TempDir dir;
+    TempDir dir("ckpt");
     expect_error([&] { (void)ckpt::load((dir.path / "missing.ckpt").string()); }, {"missing.ckpt", "cannot open"});
     expect_error([&] { (void)ckpt::load(dir.path.string()); }, {"is a directory"});
     const Bytes npy = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, 0, 0, 0, 0, 0, 0, 0, 0};
@@ -350,7 +331,7 @@ TEST_CASE("checkpoint: load refuses foreign, future, oversized and inconsistent 
 }
 
 TEST_CASE("checkpoint: save replaces atomically, a failed save leaves the old file and no temporary") {
-    TempDir dir;
+    TempDir dir("ckpt");
     const std::string p = (dir.path / "model.ckpt").string();
     ckpt::Checkpoint first = sample();
     ckpt::save(p, first);
@@ -394,7 +375,7 @@ TEST_CASE("checkpoint: save replaces atomically, a failed save leaves the old fi
 }
 
 TEST_CASE("checkpoint: save into a read-only directory throws and leaves nothing") {
-    TempDir dir;
+    TempDir dir("ckpt");
     const fs::path ro = dir.path / "ro";
     fs::create_directory(ro);
     fs::permissions(ro, fs::perms::owner_read | fs::perms::owner_exec, fs::perm_options::replace);

@@ -14,36 +14,16 @@
 
 #include <unistd.h>
 
+#include "temp_dir.hpp"
 #include "sfl/idx.hpp"
 
 namespace fs = std::filesystem;
 using Bytes = std::vector<unsigned char>;
 
+using sfl_test::TempDir;
+
 namespace {
 
-// A fresh directory, removed with everything in it at scope exit.
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        static int counter = 0;
-        path = fs::temp_directory_path() /
-               ("sfl_test_idx_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-        fs::remove_all(path);
-        fs::create_directories(path);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    // Write bytes to a file called name; return its path.
-    std::string file(const std::string &name, const Bytes &bytes) const {
-        const std::string p = (path / name).string();
-        std::ofstream f(p, std::ios::binary | std::ios::trunc);
-        f.write(reinterpret_cast<const char *>(bytes.data()), std::streamsize(bytes.size()));
-        REQUIRE(f.good());
-        return p;
-    }
-};
 
 void put_be32(Bytes &b, uint32_t v) {
     for (int k = 3; k >= 0; --k) b.push_back(static_cast<unsigned char>(v >> (8 * k)));
@@ -92,7 +72,7 @@ void labels(const std::string &p) { (void)sfl::idx::load_labels(p); }
 } // namespace
 
 TEST_CASE("idx: image and label files are read exactly") {
-    TempDir dir;
+    TempDir dir("idx");
     const Bytes img = image_file(3, 2, 5, 30);
     const sfl::idx::Images im = sfl::idx::load_images(dir.file("img", img));
     CHECK(im.n == 3);
@@ -113,7 +93,7 @@ TEST_CASE("idx: image and label files are read exactly") {
 }
 
 TEST_CASE("idx: missing, unreadable and short files") {
-    TempDir dir;
+    TempDir dir("idx");
     check_error(images, (dir.path / "nope").string(), "cannot open");
     check_error(labels, (dir.path / "nope").string(), "cannot open");
     check_error(images, dir.path.string(), "is a directory");
@@ -128,7 +108,7 @@ TEST_CASE("idx: missing, unreadable and short files") {
 }
 
 TEST_CASE("idx: a wrong magic says what the file is") {
-    TempDir dir;
+    TempDir dir("idx");
     const std::string lab = dir.file("lab", label_file(7, 7));
     const std::string img = dir.file("img", image_file(3, 2, 5, 30));
     check_error(images, lab, "is a label file (magic 0x801), expected images (0x803)");
@@ -146,7 +126,7 @@ TEST_CASE("idx: a wrong magic says what the file is") {
 }
 
 TEST_CASE("idx: zero and absurd sizes are refused before any allocation") {
-    TempDir dir;
+    TempDir dir("idx");
     check_error(images, dir.file("n0", image_file(0, 28, 28, 0)), "bad header: 0 images of 28x28");
     check_error(images, dir.file("r0", image_file(5, 0, 28, 0)), "bad header: 5 images of 0x28");
     check_error(images, dir.file("c0", image_file(5, 28, 0, 0)), "bad header: 5 images of 28x0");
@@ -158,7 +138,7 @@ TEST_CASE("idx: zero and absurd sizes are refused before any allocation") {
 }
 
 TEST_CASE("idx: data shorter or longer than the header says") {
-    TempDir dir;
+    TempDir dir("idx");
     check_error(images, dir.file("trunc", image_file(3, 2, 5, 29)),
                 "truncated: 3 images of 2x5 need 30 data bytes, file holds 29");
     check_error(images, dir.file("nodata", image_file(60000, 28, 28, 0)),

@@ -18,10 +18,13 @@
 
 #include <unistd.h>
 
+#include "temp_dir.hpp"
 #include "sfl/npy.hpp"
 
 namespace fs = std::filesystem;
 using sfl::npy::Array;
+
+using sfl_test::TempDir;
 
 namespace {
 
@@ -30,26 +33,6 @@ std::string fixture(const char *name) { return std::string(SFL_TEST_DATA_DIR) + 
 // The value the generator stores at flat index k of the "eighths" fixtures.
 float eighth(size_t k) { return static_cast<float>(double(k) / 8.0 - 1.5); }
 
-// A fresh directory, removed with everything in it at scope exit.
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        static int counter = 0;
-        path = fs::temp_directory_path() /
-               ("sfl_test_npy_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-        fs::remove_all(path);
-        fs::create_directories(path);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    std::vector<std::string> entries() const {
-        std::vector<std::string> names;
-        for (const auto &e : fs::directory_iterator(path)) names.push_back(e.path().filename().string());
-        return names;
-    }
-};
 
 std::vector<unsigned char> read_bytes(const std::string &p) {
     std::ifstream f(p, std::ios::binary);
@@ -128,7 +111,7 @@ TEST_CASE("npy: every unsupported or broken file is a one-line error naming it")
 }
 
 TEST_CASE("npy: round trip is bit-exact for every shape and special value") {
-    TempDir dir;
+    TempDir dir("npy");
     const std::vector<std::vector<size_t>> shapes = {{2, 3}, {5}, {}, {0, 4}, {1, 1, 3}, {33, 17}};
     for (const auto &shape : shapes) {
         size_t count = 1;
@@ -164,7 +147,7 @@ TEST_CASE("npy: round trip is bit-exact for every shape and special value") {
 }
 
 TEST_CASE("npy: written data bytes equal numpy's") {
-    TempDir dir;
+    TempDir dir("npy");
     std::vector<float> data(12);
     for (size_t k = 0; k < 12; ++k) data[k] = eighth(k);
     const std::string p = (dir.path / "mine.npy").string();
@@ -176,7 +159,7 @@ TEST_CASE("npy: written data bytes equal numpy's") {
 }
 
 TEST_CASE("npy: save replaces atomically and leaves nothing behind on failure") {
-    TempDir dir;
+    TempDir dir("npy");
     const std::string p = (dir.path / "out.npy").string();
     const float one[2] = {1.0f, 2.0f}, two[3] = {3.0f, 4.0f, 5.0f};
     sfl::npy::save_f32(p, one, {2});
