@@ -110,12 +110,19 @@ def cmd_report(a):
         print("### Validation grid (100 labelled samples, 5,000 held-out training images)\n")
         print("| net | settings | validation acc % | s/epoch |")
         print("|---|---|---|---|")
-        for name in sorted(os.listdir(tune)):
+        order = {n: i for i, n in enumerate(NETS)}
+        names = sorted(os.listdir(tune), key=lambda d: (order.get(d.split("_")[0], 9), d))
+        for name in names:
+            if not os.path.isdir(os.path.join(tune, name)):
+                continue
+            net, settings = name.split("_")[0], " ".join(name.split("_")[1:])
             r = load(os.path.join(tune, name, "result.json"))
             if r:
                 m, s = acc(r)
-                print(f"| {r['net']} | {' '.join(name.split('_')[1:])} | {m:.2f} ± {s:.2f} | "
-                      f"{r['epoch_seconds']:.3f} |")
+                trials = f" ± {s:.2f}" if r["trials"] > 1 else ""
+                print(f"| {net} | {settings} | {m:.2f}{trials} | {r['epoch_seconds']:.3f} |")
+            else:
+                print(f"| {net} | {settings} | did not finish (see runs/tune/log.txt) | - |")
         print()
     # Table 1 row
     t1 = os.path.join(runs, "table1")

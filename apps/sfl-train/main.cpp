@@ -1,6 +1,7 @@
 // sfl-train: trains the paper's MNIST networks (LeNet, CSF, SF, CSF+SF) on the
 // full training set or on balanced per-class subsets, several trials, and
 // reports mean and std accuracy (DESIGN.md sections 3 and 4).
+#include <cmath>
 #include <cstdio>
 #include <exception>
 #include <filesystem>
@@ -16,6 +17,7 @@
 #include "sfl/nn/models.hpp"
 #include "sfl/nn/rng.hpp"
 #include "sfl/nn/trainer.hpp"
+#include "sfl/sfl.hpp"
 
 namespace {
 
@@ -50,8 +52,8 @@ int run(const Options &o) {
     } else {
         test_set = sfl::nn::load_idx_dataset(o.test_images, o.test_labels);
         if (!(test_set.shape == train.shape))
-            throw std::runtime_error("test images are " + test_set.shape.str() + ", training images " +
-                                     train.shape.str());
+            throw std::runtime_error(o.test_images + ": images are " + test_set.shape.str() + ", but those of " +
+                                     o.train_images + " are " + train.shape.str());
         pool = sfl::nn::iota_indices(0, train.n);
         eval_idx = sfl::nn::iota_indices(0, test_set.n);
         eval = &test_set;
@@ -98,6 +100,9 @@ int run(const Options &o) {
                 train, idx, labels, e, mu,
                 [&](int64_t done, int64_t total, const sfl::nn::EpochStats &r) { progress.step(prefix, done, total, r); });
             progress.epoch_done(prefix, s);
+            if (!std::isfinite(s.ce) || !std::isfinite(s.lu))
+                throw std::runtime_error(prefix + ": the training loss is not finite (diverged); the checkpoint keeps "
+                                                  "the last finite epoch; try a smaller --lr");
             st.current.epoch_seconds.push_back(s.seconds);
             st.current.final_ce = s.ce;
             st.current.train_accuracy = s.accuracy;
@@ -141,8 +146,15 @@ int main(int argc, char **argv) {
             return 0;
         }
         return run(o);
+    } catch (const sfl::Error &e) {
+        // NaN/Inf inside the network during training: the weights diverged.
+        const char *hint = e.status() == SFL_ERR_NOT_FINITE
+                               ? " (training diverged; the checkpoint keeps the last finished epoch; try a smaller --lr)"
+                               : "";
+        std::fprintf(stderr, "%ssfl-train: %s%s\n", progress_line_open() ? "\n" : "", e.what(), hint);
+        return 1;
     } catch (const std::exception &e) {
-        std::fprintf(stderr, "\nsfl-train: %s\n", e.what());
+        std::fprintf(stderr, "%ssfl-train: %s\n", progress_line_open() ? "\n" : "", e.what());
         return 1;
     }
 }

@@ -195,14 +195,15 @@ Options parse_options(int argc, const char *const *argv) {
 
 std::string fingerprint(const Options &o) {
     std::ostringstream s;
-    s.precision(9);
+    s.precision(7); // floats as typed (0.01, not 0.00999999978)
     s << "net=" << o.net.name << " per_class=" << o.per_class << " trials=" << o.trials << " seed=" << o.seed
       << " epochs=" << o.epochs << " validation=" << o.validation << " batch=" << o.train.batch
       << " lr=" << o.train.sgd.lr << " momentum=" << o.train.sgd.momentum << " wd=" << o.train.sgd.weight_decay
       << " csf=" << o.net.csf.l1 << "," << o.net.csf.l2 << "," << int(o.net.csf.solver) << " sf=" << o.net.sf.l1
       << "," << o.net.sf.l2 << "," << int(o.net.sf.solver) << "," << o.net.sf.lu_to_input << " mu=";
     for (float m : o.train.mu_steps) s << m << ";";
-    s << " train=" << o.train_images << " test=" << o.test_images;
+    s << " train=" << o.train_images << "," << o.train_labels << " test=" << o.test_images << ","
+      << o.test_labels;
     return s.str();
 }
 

@@ -47,7 +47,11 @@ std::string num(double v) {
     return b;
 }
 
+bool g_line_open = false; // one progress bar per process
+
 } // namespace
+
+bool progress_line_open() { return g_line_open; }
 
 Progress::Progress(bool quiet) : quiet_(quiet), tty_(isatty(2) != 0) {}
 
@@ -64,6 +68,7 @@ void Progress::step(const std::string &prefix, int64_t done, int64_t total, cons
                  static_cast<long long>(done), static_cast<long long>(total), r.ce, r.accuracy,
                  r.seconds > 0 ? double(r.samples) / r.seconds : 0.0);
     std::fflush(stderr);
+    g_line_open = true;
 }
 
 void Progress::epoch_done(const std::string &prefix, const sfl::nn::EpochStats &s) {
@@ -72,6 +77,7 @@ void Progress::epoch_done(const std::string &prefix, const sfl::nn::EpochStats &
                  prefix.c_str(), s.ce, s.lu, double(s.mu), s.accuracy,
                  s.seconds > 0 ? double(s.samples) / s.seconds : 0.0, s.seconds,
                  s.not_converged ? (" (" + std::to_string(s.not_converged) + " solves hit max_iter)").c_str() : "");
+    g_line_open = false;
 }
 
 void Progress::line(const std::string &text) {

@@ -10,6 +10,10 @@
 
 namespace sfl_train {
 
+/** True while a progress bar is drawn on stderr without its line ended (an error
+ *  message must then start on a new line). */
+bool progress_line_open();
+
 /** Progress bar (a TTY: redrawn in place, at most 10 times a second) and one line per epoch. */
 class Progress {
 public:

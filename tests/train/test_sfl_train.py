@@ -1,0 +1,595 @@
+#!/usr/bin/python3
+"""Command-line tests of sfl-train on MNIST.
+
+  test_sfl_train.py --case NAME --data DIR -- COMMAND...   run one case; DIR holds the four MNIST
+                                                          idx files, COMMAND is the program (with
+                                                          its emulator prefix when cross-compiled)
+  test_sfl_train.py --list                                print the case names
+  test_sfl_train.py --check-list NAME...                  fail unless NAME... are exactly the cases
+
+Good runs check the JSON result against itself (mean/std of the trials, accuracies that
+are whole counts of the evaluation set), the parameter counts of the paper's networks
+(DESIGN.md section 3), and model.sflc read by an independent reader of the checkpoint
+format (cpp/include/sfl/checkpoint.hpp, CRC with zlib). Resumed runs must reproduce
+an uninterrupted run bit for bit (one thread). Bad input must exit 1 with one line
+"sfl-train: ..." naming the problem and write no result, model or checkpoint. Cases
+keep small subsets and few epochs; the slow SF networks are evaluated on a few
+hundred test images. Exit status 77 (skipped) without numpy.
+"""
+import json
+import math
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import zlib
+
+try:
+    import numpy as np
+except ImportError:  # pragma: no cover
+    print("numpy is not available: skipping")
+    sys.exit(77)
+
+HALTED = 3  # exit status of --halt-after-epochs (apps/sfl-train/main.cpp)
+MNIST = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
+
+# Tensors of model.sflc per network (DESIGN.md section 3): name -> shape.
+LENET_CONV = {"conv1.W": (25, 20), "conv1.b": (20,)}
+CSF_CONV = {"csf1.P": (25, 20)}
+MIDDLE = {"conv2.W": (500, 50), "conv2.b": (50,)}
+FC5 = {"fc5.W": (800, 500), "fc5.b": (500,)}
+SF5 = {"sf5.P": (800, 500)}
+FC6 = {"fc6.W": (500, 10), "fc6.b": (10,)}
+MODEL_TENSORS = {
+    "lenet": {**LENET_CONV, **MIDDLE, **FC5, **FC6},
+    "csf": {**CSF_CONV, **MIDDLE, **FC5, **FC6},
+    "sf": {**LENET_CONV, **MIDDLE, **SF5, **FC6},
+    "csf+sf": {**CSF_CONV, **MIDDLE, **SF5, **FC6},
+}
+# LeNet: 520 + 25050 + 400500 + 5010; CSF drops conv1's 20 biases; SF replaces
+# fc5 (800x500 + 500 biases) by P (800x500).
+PARAMS = {"lenet": 431080, "csf": 431060, "sf": 430580, "csf+sf": 430560}
+BIASES = {"lenet": 580, "csf": 560, "sf": 80, "csf+sf": 60}
+
+
+class Failure(Exception):
+    pass
+
+
+def expect(cond, what):
+    if not cond:
+        raise Failure(what)
+
+
+# ---- an independent reader of the checkpoint format (cpp/include/sfl/checkpoint.hpp) ----
+
+def read_sflc(path):
+    """(meta dict, {name: float32 array}) of a checkpoint file; Failure if malformed."""
+    with open(path, "rb") as f:
+        b = f.read()
+    expect(len(b) >= 8 + 4 + 4 + 4 + 4 and b[:8] == b"SFLCKPT\0", "%s: bad magic or too short" % path)
+    stored = struct.unpack_from("<I", b, len(b) - 4)[0]
+    expect(zlib.crc32(b[:-4]) & 0xFFFFFFFF == stored, "%s: CRC mismatch" % path)
+    end = len(b) - 4
+    pos = 8
+
+    def take(fmt):
+        nonlocal pos
+        size = struct.calcsize(fmt)
+        expect(pos + size <= end, "%s: truncated at byte %d" % (path, pos))
+        v = struct.unpack_from(fmt, b, pos)
+        pos += size
+        return v
+
+    def string():
+        nonlocal pos
+        (n,) = take("<I")
+        expect(n <= 1 << 20 and pos + n <= end, "%s: bad string length %d at byte %d" % (path, n, pos))
+        s = b[pos:pos + n]
+        pos += n
+        return s.decode("utf-8", "replace")
+
+    (version,) = take("<I")
+    expect(version == 1, "%s: version %d" % (path, version))
+    meta = {}
+    (m,) = take("<I")
+    for _ in range(m):
+        k = string()
+        expect(k not in meta, "%s: duplicate meta key %r" % (path, k))
+        meta[k] = string()
+    tensors = {}
+    (t,) = take("<I")
+    for _ in range(t):
+        name = string()
+        expect(name not in tensors, "%s: duplicate tensor %r" % (path, name))
+        (ndim,) = take("<I")
+        expect(ndim <= 8, "%s: tensor %r has %d dims" % (path, name, ndim))
+        dims = take("<%dq" % ndim) if ndim else ()
+        expect(all(d >= 0 for d in dims), "%s: tensor %r has negative dims" % (path, name))
+        count = int(np.prod(dims, dtype=np.int64)) if ndim else 1
+        expect(pos + 4 * count <= end, "%s: tensor %r truncated" % (path, name))
+        tensors[name] = np.frombuffer(b, dtype="<f4", count=count, offset=pos).reshape(dims).copy()
+        pos += 4 * count
+    expect(pos == end, "%s: %d bytes between the last tensor and the CRC" % (path, end - pos))
+    return meta, tensors
+
+
+# ---- idx files (small subsets of MNIST written by the tests) ----
+
+def read_idx(path):
+    with open(path, "rb") as f:
+        b = f.read()
+    ndim = b[3]
+    dims = struct.unpack_from(">%dI" % ndim, b, 4)
+    return np.frombuffer(b, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
+
+
+def write_idx(path, a):
+    a = np.ascontiguousarray(a, dtype=np.uint8)
+    with open(path, "wb") as f:
+        f.write(bytes([0, 0, 8, a.ndim]) + struct.pack(">%dI" % a.ndim, *a.shape) + a.tobytes())
+
+
+class Run:
+    """A scratch directory and a way to run the program on MNIST in it."""
+
+    def __init__(self, cmd, data, tmp):
+        self.cmd = cmd
+        self.data = data
+        self.dir = tmp
+        self._mnist = {}
+
+    def path(self, *parts):
+        return os.path.join(self.dir, *parts)
+
+    def mnist(self, name):
+        if name not in self._mnist:
+            self._mnist[name] = read_idx(os.path.join(self.data, name))
+        return self._mnist[name]
+
+    def small_test_set(self, n):
+        """The first n test images and labels as idx files: flags for them."""
+        images, labels = self.path("test%d-images" % n), self.path("test%d-labels" % n)
+        if not os.path.exists(images):
+            write_idx(images, self.mnist(MNIST[2])[:n])
+            write_idx(labels, self.mnist(MNIST[3])[:n])
+        return ["--test-images", images, "--test-labels", labels]
+
+    def small_train_files(self, n):
+        """The first n training images and labels as idx files: (images, labels)."""
+        images, labels = self.path("train%d-images" % n), self.path("train%d-labels" % n)
+        write_idx(images, self.mnist(MNIST[0])[:n])
+        write_idx(labels, self.mnist(MNIST[1])[:n])
+        return images, labels
+
+    def run(self, args, data=True):
+        full = self.cmd + (["--data", self.data] if data else []) + args
+        p = subprocess.run(full, capture_output=True, text=True, timeout=300)
+        return p.returncode, p.stdout, p.stderr
+
+    def train(self, out, args, expect_rc=0):
+        """Run with --out self.dir/out --quiet; check the exit status; return (stdout, stderr)."""
+        rc, so, se = self.run(["--out", self.path(out), "--quiet"] + args)
+        expect(rc == expect_rc, "%s: exit status %d, expected %d (stderr: %r)" % (" ".join(args), rc, expect_rc, se))
+        return so, se
+
+    def expect_error(self, args, *words, out="bad", resumed=False):
+        """Exit 1, one non-blank stderr line 'sfl-train: ...' containing words, and
+        no result, model or (unless resumed: the caller checks it) checkpoint in
+        --out, nor the --json file."""
+        out_dir = self.path(out)
+        json_file = self.path(out + ".json")
+        rc, so, se = self.run(["--out", out_dir, "--json", json_file, "--quiet"] + args)
+        lines = [l for l in se.splitlines() if l.strip()]
+        expect(rc == 1, "exit status %d, expected 1 (stderr: %r)" % (rc, se))
+        expect(len(lines) == 1, "expected one stderr line, got %r" % se)
+        expect(lines[0].startswith("sfl-train: "), "bad error prefix: %r" % lines[0])
+        for w in words:
+            expect(w.lower() in lines[0].lower(), "error %r does not mention %r" % (lines[0], w))
+        expect(so == "", "unexpected stdout: %r" % so)
+        expect(not os.path.exists(json_file), "JSON written despite the error")
+        for f in ("result.json", "model.sflc") + (() if resumed else ("checkpoint.sflc",)):
+            expect(not os.path.exists(os.path.join(out_dir, f)), "%s written despite the error" % f)
+        return lines[0]
+
+
+def load_json(path):
+    expect(os.path.exists(path), "no JSON file %s" % path)
+    with open(path) as f:
+        return json.load(f)
+
+
+def check_result(j, net, trials, epochs, per_class, eval_set="test", eval_samples=10000):
+    """The JSON result agrees with the flags and with itself."""
+    other = "validation" if eval_set == "test" else "test"
+    for k in ("program", "net", "per_class", "train_samples", "trials", "eval", "eval_samples",
+              eval_set + "_accuracy", eval_set + "_accuracy_std", "epoch_seconds", "params", "biases",
+              "hyper", "per_trial"):
+        expect(k in j, "JSON lacks %r: %r" % (k, sorted(j)))
+    expect(other + "_accuracy" not in j, "JSON has %s_accuracy for eval %s" % (other, eval_set))
+    expect(j["program"] == "sfl-train" and j["net"] == net, "program/net %r %r" % (j["program"], j["net"]))
+    expect(j["eval"] == eval_set and j["eval_samples"] == eval_samples,
+           "eval %r on %r" % (j["eval"], j["eval_samples"]))
+    expect(j["per_class"] == per_class and j["train_samples"] == 10 * per_class,
+           "per_class %r train_samples %r" % (j["per_class"], j["train_samples"]))
+    expect(j["params"] == PARAMS[net] and j["biases"] == BIASES[net],
+           "params %r biases %r, expected %d %d" % (j["params"], j["biases"], PARAMS[net], BIASES[net]))
+    expect(j["hyper"]["epochs"] == epochs, "hyper.epochs %r" % j["hyper"]["epochs"])
+    t = j["per_trial"]
+    expect(j["trials"] == trials and len(t) == trials, "trials %r, per_trial %d entries" % (j["trials"], len(t)))
+    acc = [e["accuracy"] for e in t]
+    for e in t:
+        expect(e["epochs"] == epochs, "trial ran %r epochs" % e["epochs"])
+        expect(0 <= e["accuracy"] <= 100 and 0 <= e["train_accuracy"] <= 100, "accuracy out of range: %r" % e)
+        # A percentage of whole samples of the evaluation (and training) set.
+        hits = e["accuracy"] * eval_samples / 100
+        expect(abs(hits - round(hits)) < 1e-6, "accuracy %r is not a count of %d" % (e["accuracy"], eval_samples))
+        hits = e["train_accuracy"] * j["train_samples"] / 100
+        expect(abs(hits - round(hits)) < 1e-6, "train_accuracy %r is not a count" % e["train_accuracy"])
+        expect(e["final_ce"] is not None and math.isfinite(e["final_ce"]) and e["final_ce"] >= 0, "final_ce %r" % e)
+        expect(e["epoch_seconds"] > 0, "epoch_seconds %r" % e["epoch_seconds"])
+    mean = sum(acc) / len(acc)
+    std = float(np.std(acc, ddof=1)) if len(acc) > 1 else 0.0
+    got_mean, got_std = j[eval_set + "_accuracy"], j[eval_set + "_accuracy_std"]
+    expect(abs(got_mean - mean) < 1e-6, "mean accuracy %r, trials give %r" % (got_mean, mean))
+    expect(abs(got_std - std) < 1e-6, "accuracy std %r, trials give %r" % (got_std, std))
+    expect(j["epoch_seconds"] > 0, "epoch_seconds %r" % j["epoch_seconds"])
+    return mean
+
+
+def check_model(path, net, classes=10):
+    """model.sflc holds exactly the network's tensors, finite, dictionaries in the unit ball."""
+    expect(os.path.exists(path), "no model file %s" % path)
+    meta, tensors = read_sflc(path)
+    expect(meta.get("kind") == "sfl model" and meta.get("net") == net, "model meta %r" % meta)
+    expect(meta.get("input") == "28x28x1" and meta.get("classes") == str(classes), "model meta %r" % meta)
+    want = MODEL_TENSORS[net]
+    expect(set(tensors) == set(want), "model tensors %r, expected %r" % (sorted(tensors), sorted(want)))
+    for name, shape in want.items():
+        a = tensors[name]
+        expect(a.shape == shape, "%s has shape %r, expected %r" % (name, a.shape, shape))
+        expect(np.isfinite(a).all(), "%s has non-finite values" % name)
+        if name.endswith(".W") or name.endswith(".P"):
+            expect(np.abs(a).max() > 0, "%s is all zero" % name)
+        if name.endswith(".P"):  # columns projected onto the unit ball (DESIGN.md section 2)
+            norms = np.linalg.norm(a.astype(np.float64), axis=0)
+            expect(norms.max() <= 1 + 1e-5, "%s has a column of norm %g" % (name, norms.max()))
+    floats = sum(a.size for a in tensors.values())
+    expect(floats == PARAMS[net], "model holds %d floats, expected %d" % (floats, PARAMS[net]))
+    return tensors
+
+
+def check_table(stdout, net, trials, eval_set="test"):
+    lines = stdout.strip().splitlines()
+    expect(len(lines) == 2, "table: expected a header and one row, got %r" % stdout)
+    expect(lines[0].split()[:2] == ["net", "train"] and eval_set + " acc" in lines[0], "table header %r" % lines[0])
+    row = lines[1].split()
+    expect(row[0] == net and row[2] == str(trials) and row[3] == str(PARAMS[net]) and row[4] == str(BIASES[net]),
+           "table row %r" % lines[1])
+
+
+def expect_same_models(a, b, what):
+    ta, tb = read_sflc(a)[1], read_sflc(b)[1]
+    expect(set(ta) == set(tb), "%s: tensor names differ" % what)
+    for k in ta:
+        expect(ta[k].shape == tb[k].shape, "%s: %s has shapes %r and %r" % (what, k, ta[k].shape, tb[k].shape))
+        expect(ta[k].tobytes() == tb[k].tobytes(), "%s: %s differs (max |diff| %g)" % (what, k, np.abs(ta[k] - tb[k]).max()))
+
+
+def expect_same_results(ja, jb, what):
+    for k in ("test_accuracy", "test_accuracy_std", "params", "biases", "train_samples", "trials"):
+        expect(ja[k] == jb[k], "%s: %s %r vs %r" % (what, k, ja[k], jb[k]))
+    for ta, tb in zip(ja["per_trial"], jb["per_trial"]):
+        for k in ("accuracy", "train_accuracy", "final_ce", "epochs", "not_converged"):
+            expect(ta[k] == tb[k], "%s: trial %d %s %r vs %r" % (what, ta["trial"], k, ta[k], tb[k]))
+
+
+def file_bytes(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+# ---- good runs --------------------------------------------------------------------------
+
+def case_smoke(r):
+    so, _ = r.train("run", ["--net", "lenet", "--per-class", "10", "--epochs", "3", "--trials", "2",
+                            "--json", r.path("r.json")])
+    j = load_json(r.path("r.json"))
+    acc = check_result(j, "lenet", trials=2, epochs=3, per_class=10)
+    expect(acc > 40, "LeNet on 100 digits, 3 epochs: test accuracy %.2f%%, expected > 40%%" % acc)
+    expect(not os.path.exists(r.path("run", "result.json")), "--json given but result.json written too")
+    check_table(so, "lenet", 2)
+    check_model(r.path("run", "model.sflc"), "lenet")
+
+
+def case_csf_smoke(r):
+    so, _ = r.train("run", ["--net", "csf", "--per-class", "3", "--epochs", "1"] + r.small_test_set(1000))
+    check_result(load_json(r.path("run", "result.json")), "csf", trials=1, epochs=1, per_class=3, eval_samples=1000)
+    check_table(so, "csf", 1)
+    check_model(r.path("run", "model.sflc"), "csf")
+
+
+def case_sf_smoke(r):
+    so, _ = r.train("run", ["--net", "sf", "--per-class", "2", "--epochs", "1"] + r.small_test_set(200))
+    check_result(load_json(r.path("run", "result.json")), "sf", trials=1, epochs=1, per_class=2, eval_samples=200)
+    check_table(so, "sf", 1)
+    check_model(r.path("run", "model.sflc"), "sf")
+
+
+def case_validation(r):
+    so, _ = r.train("run", ["--net", "lenet", "--validation", "1000", "--per-class", "5", "--epochs", "2"])
+    j = load_json(r.path("run", "result.json"))
+    check_result(j, "lenet", trials=1, epochs=2, per_class=5, eval_set="validation", eval_samples=1000)
+    check_table(so, "lenet", 1, eval_set="validation")
+
+
+def case_help(r):
+    rc, so, se = r.run(["--help"], data=False)
+    expect(rc == 0, "--help exit status %d" % rc)
+    expect(so.startswith("usage: sfl-train"), "--help output: %r" % so[:80])
+    for flag in ("--net", "--per-class", "--trials", "--seed", "--threads", "--json", "--out", "--resume",
+                 "--data", "--validation", "--epochs", "--lr", "--mu"):
+        expect(flag in so, "--help does not mention %s" % flag)
+    expect(se == "", "--help wrote to stderr: %r" % se)
+
+
+# ---- resume -------------------------------------------------------------------------------
+
+RESUME_FLAGS = ["--net", "lenet", "--per-class", "10", "--epochs", "4", "--trials", "2", "--threads", "1"]
+
+
+def halted_then_resumed(r, halts):
+    """Run A uninterrupted and B halted after each of `halts` epochs (resuming in between),
+    then B resumed to the end: same model and results."""
+    r.train("A", RESUME_FLAGS)
+    done = 0
+    for i, h in enumerate(halts):
+        r.train("B", RESUME_FLAGS + (["--resume"] if i else []) + ["--halt-after-epochs", str(h)], expect_rc=HALTED)
+        done += h
+        meta, tensors = read_sflc(r.path("B", "checkpoint.sflc"))
+        trial = (done - 1) // 4  # a halt at a trial's last epoch comes before its evaluation
+        epoch = done - 4 * trial
+        expect((meta.get("trial"), meta.get("epoch")) == (str(trial), str(epoch)),
+               "after %d epochs the checkpoint is at trial %r epoch %r" % (done, meta.get("trial"), meta.get("epoch")))
+        expect(any(k.startswith("param/") for k in tensors), "mid-trial checkpoint without weights")
+        for f in ("result.json", "model.sflc"):
+            expect(not os.path.exists(r.path("B", f)), "halted run wrote %s" % f)
+    so, _ = r.train("B", RESUME_FLAGS + ["--resume"])
+    check_table(so, "lenet", 2)
+    expect_same_models(r.path("A", "model.sflc"), r.path("B", "model.sflc"), "resumed vs uninterrupted")
+    ja, jb = load_json(r.path("A", "result.json")), load_json(r.path("B", "result.json"))
+    check_result(jb, "lenet", trials=2, epochs=4, per_class=10)
+    expect_same_results(ja, jb, "resumed vs uninterrupted")
+
+
+def case_resume_first_trial(r):
+    halted_then_resumed(r, [3])
+
+
+def case_resume_second_trial(r):
+    halted_then_resumed(r, [5])
+
+
+def case_resume_twice(r):
+    # Halted after the last epoch of trial 1 (before its evaluation), resumed, halted
+    # again mid trial 2 (7 epochs in all: --halt-after-epochs counts the epochs of one
+    # invocation), resumed to the end.
+    halted_then_resumed(r, [4, 3])
+
+
+def case_resume_finished(r):
+    # Resuming a finished run rewrites its result and leaves the model alone.
+    flags = ["--net", "lenet", "--per-class", "2", "--epochs", "2", "--threads", "1"]
+    r.train("A", flags)
+    before = load_json(r.path("A", "result.json"))
+    model = file_bytes(r.path("A", "model.sflc"))
+    os.remove(r.path("A", "result.json"))
+    so, _ = r.train("A", flags + ["--resume"])
+    check_table(so, "lenet", 1)
+    after = load_json(r.path("A", "result.json"))
+    check_result(after, "lenet", trials=1, epochs=2, per_class=2)
+    expect_same_results(before, after, "finished run resumed")
+    expect(file_bytes(r.path("A", "model.sflc")) == model, "resuming a finished run changed model.sflc")
+
+
+def halted_run(r, flags):
+    r.train("B", flags + ["--halt-after-epochs", "1"], expect_rc=HALTED)
+    return r.path("B", "checkpoint.sflc")
+
+
+def case_resume_mismatch(r):
+    flags = ["--net", "lenet", "--per-class", "2", "--epochs", "2", "--threads", "1"]
+    ckpt = halted_run(r, flags)
+    saved = file_bytes(ckpt)
+    for other, word in ((["--lr", "0.02"], "lr"), (["--seed", "7"], "seed"), (["--batch", "5"], "batch")):
+        r.expect_error(flags + other + ["--resume"], ckpt, word, out="B", resumed=True)
+        expect(file_bytes(ckpt) == saved, "a refused --resume (%s) changed the checkpoint" % " ".join(other))
+    # The same flags still resume.
+    r.train("B", flags + ["--resume"])
+    check_result(load_json(r.path("B", "result.json")), "lenet", trials=1, epochs=2, per_class=2)
+
+
+def case_resume_no_checkpoint(r):
+    os.mkdir(r.path("empty"))
+    r.expect_error(["--net", "lenet", "--per-class", "2", "--epochs", "1", "--resume"], "--resume",
+                   "no checkpoint", r.path("empty", "checkpoint.sflc"), out="empty")
+
+
+def case_checkpoint_crc(r):
+    flags = ["--net", "lenet", "--per-class", "2", "--epochs", "2", "--threads", "1"]
+    ckpt = halted_run(r, flags)
+    b = bytearray(file_bytes(ckpt))
+    b[len(b) // 2] ^= 0x01  # inside the weights: only the CRC can tell
+    with open(ckpt, "wb") as f:
+        f.write(b)
+    line = r.expect_error(flags + ["--resume"], ckpt, out="B", resumed=True)
+    expect("crc mismatch" in line.lower() or "corrupt" in line.lower(), "error %r does not say corrupt/CRC" % line)
+    expect(file_bytes(ckpt) == bytes(b), "the corrupt checkpoint was modified")
+
+
+def case_checkpoint_truncated(r):
+    flags = ["--net", "lenet", "--per-class", "2", "--epochs", "2", "--threads", "1"]
+    ckpt = halted_run(r, flags)
+    b = file_bytes(ckpt)[:-1000]
+    with open(ckpt, "wb") as f:
+        f.write(b)
+    r.expect_error(flags + ["--resume"], ckpt, "truncated", out="B", resumed=True)
+    expect(file_bytes(ckpt) == b, "the truncated checkpoint was modified")
+
+
+# ---- threads ------------------------------------------------------------------------------
+
+def threads_agree(r, flags, net, per_class, epochs):
+    models, results = [], []
+    for t in ("1", "2"):
+        r.train("t" + t, flags + ["--threads", t])
+        results.append(load_json(r.path("t" + t, "result.json")))
+        models.append(check_model(r.path("t" + t, "model.sflc"), net))
+    for j in results:
+        check_result(j, net, trials=1, epochs=epochs, per_class=per_class, eval_samples=results[0]["eval_samples"])
+    for k in models[0]:
+        a, b = models[0][k].astype(np.float64), models[1][k].astype(np.float64)
+        diff, scale = np.abs(a - b).max(), np.abs(a).max()
+        expect(diff <= 1e-3 * scale, "%s: 1 vs 2 threads differ by %g (max |w| %g)" % (k, diff, scale))
+    a1, a2 = results[0]["test_accuracy"], results[1]["test_accuracy"]
+    expect(abs(a1 - a2) <= 1.0, "1 vs 2 threads: test accuracy %.2f vs %.2f" % (a1, a2))
+
+
+def case_threads_agree_lenet(r):
+    threads_agree(r, ["--net", "lenet", "--per-class", "10", "--epochs", "2"], "lenet", 10, 2)
+
+
+def case_threads_agree_csf(r):
+    threads_agree(r, ["--net", "csf", "--per-class", "3", "--epochs", "1"] + r.small_test_set(1000), "csf", 3, 1)
+
+
+# ---- bad input ----------------------------------------------------------------------------
+
+def case_bad_flags(r):
+    base = ["--net", "lenet", "--per-class", "2", "--epochs", "1"]
+    cases = [
+        (["--frobnicate", "1"], ["unknown option", "--frobnicate"]),
+        (["--net", "foo"], ["--net", "foo"]),
+        (["--per-class", "0"], ["--per-class", "0"]),
+        (["--threads", "0"], ["--threads", "0"]),
+        (["--mu", "2"], ["--mu", "2"]),
+        (["--mu", "0.5,x"], ["--mu", "x"]),
+        (["--epochs", "0"], ["--epochs", "0"]),
+        (["--trials", "0"], ["--trials", "0"]),
+        (["--batch", "0"], ["--batch", "0"]),
+        (["--lr", "-1"], ["--lr", "-1"]),
+        (["--lr", "nan"], ["--lr", "nan"]),
+        (["--momentum", "1"], ["--momentum", "1"]),
+        (["--solver", "fista"], ["--solver", "fista"]),
+        (["--resume=yes"], ["--resume"]),
+        (["stray"], ["stray"]),
+        (["--epochs"], ["--epochs", "value"]),
+        (["--validation", "60000"], ["--validation", "60000"]),
+    ]
+    for i, (extra, words) in enumerate(cases):
+        out = "bad_%d" % i
+        try:
+            r.expect_error(base + extra, *words, out=out)
+        except Failure as e:
+            raise Failure("%s: %s" % (" ".join(extra), e))
+        if extra[0] != "--validation":  # flag errors come before the run directory is made
+            expect(not os.path.exists(r.path(out)), "%s: --out directory created" % " ".join(extra))
+
+
+def idx_error(r, which, content_or_path, *words, names_file=True):
+    """Replace one of the four input files (by flag) and expect an error naming it."""
+    train_images, train_labels = r.small_train_files(200)
+    files = {"--train-images": train_images, "--train-labels": train_labels}
+    test = r.small_test_set(100)
+    files.update({test[0]: test[1], test[2]: test[3]})
+    if isinstance(content_or_path, bytes):
+        bad = r.path("bad-" + which.strip("-"))
+        with open(bad, "wb") as f:
+            f.write(content_or_path)
+    else:
+        bad = content_or_path
+    files[which] = bad
+    args = ["--net", "lenet", "--per-class", "2", "--epochs", "1"]
+    for k, v in files.items():
+        args += [k, v]
+    r.expect_error(args, *(((bad,) if names_file else ()) + words))
+
+
+def case_idx_truncated(r):
+    images, _ = r.small_train_files(200)
+    idx_error(r, "--train-images", file_bytes(images)[:-100], "truncated")
+
+
+def case_idx_label_as_images(r):
+    _, labels = r.small_train_files(200)
+    idx_error(r, "--train-images", labels, "label file")
+
+
+def case_idx_gzip(r):
+    idx_error(r, "--train-images", b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03" + bytes(100), "gzip")
+
+
+def case_idx_count_mismatch(r):
+    # A valid label file with fewer items than the images.
+    labels = r.path("labels150")
+    write_idx(labels, r.mnist(MNIST[1])[:150])
+    idx_error(r, "--train-labels", labels, "200", "150")
+
+
+def case_idx_missing(r):
+    idx_error(r, "--train-labels", r.path("no-such-file"), "cannot open")
+
+
+def case_idx_test_corrupt(r):
+    test = r.small_test_set(100)
+    idx_error(r, "--test-labels", file_bytes(test[3]) + b"\x07", "trailing")
+
+
+def case_idx_test_shape(r):
+    small = r.path("test-20x20")
+    write_idx(small, r.mnist(MNIST[2])[:100, 4:24, 4:24])
+    # Both files are fine on their own: the message names both files and their shapes.
+    idx_error(r, "--test-images", small, "images are 20x20", "28x28")
+
+
+CASES = {name[len("case_"):]: fn for name, fn in sorted(globals().items()) if name.startswith("case_")}
+
+
+def main(argv):
+    if argv[:1] == ["--list"]:
+        print("\n".join(CASES))
+        return 0
+    if argv[:1] == ["--check-list"]:
+        given, known = set(argv[1:]), set(CASES)
+        if given != known:
+            print("case list mismatch: not registered in CMake: %s; unknown to the script: %s"
+                  % (sorted(known - given), sorted(given - known)))
+            return 1
+        return 0
+    if len(argv) < 6 or argv[0] != "--case" or argv[2] != "--data" or argv[4] != "--":
+        print(__doc__)
+        return 2
+    name, data, cmd = argv[1], argv[3], argv[5:]
+    if name not in CASES:
+        print("unknown case %r; cases: %s" % (name, ", ".join(CASES)))
+        return 2
+    missing = [f for f in MNIST if not os.path.exists(os.path.join(data, f))]
+    if missing:
+        print("FAIL train.cli.%s: MNIST files missing in %s: %s (scripts/fetch_mnist.sh)" % (name, data, missing))
+        return 1
+    tmp = tempfile.mkdtemp(prefix="sfl_train_")
+    try:
+        CASES[name](Run(cmd, data, tmp))
+    except Failure as e:
+        print("FAIL train.cli.%s: %s" % (name, e))
+        return 1
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print("ok train.cli.%s" % name)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
