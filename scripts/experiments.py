@@ -32,6 +32,7 @@ TUNE_GRID = {
            ["--lr", "0.01", "--sf-l1", "1", "--sf-lu-input", "stop"],
            ["--lr", "0.03", "--sf-l1", "1", "--sf-lu-input", "stop"],
            ["--lr", "0.01", "--sf-l1", "1", "--sf-lu-input", "pass"],
+           ["--lr", "0.001", "--sf-l1", "1", "--sf-lu-input", "pass"],
            ["--lr", "0.01", "--sf-l1", "0.25", "--sf-lu-input", "stop"],
            ["--lr", "0.03", "--sf-l1", "0.5", "--sf-lu-input", "stop"]],
     "csf+sf": [["--lr", "0.01", "--csf-l1", "0.1", "--sf-l1", "0.5", "--sf-lu-input", "stop"],
