@@ -30,7 +30,7 @@ public:
         return float(std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2));
     }
     /** Uniform integer in [0, n), n >= 1 (multiply-shift; bias < n / 2^64). */
-    uint64_t below(uint64_t n) noexcept { return uint64_t((unsigned __int128)next() * n >> 64); }
+    uint64_t below(uint64_t n) noexcept { return mul_high(next(), n); }
     /** Fisher-Yates shuffle. */
     template <class T>
     void shuffle(std::vector<T> &v) noexcept {
@@ -38,6 +38,13 @@ public:
     }
 
 private:
+    /** High 64 bits of the 128-bit product a*b, from 32-bit halves (no __int128 on 32-bit ARM). */
+    static uint64_t mul_high(uint64_t a, uint64_t b) noexcept {
+        const uint64_t al = a & 0xFFFFFFFFu, ah = a >> 32, bl = b & 0xFFFFFFFFu, bh = b >> 32;
+        const uint64_t ll = al * bl, lh = al * bh, hl = ah * bl, hh = ah * bh;
+        const uint64_t mid = (ll >> 32) + (lh & 0xFFFFFFFFu) + (hl & 0xFFFFFFFFu);
+        return hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
+    }
     uint64_t s_;
 };
 
