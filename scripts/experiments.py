@@ -123,7 +123,7 @@ def cmd_report(a):
                 trials = f" ± {s:.2f}" if r["trials"] > 1 else ""
                 print(f"| {net} | {settings} | {m:.2f}{trials} | {r['epoch_seconds']:.3f} |")
             else:
-                print(f"| {net} | {settings} | did not finish (see runs/tune/log.txt) | - |")
+                print(f"| {net} | {settings} | did not finish (error; see runs/tune/log.txt) | - |")
         print()
     # Table 1 row
     t1 = os.path.join(runs, "table1")
