@@ -104,15 +104,11 @@ Options parse_options(int argc, const char *const *argv) {
     Options o;
     // Pass 1: the flags the defaults depend on.
     for (int i = 1; i < argc; ++i) {
-        std::string a = argv[i];
-        std::string v;
-        const size_t eq = a.find('=');
-        if (eq != std::string::npos) {
-            v = a.substr(eq + 1);
-            a = a.substr(0, eq);
-        } else if (i + 1 < argc) {
-            v = argv[i + 1];
-        }
+        const std::string arg = argv[i];
+        if (arg.compare(0, 2, "--") != 0) continue; // reported by pass 2
+        const sfl_cli::FlagArg f = sfl_cli::split_flag(arg);
+        const std::string &a = f.flag;
+        const std::string v = f.inline_value ? f.value : (i + 1 < argc ? argv[i + 1] : "");
         if (a == "--net") o.net.name = v;
         if (a == "--per-class") o.per_class = int32_t(parse_int("--per-class", v, 1, 1000000));
     }

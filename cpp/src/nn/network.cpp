@@ -106,9 +106,14 @@ const float *Runner::forward(int32_t n, const float *x, bool training) {
 }
 
 ChunkLoss Runner::score(int32_t n, const int32_t *labels) {
+    check(sfl_softmax_xent(n, classes_, sfl_range{0, n}, acts_.back().data(), labels, 1.0f, ce_.data(), nullptr),
+          "softmax loss");
+    return tally(n, labels);
+}
+
+ChunkLoss Runner::tally(int32_t n, const int32_t *labels) const {
     ChunkLoss s;
     const float *z = acts_.back().data();
-    check(sfl_softmax_xent(n, classes_, sfl_range{0, n}, z, labels, 1.0f, ce_.data(), nullptr), "softmax loss");
     for (int32_t i = 0; i < n; ++i) {
         s.lu += lu_[size_t(i)];
         ++s.samples;
@@ -124,11 +129,11 @@ ChunkLoss Runner::score(int32_t n, const int32_t *labels) {
 ChunkLoss Runner::backward(int32_t n, const int32_t *labels, float mu) {
     const bool fac = net_.factorizes();
     if (!fac) mu = 0.0f;
-    ChunkLoss s = score(n, labels);
-    // dL/dlogits of sum_i (1 - mu) CE_i; the SF/CSF layers add mu * dlU themselves.
-    check(sfl_softmax_xent(n, classes_, sfl_range{0, n}, acts_.back().data(), labels, 1.0f - mu, nullptr,
+    // CE_i and dL/dlogits of sum_i (1 - mu) CE_i in one pass; the SF/CSF layers add mu * dlU themselves.
+    check(sfl_softmax_xent(n, classes_, sfl_range{0, n}, acts_.back().data(), labels, 1.0f - mu, ce_.data(),
                            dlogits_.data()),
           "softmax loss");
+    const ChunkLoss s = tally(n, labels);
     const auto &layers = net_.layers();
     const float *dy = dlogits_.data();
     for (size_t i = layers.size(); i-- > 0;) {

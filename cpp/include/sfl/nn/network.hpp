@@ -74,6 +74,9 @@ public:
     int64_t not_converged() const;
 
 private:
+    /** Loss/accuracy totals from ce_ (filled by softmax), lu_ and the logits. */
+    ChunkLoss tally(int32_t n, const int32_t *labels) const;
+
     const Sequential &net_;
     int32_t max_batch_;
     int32_t classes_;
