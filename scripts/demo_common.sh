@@ -49,15 +49,19 @@ demo_mnist() {
   bash "$ROOT/scripts/fetch_mnist.sh" "$DATA/mnist"
 }
 
-# demo_build TARGET: configure build/demo (Release, -march=native, no tests) and build TARGET.
+# demo_build TARGET...: configure build/demo (Release, -march=native, no tests) and build
+# the targets (programs of apps/ are checked to exist afterwards).
 demo_build() {
+  local t
   step "build ($BUILD)"
   mkdir -p "$BUILD"
   cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSFL_NATIVE_ARCH=ON \
         -DSFL_BUILD_TESTS=OFF -DSFL_BUILD_BENCH=OFF -DSFL_BUILD_APPS=ON -DSFL_BUILD_CPP=ON >"$BUILD/configure.log" 2>&1 ||
     { cat "$BUILD/configure.log"; exit 1; }
-  echo "building $1 (log: $BUILD/build.log)"
-  cmake --build "$BUILD" --target "$1" -j"$THREADS" >"$BUILD/build.log" 2>&1 ||
+  echo "building $* (log: $BUILD/build.log)"
+  cmake --build "$BUILD" --target "$@" -j"$THREADS" >"$BUILD/build.log" 2>&1 ||
     { tail -n 50 "$BUILD/build.log"; exit 1; }
-  [[ -x "$BUILD/apps/$1/$1" ]] || { echo "demo: $1 was not built" >&2; exit 1; }
+  for t in "$@"; do
+    [[ ! -d "$ROOT/apps/$t" || -x "$BUILD/apps/$t/$t" ]] || { echo "demo: $t was not built" >&2; exit 1; }
+  done
 }

@@ -13,6 +13,7 @@
 #include "run_state.hpp"
 #include "sfl/checkpoint.hpp"
 #include "sfl/idx.hpp"
+#include "sfl/model.hpp"
 #include "sfl/nn/dataset.hpp"
 #include "sfl/nn/models.hpp"
 #include "sfl/nn/rng.hpp"
@@ -36,6 +37,7 @@ int run(const Options &o) {
     fs::create_directories(o.out_dir);
     const std::string ckpt = o.out_dir + "/checkpoint.sflc";
     const std::string model = o.out_dir + "/model.sflc";
+    const std::string blob = o.out_dir + "/model.sflm"; // for inference (sfl_model.h, sfl-export)
     const std::string fp = fingerprint(o);
     Progress progress(o.quiet);
 
@@ -121,7 +123,10 @@ int run(const Options &o) {
         st.done.push_back(st.current);
         st.current = TrialResult{};
         st.epoch = 0;
-        if (t + 1 == o.trials) save_model(model, fp, o.net.name, *net, classes);
+        if (t + 1 == o.trials) {
+            save_model(model, fp, o.net.name, *net, classes);
+            sfl::save_model_file(blob, sfl::nn::to_c_model(*net), true);
+        }
         RunState next = st;
         next.trial = t + 1;
         save_state(ckpt, fp, next, nullptr, nullptr);

@@ -1,6 +1,6 @@
 // crc32.hpp - CRC-32 of IEEE 802.3 / zlib / PNG (reflected, polynomial 0xEDB88320,
-// initial value and final xor 0xFFFFFFFF), table-driven. Guards the checkpoint
-// files (checkpoint.hpp). Internal to sflpp.
+// initial value and final xor 0xFFFFFFFF). Guards the checkpoint files
+// (checkpoint.hpp). Internal to sflpp; the table is the C library's (sfl_crc32).
 #pragma once
 
 #include <cstddef>

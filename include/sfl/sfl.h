@@ -10,5 +10,6 @@
 #include <sfl/sfl_patch.h>
 #include <sfl/sfl_layers.h>
 #include <sfl/sfl_nn.h>
+#include <sfl/sfl_model.h>
 
 #endif /* SFL_H */

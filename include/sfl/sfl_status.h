@@ -36,6 +36,15 @@ typedef enum sfl_status {
     /* -30: capability */
     SFL_ERR_UNSUPPORTED = -30, /**< the operation or option is not supported by this build */
 
+    /* -40 .. -49: model blobs (sfl_model.h, docs/model-format.md) */
+    SFL_ERR_MODEL_TRUNCATED = -40, /**< the buffer is shorter than the blob's header or its stated size */
+    SFL_ERR_MODEL_MAGIC = -41,     /**< the buffer does not start with the "SFLM" magic: not a model */
+    SFL_ERR_MODEL_ENDIAN = -42,    /**< the blob was written big-endian (or byte-swapped) */
+    SFL_ERR_MODEL_VERSION = -43,   /**< the blob's format major version is not one this library reads */
+    SFL_ERR_MODEL_CRC = -44,       /**< a CRC-32 (header or payload) does not match: the blob is corrupt */
+    SFL_ERR_MODEL_INVALID = -45,   /**< the CRCs match but the content is inconsistent (shapes, offsets,
+                                        kinds, parameters); a writer bug or a forged blob */
+
     /* positive: warnings */
     SFL_WARN_NOT_CONVERGED = 1 /**< an iteration bound was hit; outputs hold the last iterate */
 } sfl_status;

@@ -28,6 +28,12 @@ extern "C" SFL_API const char *sfl_status_string(sfl_status status_in) {
     case SFL_ERR_SINGULAR: return SFL_TEXT("the Gram matrix of the active atoms is singular (duplicate or collinear atoms with l2 = 0)");
     case SFL_ERR_ZERO_ATOM: return SFL_TEXT("a dictionary column has zero norm");
     case SFL_ERR_UNSUPPORTED: return SFL_TEXT("not supported by this build");
+    case SFL_ERR_MODEL_TRUNCATED: return SFL_TEXT("the model blob is truncated (shorter than its header or stated size)");
+    case SFL_ERR_MODEL_MAGIC: return SFL_TEXT("not an sfl model blob (no SFLM magic)");
+    case SFL_ERR_MODEL_ENDIAN: return SFL_TEXT("the model blob is big-endian or byte-swapped");
+    case SFL_ERR_MODEL_VERSION: return SFL_TEXT("unsupported model blob format version");
+    case SFL_ERR_MODEL_CRC: return SFL_TEXT("the model blob is corrupt (CRC-32 mismatch)");
+    case SFL_ERR_MODEL_INVALID: return SFL_TEXT("the model blob's content is inconsistent (shapes, offsets or parameters)");
     case SFL_WARN_NOT_CONVERGED: return SFL_TEXT("iteration bound reached before convergence; output holds the last iterate");
     }
     return SFL_TEXT("unknown status");

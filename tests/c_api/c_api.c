@@ -21,6 +21,14 @@ typedef char check_memory[(SFL_ERR_WORKSPACE_TOO_SMALL == -10 && SFL_ERR_MISALIG
 typedef char check_numerics[(SFL_ERR_NOT_FINITE == -20 && SFL_ERR_SINGULAR == -21 && SFL_ERR_ZERO_ATOM == -22)
                                 ? 1 : -1];
 typedef char check_capability[(SFL_ERR_UNSUPPORTED == -30 && SFL_WARN_NOT_CONVERGED == 1) ? 1 : -1];
+typedef char check_model_codes[(SFL_ERR_MODEL_TRUNCATED == -40 && SFL_ERR_MODEL_MAGIC == -41 &&
+                                SFL_ERR_MODEL_ENDIAN == -42 && SFL_ERR_MODEL_VERSION == -43 &&
+                                SFL_ERR_MODEL_CRC == -44 && SFL_ERR_MODEL_INVALID == -45) ? 1 : -1];
+/* The model blob's pinned numbers (sfl_model.h, docs/model-format.md). */
+typedef char check_model_kinds[(SFL_MODEL_CONV2D == 1 && SFL_MODEL_CSF == 2 && SFL_MODEL_MAXPOOL2D == 3 &&
+                                SFL_MODEL_RELU == 4 && SFL_MODEL_LINEAR == 5 && SFL_MODEL_SF == 6) ? 1 : -1];
+typedef char check_model_sizes[(SFL_MODEL_HEADER_BYTES == 64 && SFL_MODEL_RECORD_BYTES == 128 &&
+                                SFL_MODEL_FORMAT_MAJOR == 1 && SFL_MODEL_MAX_LAYERS == 16) ? 1 : -1];
 typedef char check_align[(SFL_WORKSPACE_ALIGN == 64 && SFL_ALIGN_UP(1) == 64 && SFL_ALIGN_UP(64) == 64 &&
                           SFL_ALIGN_UP(65) == 128 && SFL_ALIGN_UP(0) == 0) ? 1 : -1];
 typedef char check_version[(SFL_VERSION_NUMBER ==
@@ -68,6 +76,12 @@ static void test_status_strings(void)
                                       SFL_ERR_SINGULAR,
                                       SFL_ERR_ZERO_ATOM,
                                       SFL_ERR_UNSUPPORTED,
+                                      SFL_ERR_MODEL_TRUNCATED,
+                                      SFL_ERR_MODEL_MAGIC,
+                                      SFL_ERR_MODEL_ENDIAN,
+                                      SFL_ERR_MODEL_VERSION,
+                                      SFL_ERR_MODEL_CRC,
+                                      SFL_ERR_MODEL_INVALID,
                                       SFL_WARN_NOT_CONVERGED};
     const size_t n = sizeof all / sizeof all[0];
     const char *unknown = sfl_status_string((sfl_status)-1000);
@@ -206,12 +220,51 @@ static void test_sizes_and_solve(void)
     for (k = 0; k < K_SMALL; ++k) EXPECT(fabs((double)a[k] - (double)a_enc[k]) < 1e-4);
 }
 
+/* A model defined statically, as the header of apps/sfl-export does: linear 3 -> 2, ReLU. */
+static const float tiny_w[6] = {0.5f, -1.0f, 0.25f, 2.0f, -0.75f, 0.125f}; /* 3 x 2 */
+static const float tiny_b[2] = {0.0625f, -3.0f};
+static const sfl_model tiny_model = {
+    2, {1, 1, 1, 3}, {1, 1, 1, 2},
+    {{SFL_MODEL_LINEAR, {1, 1, 1, 3}, {1, 1, 1, 2}, {{0, 0}, {0, 0}, {0, 0}}, {0.0f, 0.0f, 0.0f, 0, SFL_ENET_LARS},
+      tiny_w, tiny_b, NULL},
+     {SFL_MODEL_RELU, {1, 1, 1, 2}, {1, 1, 1, 2}, {{0, 0}, {0, 0}, {0, 0}}, {0.0f, 0.0f, 0.0f, 0, SFL_ENET_LARS},
+      NULL, NULL, NULL}}};
+static unsigned char model_blob[1024 + SFL_WORKSPACE_ALIGN];
+static unsigned char model_ws[1024 + SFL_WORKSPACE_ALIGN];
+
+static void test_model(void)
+{
+    static const float x[3] = {1.0f, 2.0f, -4.0f};
+    float y[2] = {-1.0f, -1.0f};
+    unsigned char *blob = (unsigned char *)align_up(model_blob);
+    sfl_model loaded;
+    sfl_workspace ws;
+    size_t bytes = 0, written = 0;
+
+    EXPECT(sfl_crc32(0, "123456789", 9) == 0xCBF43926u);
+    EXPECT(sfl_model_check(&tiny_model) == SFL_OK);
+    EXPECT(sfl_model_blob_size(&tiny_model, 0, &bytes) == SFL_OK);
+    EXPECT(bytes > 0 && bytes <= 1024 && bytes % SFL_WORKSPACE_ALIGN == 0);
+    EXPECT(sfl_model_write(&tiny_model, 0, blob, 1024, &written) == SFL_OK && written == bytes);
+    EXPECT(memcmp(blob, "SFLM", 4) == 0);
+    EXPECT(sfl_model_load(blob, written, &loaded) == SFL_OK);
+    EXPECT(loaded.n_layers == 2 && loaded.layers[0].kind == SFL_MODEL_LINEAR);
+    EXPECT(sfl_model_plans_size(&loaded, &bytes) == SFL_OK && bytes == 0);
+    EXPECT(sfl_model_forward_workspace_size(&loaded, 1, &bytes) == SFL_OK && bytes <= 1024);
+    ws.buf = align_up(model_ws);
+    ws.size = bytes;
+    EXPECT(sfl_model_forward(&ws, &loaded, 1, x, y) == SFL_OK);
+    /* y = relu(x W + b) = relu(0.5 + 0.5 + 3 + 0.0625, -1 + 4 - 0.5 - 3) = (4.0625, 0), exact in float */
+    EXPECT(y[0] == 4.0625f && y[1] == 0.0f);
+}
+
 int main(void)
 {
     test_status_strings();
     test_version();
     test_params();
     test_sizes_and_solve();
+    test_model();
     printf("c_api: %d failures\n", failures);
     return failures == 0 ? 0 : 1;
 }

@@ -9,10 +9,12 @@
 
 Good runs check the JSON result against itself (mean/std of the trials, accuracies that
 are whole counts of the evaluation set), the parameter counts of the paper's networks
-(DESIGN.md section 3), and model.sflc read by an independent reader of the checkpoint
-format (cpp/include/sfl/checkpoint.hpp, CRC with zlib). Resumed runs must reproduce
-an uninterrupted run bit for bit (one thread). Bad input must exit 1 with one line
-"sfl-train: ..." naming the problem and write no result, model or checkpoint. Cases
+(DESIGN.md section 3), model.sflc read by an independent reader of the checkpoint
+format (cpp/include/sfl/checkpoint.hpp, CRC with zlib), and model.sflm by one of the
+model blob format (include/sfl/sfl_model.h: layers, CRCs, plans, model.sflc's weights).
+Resumed runs must reproduce an uninterrupted run bit for bit (one thread). Bad input must
+exit 1 with one line "sfl-train: ..." naming the problem and write no result, model or
+checkpoint. Cases
 keep small subsets and few epochs; the slow SF networks are evaluated on a few
 hundred test images. Exit status 77 (skipped) without numpy.
 """
@@ -116,6 +118,72 @@ def read_sflc(path):
     return meta, tensors
 
 
+# ---- an independent reader of the model blob (include/sfl/sfl_model.h, docs/model-format.md) ----
+
+KIND_NAMES = {1: "conv2d", 2: "csf", 3: "maxpool2d", 4: "relu", 5: "linear", 6: "sf"}
+# The layers of each network: (kind, parameter prefix in model.sflc or None).
+LENET_HEAD = [("conv2d", "conv1")]
+CSF_HEAD = [("csf", "csf1")]
+BODY = [("maxpool2d", None), ("conv2d", "conv2"), ("maxpool2d", None)]
+FC_TAIL = [("linear", "fc5"), ("relu", None), ("linear", "fc6")]
+SF_TAIL = [("sf", "sf5"), ("linear", "fc6")]
+BLOB_LAYERS = {
+    "lenet": LENET_HEAD + BODY + FC_TAIL,
+    "csf": CSF_HEAD + BODY + FC_TAIL,
+    "sf": LENET_HEAD + BODY + SF_TAIL,
+    "csf+sf": CSF_HEAD + BODY + SF_TAIL,
+}
+
+
+def read_sflm(path):
+    """(header dict, [layer record dicts]) of a model blob; Failure if malformed or its CRCs differ."""
+    with open(path, "rb") as f:
+        b = f.read()
+    expect(len(b) >= 64 and b[:4] == b"SFLM", "%s: bad magic or shorter than the header" % path)
+    endian, major, minor, header_bytes, total, crc, payload_crc, n, flags = (
+        struct.unpack_from("<IHHIQII", b, 4) + struct.unpack_from("<I", b, 32) + struct.unpack_from("<I", b, 60))
+    expect(endian == 0x01020304 and major == 1 and header_bytes == 64, "%s: header %r" % (path, b[:16]))
+    expect(total == len(b), "%s: states %d bytes, has %d" % (path, total, len(b)))
+    expect(zlib.crc32(b[32:64], zlib.crc32(b[:24])) & 0xFFFFFFFF == crc, "%s: header CRC mismatch" % path)
+    expect(zlib.crc32(b[64:]) & 0xFFFFFFFF == payload_crc, "%s: payload CRC mismatch" % path)
+    hdr = {"layers": n, "in": struct.unpack_from("<3i", b, 36), "out": struct.unpack_from("<3i", b, 48),
+           "plans": bool(flags & 1)}
+    records = []
+    for i in range(n):
+        r = 64 + 128 * i
+        expect(r + 128 <= len(b), "%s: record %d truncated" % (path, i))
+        rec = {"kind": KIND_NAMES.get(struct.unpack_from("<i", b, r)[0], "?"),
+               "in": struct.unpack_from("<3i", b, r + 4), "out": struct.unpack_from("<3i", b, r + 16)}
+        for name, at in (("weight", 72), ("bias", 88), ("plan", 104)):
+            off, size = struct.unpack_from("<QQ", b, r + at)
+            expect(off % 64 == 0 and off + size <= len(b), "%s: layer %d %s at %d+%d" % (path, i, name, off, size))
+            rec[name] = b[off:off + size] if size else None
+        records.append(rec)
+    return hdr, records
+
+
+def check_model_blob(path, net, tensors):
+    """model.sflm: the network's layers and shapes, its plans, and the weights of model.sflc, bit for bit."""
+    expect(os.path.exists(path), "no model blob %s" % path)
+    hdr, records = read_sflm(path)
+    want = BLOB_LAYERS[net]
+    expect(hdr["layers"] == len(want), "%s: %d layers, the %s network has %d" % (path, hdr["layers"], net, len(want)))
+    expect(hdr["in"] == (28, 28, 1) and hdr["out"] == (1, 1, 10), "%s: in %r out %r" % (path, hdr["in"], hdr["out"]))
+    expect(hdr["plans"], "%s: stored without plans" % path)
+    for i, (rec, (kind, prefix)) in enumerate(zip(records, want)):
+        expect(rec["kind"] == kind, "%s: layer %d is %s, expected %s" % (path, i, rec["kind"], kind))
+        if i:
+            expect(rec["in"] == records[i - 1]["out"], "%s: layer %d does not chain" % (path, i))
+        expect((rec["plan"] is not None) == (kind in ("csf", "sf")), "%s: layer %d plan" % (path, i))
+        if prefix is None:
+            expect(rec["weight"] is None and rec["bias"] is None, "%s: layer %d has parameters" % (path, i))
+            continue
+        w = tensors[prefix + (".P" if kind in ("csf", "sf") else ".W")]
+        expect(rec["weight"] == w.astype("<f4").tobytes(), "%s: layer %d weight differs from %s" % (path, i, prefix))
+        if kind in ("conv2d", "linear"):
+            expect(rec["bias"] == tensors[prefix + ".b"].astype("<f4").tobytes(), "%s: layer %d bias" % (path, i))
+
+
 # ---- idx files (small subsets of MNIST written by the tests) ----
 
 def read_idx(path):
@@ -190,7 +258,7 @@ class Run:
             expect(w.lower() in lines[0].lower(), "error %r does not mention %r" % (lines[0], w))
         expect(so == "", "unexpected stdout: %r" % so)
         expect(not os.path.exists(json_file), "JSON written despite the error")
-        for f in ("result.json", "model.sflc") + (() if resumed else ("checkpoint.sflc",)):
+        for f in ("result.json", "model.sflc", "model.sflm") + (() if resumed else ("checkpoint.sflc",)):
             expect(not os.path.exists(os.path.join(out_dir, f)), "%s written despite the error" % f)
         return lines[0]
 
@@ -258,6 +326,7 @@ def check_model(path, net, classes=10):
             expect(norms.max() <= 1 + 1e-5, "%s has a column of norm %g" % (name, norms.max()))
     floats = sum(a.size for a in tensors.values())
     expect(floats == PARAMS[net], "model holds %d floats, expected %d" % (floats, PARAMS[net]))
+    check_model_blob(os.path.join(os.path.dirname(path), "model.sflm"), net, tensors)
     return tensors
 
 
@@ -354,11 +423,13 @@ def halted_then_resumed(r, halts):
         expect((meta.get("trial"), meta.get("epoch")) == (str(trial), str(epoch)),
                "after %d epochs the checkpoint is at trial %r epoch %r" % (done, meta.get("trial"), meta.get("epoch")))
         expect(any(k.startswith("param/") for k in tensors), "mid-trial checkpoint without weights")
-        for f in ("result.json", "model.sflc"):
+        for f in ("result.json", "model.sflc", "model.sflm"):
             expect(not os.path.exists(r.path("B", f)), "halted run wrote %s" % f)
     so, _ = r.train("B", RESUME_FLAGS + ["--resume"])
     check_table(so, "lenet", 2)
     expect_same_models(r.path("A", "model.sflc"), r.path("B", "model.sflc"), "resumed vs uninterrupted")
+    expect(file_bytes(r.path("A", "model.sflm")) == file_bytes(r.path("B", "model.sflm")),
+           "resumed vs uninterrupted: model.sflm differs")
     ja, jb = load_json(r.path("A", "result.json")), load_json(r.path("B", "result.json"))
     check_result(jb, "lenet", trials=2, epochs=4, per_class=10)
     expect_same_results(ja, jb, "resumed vs uninterrupted")
@@ -385,6 +456,7 @@ def case_resume_finished(r):
     r.train("A", flags)
     before = load_json(r.path("A", "result.json"))
     model = file_bytes(r.path("A", "model.sflc"))
+    blob = file_bytes(r.path("A", "model.sflm"))
     os.remove(r.path("A", "result.json"))
     so, _ = r.train("A", flags + ["--resume"])
     check_table(so, "lenet", 1)
@@ -392,6 +464,7 @@ def case_resume_finished(r):
     check_result(after, "lenet", trials=1, epochs=2, per_class=2)
     expect_same_results(before, after, "finished run resumed")
     expect(file_bytes(r.path("A", "model.sflc")) == model, "resuming a finished run changed model.sflc")
+    expect(file_bytes(r.path("A", "model.sflm")) == blob, "resuming a finished run changed model.sflm")
 
 
 def halted_run(r, flags):

@@ -59,6 +59,13 @@ void FactorBase::after_update() {
     plan_.rebuild(enet_params(), P_.value.data());
 }
 
+void FactorBase::fill_c_layer(sfl_model_layer &out) const {
+    out.enet = enet_params();
+    out.weight = P_.value.data();
+    out.bias = nullptr;
+    out.plan = plan_.get();
+}
+
 // ---- SF ----
 
 SF::SF(std::string name, Shape in, int32_t K, const FactorConfig &cfg, Rng &rng)
@@ -103,6 +110,14 @@ void SF::backward(LayerState &st, const BackwardArgs &a) const {
     check(sfl_sf_backward(&ws, &mix, plan_.get(), P_.value.data(), a.n, sfl_range{0, a.n}, a.x, a.y, &cache, a.dy,
                           nullptr, a.dx, a.grads[0]),
           "SF backward");
+}
+
+void SF::to_c_layer(sfl_model_layer &out) const {
+    out = sfl_model_layer{};
+    out.kind = SFL_MODEL_SF;
+    out.in = sfl_dims4{1, in_.h, in_.w, in_.c};
+    out.out = sfl_dims4{1, 1, 1, K_};
+    fill_c_layer(out);
 }
 
 // ---- CSF ----
@@ -156,6 +171,15 @@ void CSF::backward(LayerState &st, const BackwardArgs &a) const {
     check(sfl_csf_backward(&ws, &mix, &patch_, plan_.get(), P_.value.data(), &d, sfl_range{0, a.n}, a.x, a.y, &cache,
                            a.dy, nullptr, a.dx, a.grads[0]),
           "CSF backward");
+}
+
+void CSF::to_c_layer(sfl_model_layer &out) const {
+    out = sfl_model_layer{};
+    out.kind = SFL_MODEL_CSF;
+    out.in = sfl_dims4{1, in_.h, in_.w, in_.c};
+    out.out = sfl_dims4{1, out_.h, out_.w, out_.c};
+    out.geom = patch_;
+    fill_c_layer(out);
 }
 
 } // namespace nn

@@ -16,6 +16,15 @@ void fill_uniform(Tensor &t, float scale, Rng &rng) {
 
 sfl_dims4 batch_dims(int32_t n, Shape s) { return sfl_dims4{n, s.h, s.w, s.c}; }
 
+/** An sfl_model record of the given kind and one-sample shapes, everything else zero. */
+sfl_model_layer c_layer(sfl_model_kind kind, Shape in, Shape out) {
+    sfl_model_layer l{};
+    l.kind = kind;
+    l.in = batch_dims(1, in);
+    l.out = batch_dims(1, out);
+    return l;
+}
+
 struct WorkspaceState final : LayerState {
     Workspace fwd, bwd;
 };
@@ -72,6 +81,13 @@ void Conv2d::backward(LayerState &st, const BackwardArgs &a) const {
           "Conv2d backward");
 }
 
+void Conv2d::to_c_layer(sfl_model_layer &out) const {
+    out = c_layer(SFL_MODEL_CONV2D, in_, out_);
+    out.geom = patch_;
+    out.weight = W_.value.data();
+    out.bias = b_.value.data();
+}
+
 // ---- MaxPool2d ----
 
 MaxPool2d::MaxPool2d(Shape in, int32_t k) : in_(in), pool_{{k, k}, {k, k}, {0, 0}} {
@@ -105,6 +121,11 @@ void MaxPool2d::backward(LayerState &st, const BackwardArgs &a) const {
     check(sfl_maxpool2d_backward(&pool_, &d, sfl_range{0, a.n}, s.index.data(), a.dy, a.dx), "MaxPool2d backward");
 }
 
+void MaxPool2d::to_c_layer(sfl_model_layer &out) const {
+    out = c_layer(SFL_MODEL_MAXPOOL2D, in_, out_);
+    out.geom = pool_;
+}
+
 // ---- ReLU ----
 
 std::unique_ptr<LayerState> ReLU::make_state(int32_t) const { return std::make_unique<LayerState>(); }
@@ -117,6 +138,8 @@ void ReLU::backward(LayerState &, const BackwardArgs &a) const {
     if (!a.dx) return;
     check(sfl_relu_backward(size_t(a.n) * size_t(in_.size()), a.y, a.dy, a.dx), "ReLU backward");
 }
+
+void ReLU::to_c_layer(sfl_model_layer &out) const { out = c_layer(SFL_MODEL_RELU, in_, in_); }
 
 // ---- Linear ----
 
@@ -149,6 +172,12 @@ void Linear::backward(LayerState &st, const BackwardArgs &a) const {
     check(sfl_linear_backward(&ws, &dims_, a.n, sfl_range{0, a.n}, a.x, W_.value.data(), a.dy, a.dx, a.grads[0],
                               a.grads[1]),
           "Linear backward");
+}
+
+void Linear::to_c_layer(sfl_model_layer &out) const {
+    out = c_layer(SFL_MODEL_LINEAR, in_, out_shape());
+    out.weight = W_.value.data();
+    out.bias = b_.value.data();
 }
 
 } // namespace nn

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "sfl/nn/tensor.hpp"
+#include "sfl/sfl_model.h"
 
 namespace sfl {
 namespace nn {
@@ -74,6 +75,9 @@ public:
     virtual void after_update() {}
     /** Has an unsupervised loss (SF, CSF). */
     virtual bool factorizes() const { return false; }
+    /** This layer as a record of an sfl_model (sfl_model.h), for inference: pointers to
+     *  this layer's parameters and plan, valid while it lives (sfl::nn::to_c_model). */
+    virtual void to_c_layer(sfl_model_layer &out) const = 0;
 };
 
 } // namespace nn

@@ -27,6 +27,7 @@ public:
     std::unique_ptr<LayerState> make_state(int32_t max_batch) const override;
     void forward(LayerState &s, const ForwardArgs &a) const override;
     void backward(LayerState &s, const BackwardArgs &a) const override;
+    void to_c_layer(sfl_model_layer &out) const override;
 
 private:
     Shape in_, out_;
@@ -46,6 +47,7 @@ public:
     std::unique_ptr<LayerState> make_state(int32_t max_batch) const override;
     void forward(LayerState &s, const ForwardArgs &a) const override;
     void backward(LayerState &s, const BackwardArgs &a) const override;
+    void to_c_layer(sfl_model_layer &out) const override;
 
 private:
     Shape in_, out_;
@@ -62,6 +64,7 @@ public:
     std::unique_ptr<LayerState> make_state(int32_t) const override;
     void forward(LayerState &s, const ForwardArgs &a) const override;
     void backward(LayerState &s, const BackwardArgs &a) const override;
+    void to_c_layer(sfl_model_layer &out) const override;
 
 private:
     Shape in_;
@@ -79,6 +82,7 @@ public:
     std::unique_ptr<LayerState> make_state(int32_t max_batch) const override;
     void forward(LayerState &s, const ForwardArgs &a) const override;
     void backward(LayerState &s, const BackwardArgs &a) const override;
+    void to_c_layer(sfl_model_layer &out) const override;
 
 private:
     Shape in_;
@@ -112,6 +116,8 @@ public:
 
 protected:
     FactorBase(std::string name, int32_t m, int32_t K, const FactorConfig &cfg, Rng &rng);
+    /** The parts of an sfl_model record SF and CSF share: enet, weight (P), plan. */
+    void fill_c_layer(sfl_model_layer &out) const;
     int32_t m_, K_;
     FactorConfig cfg_;
     Param P_;
@@ -130,6 +136,7 @@ public:
     std::unique_ptr<LayerState> make_state(int32_t max_batch) const override;
     void forward(LayerState &s, const ForwardArgs &a) const override;
     void backward(LayerState &s, const BackwardArgs &a) const override;
+    void to_c_layer(sfl_model_layer &out) const override;
 
 private:
     Shape in_;
@@ -147,6 +154,7 @@ public:
     std::unique_ptr<LayerState> make_state(int32_t max_batch) const override;
     void forward(LayerState &s, const ForwardArgs &a) const override;
     void backward(LayerState &s, const BackwardArgs &a) const override;
+    void to_c_layer(sfl_model_layer &out) const override;
 
 private:
     Shape in_, out_;

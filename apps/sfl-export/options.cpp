@@ -1,0 +1,98 @@
+// Command-line parsing of sfl-export: one positional model file, --flag value or
+// --flag=value; every value checked here.
+#include "options.hpp"
+
+namespace sfl_export {
+namespace {
+
+const char kUsage[] =
+    "usage: sfl-export MODEL.sflm [--header OUT.h] [--name NAME] [--blob OUT.sflm] [--no-plans] [--quiet]\n"
+    "\n"
+    "Reads a model blob (include/sfl/sfl_model.h; sfl-train writes OUT/model.sflm), checks it\n"
+    "completely, and writes it for a device:\n"
+    "\n"
+    "  --header OUT.h   a C header for firmware: the weights, biases and (unless --no-plans) the\n"
+    "                   SF/CSF plans as static const arrays (64-byte aligned, floats as exact C99\n"
+    "                   hexadecimal literals, plans as uint32_t words in this machine's byte order:\n"
+    "                   for little-endian targets), a static const sfl_model NAME_model, and\n"
+    "                   NAME_IN_*, NAME_OUT_*, NAME_N_LAYERS, NAME_WORKSPACE_BYTES (workspace of\n"
+    "                   sfl_model_forward for one image), NAME_PLAN_BYTES (memory for\n"
+    "                   sfl_model_build_plans: 0 when the plans are in the header), NAME_CONST_BYTES\n"
+    "                   (bytes of the arrays) macros (NAME in upper case). Compiles as C99 and C++17\n"
+    "                   with GCC or Clang.\n"
+    "  --name NAME      prefix of the header's identifiers, a C identifier (default sfl_net)\n"
+    "  --blob OUT.sflm  the model blob again, with the plans (built here when MODEL had none) or,\n"
+    "                   with --no-plans, without (smaller; the device builds them)\n"
+    "  --no-plans       leave the plans out of the header and the blob\n"
+    "  --quiet          no summary on stdout\n"
+    "  -h, --help       this help\n"
+    "\n"
+    "Outputs are written atomically (complete or not at all). The summary gives the layers,\n"
+    "the input and output shapes, and the const, workspace and plan bytes.\n"
+    "Exit status: 0 success; 1 error (one line on stderr: a missing, corrupt or invalid model,\n"
+    "or an output that cannot be written); 2 usage error (bad option or NAME, no output asked for).\n";
+
+} // namespace
+
+const char *usage() { return kUsage; }
+
+bool is_c_identifier(const std::string &s) {
+    if (s.empty()) return false;
+    auto alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
+    auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    if (!alpha(s[0])) return false;
+    for (char c : s)
+        if (!alpha(c) && !digit(c)) return false;
+    return true;
+}
+
+Options parse_options(int argc, const char *const *argv) {
+    Options o;
+    bool have_name = false;
+    for (int i = 1; i < argc; ++i) {
+        std::string arg = argv[i];
+        if (arg == "-h" || arg == "--help") {
+            o.help = true;
+            return o;
+        }
+        if (arg.empty() || arg[0] != '-') {
+            if (!o.model.empty())
+                throw UsageError("more than one model file given ('" + o.model + "' and '" + arg + "')");
+            o.model = arg;
+            continue;
+        }
+        const sfl_cli::FlagArg f = sfl_cli::split_flag(arg);
+        arg = f.flag;
+        if (arg == "--no-plans" || arg == "--quiet") {
+            if (f.inline_value) throw UsageError(arg + " takes no value");
+            if (arg == "--quiet") o.quiet = true;
+            else o.plans = false;
+            continue;
+        }
+        std::string *target = arg == "--header" ? &o.header
+                              : arg == "--blob" ? &o.blob
+                              : arg == "--name" ? &o.name
+                                                : nullptr;
+        if (!target) throw UsageError("unknown option '" + arg + "' (see --help)");
+        std::string value = f.value;
+        if (!f.inline_value) {
+            if (i + 1 >= argc) throw UsageError(arg + " needs a value");
+            value = argv[++i];
+        }
+        if (arg == "--name") {
+            if (have_name) throw UsageError("--name given twice");
+            have_name = true;
+        } else {
+            if (!target->empty()) throw UsageError(arg + " given twice");
+            if (value.empty()) throw UsageError(arg + " needs a file name");
+        }
+        *target = value;
+    }
+    if (!is_c_identifier(o.name))
+        throw UsageError("--name must be a C identifier ([A-Za-z_][A-Za-z0-9_]*), got '" + o.name + "'");
+    if (o.model.empty()) throw UsageError("no model file given (see --help)");
+    if (o.header.empty() && o.blob.empty()) throw UsageError("nothing to write: give --header and/or --blob");
+    return o;
+}
+
+} // namespace sfl_export

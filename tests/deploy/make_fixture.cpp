@@ -1,0 +1,55 @@
+// make_fixture: the inputs of the deploy tests. Builds the paper's csf+sf network
+// (fixed seed, random init, sfl-train's default settings) and writes into DIR
+//   model.sflm    its blob with plans (sfl::save_model_file, as sfl-train writes it)
+//   inputs.f32    kImages MNIST-like images, float32, HWC, one after the other
+//   expected.f32  the network's outputs for them (the Runner forward of sfl-train's
+//                 evaluation, all images in one chunk), float32
+// Raw little-endian float32 (the tests run natively). Exit status 0, or 1 with a message.
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "sfl/model.hpp"
+#include "sfl/nn/models.hpp"
+#include "sfl/nn/network.hpp"
+#include "sfl/nn/rng.hpp"
+
+namespace {
+
+constexpr int32_t kImages = 6;
+
+void write_floats(const std::string &path, const float *v, size_t count) {
+    sfl::write_file_atomically(path, v, count * sizeof(float));
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+    if (argc != 2) {
+        std::fprintf(stderr, "usage: make_fixture DIR\n");
+        return 2;
+    }
+    try {
+        const std::string dir = argv[1];
+        sfl::nn::NetConfig cfg;
+        cfg.name = "csf+sf";
+        cfg.sf.l1 = 0.5f; // sfl-train's default for csf+sf (apps/sfl-train/options.cpp)
+        const sfl::nn::Shape in{28, 28, 1};
+        auto net = sfl::nn::build_network(cfg, in, 10, 2024);
+        sfl::save_model_file(dir + "/model.sflm", sfl::nn::to_c_model(*net), true);
+
+        // MNIST-like: mostly zero background, the rest k / 255.
+        sfl::nn::Rng rng(7);
+        std::vector<float> x(size_t(kImages) * size_t(in.size()));
+        for (float &v : x) v = rng.uniform() < 0.7f ? 0.0f : float(rng.below(256)) / 255.0f;
+        sfl::nn::Runner runner(*net, kImages);
+        const float *y = runner.forward(kImages, x.data(), false);
+        write_floats(dir + "/inputs.f32", x.data(), x.size());
+        write_floats(dir + "/expected.f32", y, size_t(kImages) * size_t(net->out_shape().size()));
+        return 0;
+    } catch (const std::exception &e) {
+        std::fprintf(stderr, "make_fixture: %s\n", e.what());
+        return 1;
+    }
+}
