@@ -14,12 +14,6 @@ namespace {
 
 std::string quoted(const std::string &s) { return "'" + s + "'"; }
 
-std::string shape_text(const std::vector<size_t> &shape) {
-    std::string out = "(";
-    for (size_t i = 0; i < shape.size(); ++i) out += (i ? ", " : "") + std::to_string(shape[i]);
-    return out + (shape.size() == 1 ? ",)" : ")");
-}
-
 sfl::npy::Array load(const char *flag, const std::string &path) {
     try {
         return sfl::npy::load_f32(path);
@@ -61,6 +55,14 @@ void require_nonzero_atoms(const std::string &path, const sfl::npy::Array &P) {
                              " (an atom) has zero norm");
 }
 
+} // namespace
+
+std::string shape_text(const std::vector<size_t> &shape) {
+    std::string out = "(";
+    for (size_t i = 0; i < shape.size(); ++i) out += (i ? ", " : "") + std::to_string(shape[i]);
+    return out + (shape.size() == 1 ? ",)" : ")");
+}
+
 void require_output_dir(const std::string &path) {
     const size_t slash = path.find_last_of('/');
     const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
@@ -70,8 +72,6 @@ void require_output_dir(const std::string &path) {
         throw UsageError("--output " + quoted(path) + ": directory " + quoted(dir) +
                          " does not exist or is not writable");
 }
-
-} // namespace
 
 Inputs load_inputs(const Options &opt) {
     require_output_dir(opt.output);

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
+#include <vector>
 
 #include "options.hpp"
 #include "sfl/npy.hpp"
@@ -18,5 +20,11 @@ struct Inputs {
  *  m, sizes within the library's limits, finite values, no zero-norm atom, and an
  *  existing writable directory for --output. Throws UsageError naming the problem. */
 Inputs load_inputs(const Options &opt);
+
+/** UsageError unless --output names a file in an existing, writable directory. */
+void require_output_dir(const std::string &path);
+
+/** "(a, b, c)" ("(a,)" for one dimension), as NumPy prints a shape. */
+std::string shape_text(const std::vector<size_t> &shape);
 
 } // namespace sfl_encode

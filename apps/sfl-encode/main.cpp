@@ -1,17 +1,24 @@
 // sfl-encode: elastic-net sparse codes of the rows of a .npy matrix over a
-// .npy dictionary. Every failure is one line on stderr and exit status 1, with
-// no output file: the codes are written (atomically) only after everything else
+// .npy dictionary, or (--model) the features of images from the first layers of
+// a model file. Every failure is one line on stderr and exit status 1, with no
+// output file: the output is written (atomically) only after everything else
 // succeeded.
 #include <cstdio>
 #include <exception>
 #include <new>
+#include <stdexcept>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "encode.hpp"
+#include "extractor.hpp"
+#include "images.hpp"
 #include "inputs.hpp"
+#include "model_report.hpp"
 #include "options.hpp"
 #include "report.hpp"
+#include "sfl/model.hpp"
 #include "sfl/npy.hpp"
 #include "sfl/sfl.hpp"
 
@@ -33,27 +40,22 @@ void print_warning(const std::string &what) {
     std::fprintf(stderr, "sfl-encode: warning: %s\n", one_line(what).c_str());
 }
 
-int run(int argc, char **argv) {
-    using namespace sfl_encode;
-    const Options opt = parse_options(argc, argv);
-    if (opt.help) {
-        std::fputs(usage(), stdout);
-        return 0;
+void save_output(const std::string &path, const std::vector<float> &data, const std::vector<size_t> &shape) {
+    try {
+        sfl::npy::save_f32(path, data.data(), shape);
+    } catch (const sfl::npy::Error &e) {
+        throw sfl_encode::UsageError(std::string("--output: ") + e.what());
     }
-    unsigned threads = opt.threads;
-    if (threads == 0) threads = std::thread::hardware_concurrency();
-    if (threads == 0) threads = 1;
+}
 
+int run_dict(const sfl_encode::Options &opt, unsigned threads) {
+    using namespace sfl_encode;
     const Inputs in = load_inputs(opt);
     const sfl::EnetPlan plan(opt.params, static_cast<int32_t>(in.m), static_cast<int32_t>(in.K), in.P.data.data());
     const EncodeResult r = encode_rows(plan, opt.params, in.P.data.data(), in.X.data.data(), in.n, threads);
     const Summary s = summarize(r.info, in.m, in.K, r.threads, r.seconds);
 
-    try {
-        sfl::npy::save_f32(opt.output, r.A.data(), {in.n, in.K});
-    } catch (const sfl::npy::Error &e) {
-        throw UsageError(std::string("--output: ") + e.what());
-    }
+    save_output(opt.output, r.A, {in.n, in.K});
 
     if (opt.json) print_json(stdout, opt, s);
     else print_human(stdout, opt, s);
@@ -71,6 +73,61 @@ int run(int argc, char **argv) {
         return kExitSignalErrors;
     }
     return 0;
+}
+
+sfl::LoadedModel load_model(const std::string &path) {
+    try {
+        return sfl::LoadedModel::from_file(path);
+    } catch (const std::runtime_error &e) { // sfl::Error (a bad blob) or an unreadable file
+        throw sfl_encode::UsageError(std::string("--model: ") + e.what());
+    }
+}
+
+// (N, oh, ow, c), or (N, c) when the last layer run gives 1 x 1 x c (linear, sf).
+std::vector<size_t> output_shape(size_t n, const sfl_dims4 &out) {
+    if (out.h == 1 && out.w == 1) return {n, size_t(out.c)};
+    return {n, size_t(out.h), size_t(out.w), size_t(out.c)};
+}
+
+int run_model(const sfl_encode::Options &opt, unsigned threads) {
+    using namespace sfl_encode;
+    require_output_dir(opt.output);
+    const sfl::LoadedModel loaded = load_model(opt.model);
+    const Extractor ex = make_extractor(loaded.model(), opt.layers, opt.model);
+    const ImageBatch images = load_images(opt.input, ex.model.in);
+    const ForwardResult r = run_forward(ex.model, images.x.data(), images.n, threads);
+    const std::vector<size_t> shape = output_shape(images.n, ex.model.out);
+    const ModelSummary s = summarize_model(opt, ex, loaded.had_plans(), images, shape, r);
+
+    save_output(opt.output, r.Y, shape);
+
+    if (opt.json) print_model_json(stdout, s);
+    else print_model_human(stdout, s);
+    std::fflush(stdout);
+
+    if (r.not_converged > 0)
+        print_warning(std::to_string(r.not_converged) + " of " + std::to_string(images.n) +
+                      " samples had a solve that hit the model's iteration bound; their outputs use the last iterate");
+    if (r.errors > 0) {
+        print_warning(std::to_string(r.errors) + " of " + std::to_string(images.n) + " samples failed (first: sample " +
+                      std::to_string(r.first_error_sample) + ": " +
+                      sfl_status_string(static_cast<sfl_status>(r.first_error_status)) +
+                      "); their outputs use the last path point");
+        return kExitSignalErrors;
+    }
+    return 0;
+}
+
+int run(int argc, char **argv) {
+    const sfl_encode::Options opt = sfl_encode::parse_options(argc, argv);
+    if (opt.help) {
+        std::fputs(sfl_encode::usage(), stdout);
+        return 0;
+    }
+    unsigned threads = opt.threads;
+    if (threads == 0) threads = std::thread::hardware_concurrency();
+    if (threads == 0) threads = 1;
+    return opt.model.empty() ? run_dict(opt, threads) : run_model(opt, threads);
 }
 
 } // namespace

@@ -13,8 +13,9 @@ namespace {
 const char kUsage[] =
     "usage: sfl-encode --dict P.npy --input X.npy --output A.npy --l1 L1 --l2 L2 --solver lars|cd\n"
     "                  [--tol T] [--max-iter N] [--threads N] [--json]\n"
+    "       sfl-encode --model M.sflm --input IMAGES --output F.npy [--layers K] [--threads N] [--json]\n"
     "\n"
-    "Elastic-net sparse codes of the rows of X over the dictionary P:\n"
+    "With --dict: elastic-net sparse codes of the rows of X over the dictionary P:\n"
     "  a_i = argmin_a 1/2 ||x_i - P a||^2 + l1 ||a||_1 + l2/2 ||a||^2\n"
     "\n"
     "  --dict P.npy     dictionary, float32 or float64, shape (m, K), C order; atoms are columns\n"
@@ -25,12 +26,31 @@ const char kUsage[] =
     "  --solver S       lars (LARS-EN homotopy) or cd (coordinate descent)\n"
     "  --tol T          cd: relative duality-gap tolerance in (0, 1) (default 1e-6)\n"
     "  --max-iter N     LARS steps / CD sweeps per signal, 0 = library default (default 0)\n"
-    "  --threads N      worker threads (default: hardware concurrency)\n"
+    "\n"
+    "With --model: features of images from the first layers of a model (sfl-train's\n"
+    "model.sflm), by default the CSF extractor: every layer up to and including the\n"
+    "first SF or CSF layer. l1, l2 and the solver are the model's (--l1, --l2, --solver,\n"
+    "--tol and --max-iter are refused).\n"
+    "\n"
+    "  --model M.sflm   model file (instead of --dict)\n"
+    "  --layers K       run the first K layers instead (1 .. the model's layer count)\n"
+    "  --input IMAGES   images of the model's input shape h x w x c, one of:\n"
+    "                   .npy float32/float64 (N, h*w*c), (N, h, w, c), or (N, h, w) when c = 1;\n"
+    "                   idx image file (MNIST format, uint8, c = 1), scaled by 1/255 as in\n"
+    "                   sfl-train. The format is told by the first bytes: the .npy magic\n"
+    "                   \\x93NUMPY, or the idx magic 00 00 08 03 (the file name does not matter)\n"
+    "  --output F.npy   float32 outputs of the last layer run, (N, oh, ow, c), or (N, c) when\n"
+    "                   that layer gives 1 x 1 x c; only when everything succeeded\n"
+    "\n"
+    "Both:\n"
+    "  --threads N      worker threads (default: hardware concurrency); the output does not\n"
+    "                   depend on N\n"
     "  --json           print the summary as one JSON object\n"
     "  -h, --help       print this help\n"
     "\n"
     "Prints signals/s (encode only), mean objective, mean support size, worst KKT residual\n"
-    "and how many signals hit the iteration bound.\n"
+    "and how many signals hit the iteration bound; with --model: the layers run and their\n"
+    "shapes, samples/s (forward only) and how many samples hit the iteration bound.\n"
     "Exit status: 0 success; 1 error (one line on stderr, no output file written);\n"
     "2 output written but some signals failed (see the warning on stderr).\n";
 
@@ -56,7 +76,7 @@ Options parse_options(int argc, const char *const *argv) {
     Options o;
     o.params = sfl_enet_default_params();
     bool have_l1 = false, have_l2 = false, have_solver = false, have_tol = false, have_iter = false,
-         have_threads = false;
+         have_threads = false, have_layers = false;
 
     for (int i = 1; i < argc; ++i) {
         std::string arg = argv[i];
@@ -78,6 +98,7 @@ Options parse_options(int argc, const char *const *argv) {
         std::string *text_target = nullptr;
         bool *seen = nullptr;
         if (flag_is(arg, "--dict")) text_target = &o.dict;
+        else if (flag_is(arg, "--model")) text_target = &o.model;
         else if (flag_is(arg, "--input")) text_target = &o.input;
         else if (flag_is(arg, "--output")) text_target = &o.output;
         else if (flag_is(arg, "--l1")) seen = &have_l1;
@@ -86,6 +107,7 @@ Options parse_options(int argc, const char *const *argv) {
         else if (flag_is(arg, "--tol")) seen = &have_tol;
         else if (flag_is(arg, "--max-iter")) seen = &have_iter;
         else if (flag_is(arg, "--threads")) seen = &have_threads;
+        else if (flag_is(arg, "--layers")) seen = &have_layers;
         else throw UsageError("unknown option '" + arg + "' (see --help)");
 
         if (!inline_value) {
@@ -115,10 +137,29 @@ Options parse_options(int argc, const char *const *argv) {
             o.params.max_iter = static_cast<int32_t>(parse_int(arg, value, 0, INT32_MAX));
         } else if (arg == "--threads") {
             o.threads = static_cast<unsigned>(parse_int(arg, value, 1, 4096));
+        } else if (arg == "--layers") {
+            o.layers = static_cast<int32_t>(parse_int(arg, value, 1, SFL_MODEL_MAX_LAYERS));
         }
     }
 
-    const char *missing = o.dict.empty()     ? "--dict"
+    if (!o.model.empty()) {
+        // The model fixes the elastic-net settings of its layers (DESIGN.md: a model is self-contained).
+        if (!o.dict.empty()) throw UsageError("--dict and --model are mutually exclusive (see --help)");
+        const char *fixed = have_l1        ? "--l1"
+                            : have_l2      ? "--l2"
+                            : have_solver  ? "--solver"
+                            : have_tol     ? "--tol"
+                            : have_iter    ? "--max-iter"
+                                           : nullptr;
+        if (fixed)
+            throw UsageError(std::string(fixed) +
+                             " cannot be used with --model: the model fixes l1, l2 and the solver of its layers");
+        const char *missing = o.input.empty() ? "--input" : o.output.empty() ? "--output" : nullptr;
+        if (missing) throw UsageError(std::string("missing required option ") + missing + " (see --help)");
+        return o;
+    }
+    if (have_layers) throw UsageError("--layers needs --model (see --help)");
+    const char *missing = o.dict.empty()     ? "--dict (or --model)"
                           : o.input.empty()  ? "--input"
                           : o.output.empty() ? "--output"
                           : !have_l1         ? "--l1"

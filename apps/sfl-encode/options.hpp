@@ -15,15 +15,18 @@ using UsageError = sfl_cli::UsageError;
 
 struct Options {
     std::string dict;          // --dict P.npy, (m, K)
-    std::string input;         // --input X.npy, (N, m)
-    std::string output;        // --output A.npy, (N, K)
-    sfl_enet_params params{};  // --l1 --l2 --solver --tol --max-iter
+    std::string model;         // --model M.sflm (instead of --dict): run a prefix of the model
+    int32_t layers = 0;        // --layers K with --model; 0 = up to the first SF/CSF layer
+    std::string input;         // --input X.npy, (N, m); with --model: images, .npy or idx
+    std::string output;        // --output A.npy, (N, K); with --model: the model prefix's outputs
+    sfl_enet_params params{};  // --l1 --l2 --solver --tol --max-iter (--dict only)
     unsigned threads = 0;      // --threads; 0 = hardware concurrency
     bool json = false;         // --json
     bool help = false;         // --help / -h: print usage and exit
 };
 
-/** Parse argv. Throws UsageError naming the flag and the problem. */
+/** Parse argv. Throws UsageError naming the flag and the problem (also --dict with
+ *  --model, or a solver flag with --model: the model fixes them). */
 Options parse_options(int argc, const char *const *argv);
 
 /** The --help text. */

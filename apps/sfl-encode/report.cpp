@@ -6,29 +6,9 @@
 #include <cstdlib>
 #include <string>
 
+#include "json_text.hpp"
+
 namespace sfl_encode {
-namespace {
-
-// A JSON number, or null for NaN/Inf (which JSON cannot hold).
-std::string json_number(double v) {
-    if (!std::isfinite(v)) return "null";
-    char buf[40];
-    std::snprintf(buf, sizeof buf, "%.9g", v);
-    return buf;
-}
-
-// The shortest text that reads back as the same float (0.1f prints as 0.1).
-std::string json_float(float v) {
-    if (!std::isfinite(v)) return "null";
-    char buf[40];
-    for (int digits = 6; digits <= 9; ++digits) {
-        std::snprintf(buf, sizeof buf, "%.*g", digits, double(v));
-        if (std::strtof(buf, nullptr) == v) break;
-    }
-    return buf;
-}
-
-} // namespace
 
 Summary summarize(const std::vector<sfl_enet_info> &info, size_t m, size_t K, unsigned threads, double seconds) {
     Summary s;

@@ -1,8 +1,11 @@
 #!/usr/bin/python3
 """Command-line tests of sfl-encode.
 
-  test_sfl_encode.py --case NAME -- COMMAND...   run one case; COMMAND is the program
-                                                 (with its emulator prefix when cross-compiled)
+  test_sfl_encode.py --case NAME [--make-model HELPER] -- COMMAND...
+                                                 run one case; COMMAND is the program
+                                                 (with its emulator prefix when cross-compiled);
+                                                 HELPER is make_test_model (the model_* cases
+                                                 need it; it runs under COMMAND's prefix)
   test_sfl_encode.py --list                      print the case names
   test_sfl_encode.py --check-list NAME...        fail unless NAME... are exactly the cases
 
@@ -10,10 +13,15 @@ Bad-input cases check: exit status 1, exactly one stderr line
 "sfl-encode: error: ..." naming the problem, nothing on stdout, and no output
 file (nor a leftover temporary file). Good cases check the output shape and
 dtype, the JSON summary, and the mathematics of the codes (KKT conditions,
-LARS vs CD, thread-count independence). Exit status 77 (skipped) without numpy.
+LARS vs CD, thread-count independence). The model_* cases (--model) check the
+features against a direct sfl_model_forward (make_test_model forward), against
+NumPy (max pooling) and against the elastic-net optimality of every CSF patch code,
+and that they are the same bit for bit for any thread count and input format.
+Exit status 77 (skipped) without numpy.
 """
 import json
 import os
+import struct
 import subprocess
 import sys
 import tempfile
@@ -50,8 +58,10 @@ def signals(n, m, seed=2):
 class Run:
     """A scratch directory with P.npy and X.npy and a way to run the program in it."""
 
-    def __init__(self, cmd, tmp):
+    def __init__(self, cmd, tmp, helper=None):
         self.cmd = cmd
+        # make_test_model runs under the same emulator prefix as the program.
+        self.helper = cmd[:-1] + [helper] if helper else None
         self.dir = tmp
         self.P = os.path.join(tmp, "P.npy")
         self.X = os.path.join(tmp, "X.npy")
@@ -325,9 +335,429 @@ def case_help(r):
     expect(rc == 0, "--help exit status %d" % rc)
     expect(out.startswith("usage: sfl-encode"), "--help output: %r" % out[:80])
     for flag in ("--dict", "--input", "--output", "--l1", "--l2", "--solver", "--tol", "--max-iter", "--threads",
-                 "--json"):
+                 "--json", "--model", "--layers", "idx", "1/255"):
         expect(flag in out, "--help does not mention %s" % flag)
     expect(err == "", "--help wrote to stderr: %r" % err)
+
+
+# ---- --model: the features of images from the first layers of a model ---------------
+# make_test_model writes untrained networks of the paper (sfl::nn::build_network) as
+# model files; "csf" is csf(5x5, 20) pool2 conv(5x5, 50) pool2 linear(500) relu linear(10).
+
+H, W = 28, 28
+
+
+def images(n, h=H, w=W, seed=7):
+    return np.random.default_rng(seed).integers(0, 256, size=(n, h, w), dtype=np.uint8)
+
+
+def scaled(imgs):
+    """The float32 images sfl-encode (and sfl-train) make of idx pixels: p * (1.0f / 255.0f)."""
+    return imgs.astype(np.float32) * np.float32(1.0 / 255.0)
+
+
+def write_idx(path, imgs, magic=0x803):
+    n, h, w = imgs.shape
+    with open(path, "wb") as f:
+        f.write(struct.pack(">IIII", magic, n, h, w) + imgs.astype(np.uint8).tobytes())
+
+
+def helper(r, *args):
+    expect(r.helper is not None, "this case needs --make-model (make_test_model)")
+    p = subprocess.run(r.helper + list(args), capture_output=True, text=True, timeout=300)
+    expect(p.returncode == 0, "make_test_model %s failed (%d): %s" % (" ".join(args), p.returncode, p.stderr))
+
+
+def make_model(r, name="M.sflm", *opts):
+    path = os.path.join(r.dir, name)
+    helper(r, "model", path, *opts)
+    return path
+
+
+def reference(r, model, k, X):
+    """One sfl_model_forward call over all samples through the first k layers: (N, out)."""
+    xin, yout = os.path.join(r.dir, "ref_in.npy"), os.path.join(r.dir, "ref_out.npy")
+    np.save(xin, np.ascontiguousarray(X.reshape(X.shape[0], -1), dtype=np.float32))
+    helper(r, "forward", model, str(k), xin, yout)
+    Y = np.load(yout)
+    os.remove(xin)
+    os.remove(yout)
+    return Y
+
+
+def model_args(r, model, inp, *extra):
+    return ["--model", model, "--input", inp, "--output", r.A] + list(extra)
+
+
+def run_ok(r, args, rc_want=0):
+    rc, out, err = r.run(args)
+    expect(rc == rc_want, "exit status %d, expected %d (stderr: %r)" % (rc, rc_want, err))
+    return out, err
+
+
+def run_json(r, args, rc_want=0):
+    out, err = run_ok(r, args + ["--json"], rc_want)
+    lines = out.strip().splitlines()
+    expect(len(lines) == 1, "--json printed %d lines: %r" % (len(lines), out))
+    return json.loads(lines[0]), err
+
+
+def load_features(r, shape):
+    expect(os.path.exists(r.A), "no output file")
+    F = np.load(r.A)
+    expect(F.shape == shape, "output shape %r, expected %r" % (F.shape, shape))
+    expect(F.dtype == np.float32 and F.flags["C_CONTIGUOUS"], "output dtype %s / not C order" % F.dtype)
+    expect(np.isfinite(F).all(), "non-finite features")
+    os.remove(r.A)
+    return F
+
+
+def same_bits(a, b):
+    return a.shape == b.shape and a.dtype == b.dtype and a.tobytes() == b.tobytes()
+
+
+def expect_same(F, ref, what):
+    """Bitwise: sfl_model_forward gives the same values for a sample alone or in a batch
+    (per-row GEMM tiles, per-row solves), and sfl-encode runs it one sample per call."""
+    F = F.reshape(F.shape[0], -1)
+    expect(F.shape == ref.shape, "%s: shape %r vs reference %r" % (what, F.shape, ref.shape))
+    diff = np.abs(F.astype(np.float64) - ref).max()
+    expect(same_bits(F, ref.astype(np.float32)), "%s differs from the direct sfl_model_forward by %g" % (what, diff))
+
+
+def case_model_default_csf(r):
+    # The default extractor of the csf network is its first layer, the CSF layer.
+    model = make_model(r)
+    imgs = images(6)
+    idx = os.path.join(r.dir, "images.idx")
+    write_idx(idx, imgs)
+    out, err = run_ok(r, model_args(r, model, idx, "--threads", "2"))
+    expect(err == "", "unexpected stderr: %r" % err)
+    for word in ("csf", "28x28x1 -> 24x24x20", "1 of 7", "samples/s", "not converged", "(6, 24, 24, 20)"):
+        expect(word in out, "summary lacks %r: %r" % (word, out))
+    F = load_features(r, (6, 24, 24, 20))
+    expect_same(F, reference(r, model, 1, scaled(imgs)), "CSF features")
+    expect((F != 0).any() and (F == 0).any(), "CSF codes are not sparse: l1 = 0.1 should zero some")
+
+
+def case_model_threads_bitwise(r):
+    model = make_model(r)
+    n = 13
+    X = os.path.join(r.dir, "X.npy")
+    np.save(X, scaled(images(n, seed=11)))
+    for layers, shape in (("1", (n, 24, 24, 20)), ("7", (n, 10))):
+        outs = []
+        for t in ("1", "2", "3", "16"):
+            s, _ = run_json(r, model_args(r, model, X, "--layers", layers, "--threads", t))
+            expect(s["threads"] == min(int(t), n), "threads %s: summary says %r" % (t, s["threads"]))
+            outs.append(load_features(r, shape))
+        for t, F in zip(("2", "3", "16"), outs[1:]):
+            expect(same_bits(outs[0], F), "--layers %s: 1 vs %s threads differ (max %g)"
+                   % (layers, t, np.abs(outs[0] - F).max()))
+
+
+def case_model_input_formats(r):
+    # idx and every accepted .npy layout of the same images give the same bits; the
+    # format is told by the first bytes, not by the name.
+    model = make_model(r)
+    imgs = images(5, seed=3)
+    x = scaled(imgs)
+    files = {
+        "idx": ("images-idx3-ubyte", None),
+        "idx under a .npy name": ("looks.npy", None),
+        "npy (N, h, w)": ("a.npy", x),
+        "npy (N, h*w)": ("b.npy", x.reshape(5, -1)),
+        "npy (N, h, w, 1)": ("c.npy", x.reshape(5, H, W, 1)),
+        "npy float64": ("d.npy", x.astype(np.float64)),
+        "npy under an .idx name": ("e.idx", x),
+    }
+    results = {}
+    for what, (name, arr) in files.items():
+        path = os.path.join(r.dir, name)
+        if arr is None:
+            write_idx(path, imgs)
+        else:
+            with open(path, "wb") as f:  # np.save would append .npy to e.idx
+                np.save(f, arr)
+        s, _ = run_json(r, model_args(r, model, path))
+        expect(s["input_format"] == ("idx" if arr is None else "npy"), "%s: read as %r" % (what, s["input_format"]))
+        results[what] = load_features(r, (5, 24, 24, 20))
+    first = results["idx"]
+    for what, F in results.items():
+        expect(same_bits(first, F), "%s differs from idx (max %g)" % (what, np.abs(first - F).max()))
+    expect_same(first, reference(r, model, 1, x), "idx features")
+
+
+def maxpool2(F):
+    n, h, w, c = F.shape
+    return F.reshape(n, h // 2, 2, w // 2, 2, c).max(axis=(2, 4))
+
+
+def case_model_layers(r):
+    model = make_model(r)
+    n = 4
+    x = scaled(images(n, seed=5))
+    X = os.path.join(r.dir, "X.npy")
+    np.save(X, x)
+    feats = {}
+    for k, shape in ((1, (n, 24, 24, 20)), (2, (n, 12, 12, 20)), (3, (n, 8, 8, 50)), (4, (n, 4, 4, 50)),
+                     (5, (n, 500)), (6, (n, 500)), (7, (n, 10))):
+        s, _ = run_json(r, model_args(r, model, X, "--layers", str(k)))
+        expect(s["layers_run"] == k and len(s["layers"]) == k, "--layers %d: summary %r" % (k, s["layers"]))
+        expect(s["output_shape"] == list(shape), "--layers %d: output_shape %r" % (k, s["output_shape"]))
+        feats[k] = load_features(r, shape)
+        expect_same(feats[k], reference(r, model, k, x), "--layers %d" % k)
+    # Independent of the library: pooling and ReLU as NumPy computes them.
+    expect(same_bits(feats[2], maxpool2(feats[1])), "layer 2 is not the 2x2 max pooling of layer 1")
+    expect(same_bits(feats[4], maxpool2(feats[3])), "layer 4 is not the 2x2 max pooling of layer 3")
+    expect(same_bits(feats[6], np.maximum(feats[5], 0)), "layer 6 is not the ReLU of layer 5")
+    kinds = [l["kind"] for l in s["layers"]]
+    expect(kinds == ["csf", "maxpool2d", "conv2d", "maxpool2d", "linear", "relu", "linear"], "kinds %r" % kinds)
+
+
+def patches(x, k):
+    """im2col of (N, h, w, c) images: one row per k x k patch, (dy, dx, ch) order, patches
+    in row-major order of their origin (docs/c-api.md, Layouts)."""
+    n, h, w, c = x.shape
+    oh, ow = h - k + 1, w - k + 1
+    rows = np.empty((n, oh, ow, k, k, c), dtype=x.dtype)
+    for dy in range(k):
+        for dx in range(k):
+            rows[:, :, :, dy, dx, :] = x[:, dy:dy + oh, dx:dx + ow, :]
+    return rows.reshape(n * oh * ow, k * k * c)
+
+
+def case_model_csf_math(r):
+    # Each CSF output pixel is the elastic-net code of its 5x5 patch over P: optimal
+    # (KKT in double) and equal to what sfl-encode --dict gives for the same patches.
+    P_path = os.path.join(r.dir, "P.npy")
+    model = make_model(r, "M.sflm", "--dict", P_path)
+    n = 3
+    x = scaled(images(n, seed=9)).reshape(n, H, W, 1)
+    X = os.path.join(r.dir, "X.npy")
+    np.save(X, x)
+    s, _ = run_json(r, model_args(r, model, X))
+    layer = s["layers"][0]
+    expect(layer["kind"] == "csf" and layer["kernel"] == [5, 5] and layer["solver"] == "lars",
+           "first layer %r" % layer)
+    l1, l2 = layer["l1"], layer["l2"]
+    F = load_features(r, (n, 24, 24, 20)).reshape(-1, 20)
+    P = np.load(P_path)
+    expect(P.shape == (25, 20), "P shape %r" % (P.shape,))
+    Xp = patches(x, 5)
+    G = P.astype(np.float64).T @ P + l2 * np.eye(20)
+    R = Xp.astype(np.float64) @ P - F.astype(np.float64) @ G
+    viol = np.where(F != 0, np.abs(R - l1 * np.sign(F)), np.maximum(0.0, np.abs(R) - l1))
+    expect(viol.max() < 1e-4, "CSF codes violate the KKT conditions by %g" % viol.max())
+    np.save(r.X, Xp)
+    rc, _, err = r.run(["--dict", P_path, "--input", r.X, "--output", r.A, "--l1", repr(l1), "--l2", repr(l2),
+                        "--solver", "lars", "--threads", "1"])
+    expect(rc == 0, "--dict run: %d %r" % (rc, err))
+    A = load_codes(r, Xp.shape[0], 20)
+    expect(np.abs(A - F).max() <= 1e-5, "CSF features and --dict codes of the patches differ by %g"
+           % np.abs(A - F).max())
+
+
+def case_model_sf_default(r):
+    # sf network: conv pool conv pool SF(500) linear; the extractor stops after the SF layer.
+    model = make_model(r, "sf.sflm", "--net", "sf")
+    n = 3
+    x = scaled(images(n, seed=13))
+    X = os.path.join(r.dir, "X.npy")
+    np.save(X, x.reshape(n, -1))
+    s, _ = run_json(r, model_args(r, model, X))
+    expect(s["layers_run"] == 5 and s["model_layers"] == 6, "layers %r of %r" % (s["layers_run"], s["model_layers"]))
+    expect(s["layers"][4]["kind"] == "sf" and s["output_shape"] == [n, 500], "summary %r" % s)
+    expect_same(load_features(r, (n, 500)), reference(r, model, 5, x), "SF features")
+    # csf+sf: the first factorization layer is the CSF one.
+    model2 = make_model(r, "csfsf.sflm", "--net", "csf+sf")
+    s, _ = run_json(r, model_args(r, model2, X))
+    expect(s["layers_run"] == 1 and s["layers"][0]["kind"] == "csf", "csf+sf runs %r" % s["layers"])
+    load_features(r, (n, 24, 24, 20))
+
+
+def case_model_channels(r):
+    # Colour images: a CSF layer over 5x5x3 patches; (N, h, w) is refused when c = 3.
+    model = make_model(r, "rgb.sflm", "--h", "20", "--w", "20", "--c", "3")
+    n = 4
+    x = np.random.default_rng(21).random((n, 20, 20, 3), dtype=np.float32)
+    ref = reference(r, model, 1, x)
+    for arr in (x, x.reshape(n, -1)):
+        np.save(r.X, arr)
+        run_ok(r, model_args(r, model, r.X))
+        expect_same(load_features(r, (n, 16, 16, 20)), ref, "colour features %r" % (arr.shape,))
+    np.save(r.X, x[:, :, :, 0])
+    r.expect_error(model_args(r, model, r.X), "shape mismatch", "(4, 20, 20)", "20x20x3", "(N, 1200)",
+                   "(N, 20, 20, 3)")
+    idx = os.path.join(r.dir, "gray.idx")
+    write_idx(idx, images(n, 20, 20))
+    r.expect_error(model_args(r, model, idx), "shape mismatch", "20x20x1", "20x20x3")
+
+
+def case_model_no_plans(r):
+    # A model file without the plans: built at load, same features bit for bit.
+    with_plans = make_model(r, "a.sflm")
+    without = make_model(r, "b.sflm", "--no-plans")
+    expect(os.path.getsize(without) < os.path.getsize(with_plans), "--no-plans file is not smaller")
+    np.save(r.X, scaled(images(3)))
+    s1, _ = run_json(r, model_args(r, with_plans, r.X))
+    F1 = load_features(r, (3, 24, 24, 20))
+    s2, _ = run_json(r, model_args(r, without, r.X))
+    F2 = load_features(r, (3, 24, 24, 20))
+    expect(s1["plans_in_model"] is True and s2["plans_in_model"] is False,
+           "plans_in_model %r / %r" % (s1["plans_in_model"], s2["plans_in_model"]))
+    expect(same_bits(F1, F2), "features differ with plans built at load")
+
+
+def case_model_json(r):
+    model = make_model(r)
+    n = 4
+    idx = os.path.join(r.dir, "x.idx")
+    write_idx(idx, images(n))
+    s, err = run_json(r, model_args(r, model, idx, "--threads", "2"))
+    expect(err == "", "stderr %r" % err)
+    keys = {"mode", "model", "model_layers", "layers_run", "layers", "plans_in_model", "input", "input_format",
+            "input_shape", "output", "output_shape", "samples", "threads", "seconds", "samples_per_second",
+            "not_converged", "errors"}
+    expect(keys <= set(s), "missing keys %r" % sorted(keys - set(s)))
+    expect(s["mode"] == "model" and s["model"] == model and s["input"] == idx and s["output"] == r.A, "%r" % s)
+    expect(s["model_layers"] == 7 and s["layers_run"] == 1 and s["samples"] == n and s["threads"] == 2, "%r" % s)
+    expect(s["input_format"] == "idx" and s["input_shape"] == [n, H, W], "input %r" % s)
+    expect(s["output_shape"] == [n, 24, 24, 20], "output_shape %r" % s["output_shape"])
+    expect(s["not_converged"] == 0 and s["errors"] == 0, "counts %r" % s)
+    expect(s["seconds"] > 0 and s["samples_per_second"] > 0, "timing %r" % s)
+    layer = s["layers"][0]
+    want = {"layer": 1, "kind": "csf", "in": [H, W, 1], "out": [24, 24, 20], "kernel": [5, 5], "stride": [1, 1],
+            "padding": [0, 0], "solver": "lars", "max_iter": 0}
+    expect(all(layer.get(k) == v for k, v in want.items()), "layer %r" % layer)
+    expect(abs(layer["l1"] - 0.1) < 1e-7 and abs(layer["l2"] - 0.01) < 1e-7, "l1/l2 %r" % layer)
+    load_features(r, (n, 24, 24, 20))
+
+
+def case_model_not_converged(r):
+    # One LARS step per solve: most patch codes stop early; sfl-encode counts the samples,
+    # warns, still writes the features (the last iterate) and exits 0.
+    model = make_model(r, "short.sflm", "--max-iter", "1")
+    n = 5
+    x = scaled(images(n, seed=17))
+    np.save(r.X, x)
+    s, err = run_json(r, model_args(r, model, r.X, "--threads", "2"))
+    expect(0 < s["not_converged"] <= n, "not_converged %r of %d" % (s["not_converged"], n))
+    lines = err.splitlines()
+    expect(len(lines) == 1 and lines[0].startswith("sfl-encode: warning: ") and "iteration bound" in lines[0]
+           and ("%d of %d" % (s["not_converged"], n)) in lines[0], "warning %r" % err)
+    expect_same(load_features(r, (n, 24, 24, 20)), reference(r, model, 1, x), "last-iterate features")
+
+
+# bad input with --model: exit 1, one line, no output
+
+def case_model_flag_conflicts(r):
+    model = make_model(r)
+    np.save(r.X, scaled(images(2)))
+    r.write_inputs()
+    base = model_args(r, model, r.X)
+    r.expect_error(base + ["--dict", r.P], "--dict", "--model", "mutually exclusive")
+    for flag, value in (("--l1", "0.1"), ("--l2", "0.01"), ("--solver", "cd"), ("--tol", "1e-6"),
+                        ("--max-iter", "5")):
+        line = r.expect_error(base + [flag, value], flag, "--model")
+        expect(line.startswith("sfl-encode: error: " + flag), "the error does not start with %s: %r" % (flag, line))
+    r.expect_error(r.args(layers="2"), "--layers", "--model")
+    r.expect_error(["--model", model, "--input", r.X], "missing", "--output")
+    r.expect_error(["--model", model, "--output", r.A], "missing", "--input")
+
+
+def case_model_layers_range(r):
+    model = make_model(r)
+    np.save(r.X, scaled(images(2)))
+    r.expect_error(model_args(r, model, r.X, "--layers", "8"), "--layers 8", "7 layers", model)
+    r.expect_error(model_args(r, model, r.X, "--layers", "0"), "--layers", "1 .. 16")
+    r.expect_error(model_args(r, model, r.X, "--layers", "two"), "--layers", "integer")
+
+
+def case_model_no_factor_layer(r):
+    # LeNet has no SF/CSF layer: the default extractor does not exist; --layers works.
+    model = make_model(r, "lenet.sflm", "--net", "lenet")
+    np.save(r.X, scaled(images(2)))
+    r.expect_error(model_args(r, model, r.X), "no SF or CSF layer", "--layers", model)
+    s, _ = run_json(r, model_args(r, model, r.X, "--layers", "1"))
+    expect(s["layers"][0]["kind"] == "conv2d", "lenet layer 1 %r" % s["layers"][0])
+    load_features(r, (2, 24, 24, 20))
+
+
+def case_model_bad_shape(r):
+    model = make_model(r)
+    x = scaled(images(4))
+    for arr, shown in ((x[:, :27, :], "(4, 27, 28)"), (x.reshape(4, -1)[:, :783], "(4, 783)"),
+                       (np.stack([x, x], axis=3), "(4, 28, 28, 2)"), (x[0].reshape(-1), "(784,)"),
+                       (x.reshape(4, 1, 28, 28, 1), "(4, 1, 28, 28, 1)")):
+        np.save(r.X, arr)
+        r.expect_error(model_args(r, model, r.X), "shape mismatch", r.X, shown, "28x28x1", "(N, 784)",
+                       "(N, 28, 28)")
+    idx = os.path.join(r.dir, "small.idx")
+    write_idx(idx, images(3, 27, 28))
+    r.expect_error(model_args(r, model, idx), "shape mismatch", idx, "27x28x1", "28x28x1")
+
+
+def case_model_bad_model_file(r):
+    good = make_model(r)
+    np.save(r.X, scaled(images(2)))
+    r.write_inputs()
+    r.expect_error(model_args(r, r.P, r.X), "--model", r.P, "not an sfl model")
+    gone = os.path.join(r.dir, "nope.sflm")
+    r.expect_error(model_args(r, gone, r.X), "--model", gone)
+    blob = open(good, "rb").read()
+    cut = os.path.join(r.dir, "cut.sflm")
+    with open(cut, "wb") as f:
+        f.write(blob[: len(blob) // 2])
+    r.expect_error(model_args(r, cut, r.X), "--model", cut, "truncated")
+    bad = bytearray(blob)
+    bad[len(bad) // 2] ^= 0x40
+    flipped = os.path.join(r.dir, "flipped.sflm")
+    with open(flipped, "wb") as f:
+        f.write(bytes(bad))
+    r.expect_error(model_args(r, flipped, r.X), "--model", flipped, "CRC")
+
+
+def case_model_bad_idx(r):
+    model = make_model(r)
+    labels = os.path.join(r.dir, "labels-idx1-ubyte")
+    with open(labels, "wb") as f:
+        f.write(struct.pack(">II", 0x801, 3) + bytes([1, 2, 3]))
+    r.expect_error(model_args(r, model, labels), "--input", labels, "label file")
+    gz = os.path.join(r.dir, "images.gz")
+    with open(gz, "wb") as f:
+        f.write(b"\x1f\x8b\x08\x00" + bytes(20))
+    r.expect_error(model_args(r, model, gz), "--input", gz, "gzip")
+    short = os.path.join(r.dir, "short.idx")
+    write_idx(short, images(3))
+    with open(short, "rb+") as f:
+        f.truncate(os.path.getsize(short) - 10)
+    r.expect_error(model_args(r, model, short), "--input", short, "truncated")
+    text = os.path.join(r.dir, "x.txt")
+    with open(text, "w") as f:
+        f.write("1 2 3\n")
+    r.expect_error(model_args(r, model, text), "--input", text, "not a .npy")
+
+
+def case_model_nan_input(r):
+    model = make_model(r)
+    x = scaled(images(4)).reshape(4, -1)
+    x[2, 5] = np.nan
+    np.save(r.X, x)
+    r.expect_error(model_args(r, model, r.X), "--input", "NaN", "sample 2", "element 5")
+    x[2, 5] = 0.5
+    x[3, 783] = np.inf
+    np.save(r.X, x)
+    r.expect_error(model_args(r, model, r.X), "--input", "Inf", "sample 3", "element 783")
+
+
+def case_model_empty_input(r):
+    model = make_model(r)
+    np.save(r.X, np.zeros((0, H, W), dtype=np.float32))
+    r.expect_error(model_args(r, model, r.X), "--input", "no images")
+    out = os.path.join(r.dir, "missing_dir", "F.npy")
+    np.save(r.X, scaled(images(2)))
+    r.expect_error(["--model", model, "--input", r.X, "--output", out], "--output", "directory")
 
 
 CASES = {name[len("case_"):]: fn for name, fn in sorted(globals().items()) if name.startswith("case_")}
@@ -344,6 +774,9 @@ def main(argv):
                   % (sorted(known - given), sorted(given - known)))
             return 1
         return 0
+    helper = None
+    if len(argv) >= 4 and argv[2] == "--make-model":
+        helper, argv = argv[3], argv[:2] + argv[4:]
     if len(argv) < 4 or argv[0] != "--case" or argv[2] != "--":
         print(__doc__)
         return 2
@@ -353,7 +786,7 @@ def main(argv):
         return 2
     with tempfile.TemporaryDirectory(prefix="sfl_cli_") as tmp:
         try:
-            CASES[name](Run(cmd, tmp))
+            CASES[name](Run(cmd, tmp, helper))
         except Failure as e:
             print("FAIL cli.encode.%s: %s" % (name, e))
             return 1

@@ -1,0 +1,109 @@
+// The prefix of a model sfl-encode --model runs, and its threaded forward pass.
+// The C kernels are single-threaded and reentrant; threads share the model and X
+// (read only) and write disjoint rows of Y and of the status array.
+#include "extractor.hpp"
+
+#include <chrono>
+#include <thread>
+
+#include "options.hpp"
+#include "sfl/sfl.hpp"
+
+namespace sfl_encode {
+namespace {
+
+bool factorizes(int32_t kind) { return kind == SFL_MODEL_CSF || kind == SFL_MODEL_SF; }
+
+size_t sample_size(const sfl_dims4 &d) { return size_t(d.h) * size_t(d.w) * size_t(d.c); }
+
+} // namespace
+
+std::string kind_name(int32_t kind) {
+    switch (kind) {
+    case SFL_MODEL_CONV2D: return "conv2d";
+    case SFL_MODEL_CSF: return "csf";
+    case SFL_MODEL_MAXPOOL2D: return "maxpool2d";
+    case SFL_MODEL_RELU: return "relu";
+    case SFL_MODEL_LINEAR: return "linear";
+    case SFL_MODEL_SF: return "sf";
+    default: return "kind " + std::to_string(kind);
+    }
+}
+
+Extractor make_extractor(const sfl_model &full, int32_t layers, const std::string &path) {
+    Extractor e;
+    e.total = full.n_layers;
+    e.chosen = layers != 0;
+    if (e.chosen) {
+        if (layers > full.n_layers)
+            throw UsageError("--layers " + std::to_string(layers) + " is more than the " +
+                             std::to_string(full.n_layers) + " layers of --model '" + path + "'");
+        e.run = layers;
+    } else {
+        for (int32_t i = 0; i < full.n_layers && e.run == 0; ++i)
+            if (factorizes(full.layers[i].kind)) e.run = i + 1;
+        if (e.run == 0)
+            throw UsageError("--model '" + path + "' has no SF or CSF layer: choose the layers to run with " +
+                             "--layers K (1 .. " + std::to_string(full.n_layers) + ")");
+    }
+    // sfl_model.h: an extractor is the model with n_layers = k and out = layers[k-1].out.
+    e.model = full;
+    e.model.n_layers = e.run;
+    e.model.out = full.layers[e.run - 1].out;
+    sfl::check(sfl_model_check(&e.model), "sfl_model_check (the model prefix)");
+    return e;
+}
+
+ForwardResult run_forward(const sfl_model &model, const float *X, size_t n, unsigned threads) {
+    const size_t in = sample_size(model.in), out = sample_size(model.out);
+    const unsigned T = static_cast<unsigned>(threads < 1 ? 1 : (threads > n ? n : threads));
+
+    size_t ws_bytes = 0;
+    sfl::check(sfl_model_forward_workspace_size(&model, 1, &ws_bytes), "sfl_model_forward_workspace_size");
+    std::vector<sfl::Workspace> ws;
+    ws.reserve(T);
+    for (unsigned t = 0; t < T; ++t) ws.emplace_back(ws_bytes);
+
+    ForwardResult r;
+    r.threads = T;
+    r.Y.assign(n * out, 0.0f);
+    std::vector<sfl_status> status(n, SFL_OK);
+
+    auto work = [&](unsigned t) {
+        const size_t i0 = n * t / T, i1 = n * (t + 1) / T;
+        const sfl_workspace view = ws[t].view();
+        for (size_t i = i0; i < i1; ++i) {
+            status[i] = sfl_model_forward(&view, &model, 1, X + i * in, r.Y.data() + i * out);
+            if (status[i] < 0 && status[i] != SFL_ERR_SINGULAR) break; // a whole-call failure: reported below
+        }
+    };
+
+    const auto start = std::chrono::steady_clock::now();
+    std::vector<std::thread> pool;
+    try {
+        for (unsigned t = 1; t < T; ++t) pool.emplace_back(work, t);
+    } catch (...) {
+        for (auto &th : pool) th.join();
+        throw;
+    }
+    work(0); // the calling thread takes the first range
+    for (auto &th : pool) th.join();
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+    for (size_t i = 0; i < n; ++i) {
+        const sfl_status st = status[i];
+        if (st == SFL_WARN_NOT_CONVERGED) ++r.not_converged;
+        if (st == SFL_ERR_SINGULAR) {
+            // sfl_model_forward: SINGULAR is per solve and Y is written (as sfl_sf_forward).
+            if (r.errors++ == 0) {
+                r.first_error_sample = static_cast<long>(i);
+                r.first_error_status = st;
+            }
+        } else if (st < 0) {
+            sfl::check(st, "sfl_model_forward");
+        }
+    }
+    return r;
+}
+
+} // namespace sfl_encode
