@@ -32,7 +32,12 @@ extern "C" {
 /** Patches per im2col tile of the convolution (rows of one GEMM). */
 #define SFL_CONV2D_BLOCK 256
 
-/** Workspace bytes of sfl_conv2d_forward(): one im2col tile, m = kh*kw*c. */
+/** Workspace bytes of sfl_conv2d_forward() for a batch of `patches` = n*oh*ow patches: one
+ *  im2col tile of min(SFL_CONV2D_BLOCK, patches) rows, m = kh*kw*c (== the size query). */
+#define SFL_CONV2D_FORWARD_WORKSPACE_BYTES_FOR(m, patches) \
+    SFL_ALIGN_UP(4 * (size_t)((patches) < SFL_CONV2D_BLOCK ? (patches) : SFL_CONV2D_BLOCK) * (size_t)(m))
+
+/** Workspace bytes of sfl_conv2d_forward() that suffice for any batch (a full tile). */
 #define SFL_CONV2D_FORWARD_WORKSPACE_BYTES(m, cout) SFL_ALIGN_UP(4 * (size_t)SFL_CONV2D_BLOCK * (size_t)(m))
 
 /** Workspace bytes of sfl_conv2d_backward(): im2col tile, its gradient and W^T. */
@@ -47,7 +52,8 @@ extern "C" {
 
 /* ---- convolution ---- */
 
-/** Workspace bytes of sfl_conv2d_forward() (== SFL_CONV2D_FORWARD_WORKSPACE_BYTES).
+/** Workspace bytes of sfl_conv2d_forward() (== SFL_CONV2D_FORWARD_WORKSPACE_BYTES_FOR(m, n*oh*ow),
+ *  at most SFL_CONV2D_FORWARD_WORKSPACE_BYTES(m, cout)).
  *  @param patch  kernel, stride, zero padding (sfl_patch.h rules)
  *  @param in     input batch shape (n, h, w, c)
  *  @param cout   output channels, 1 .. SFL_NN_MAX_DIM

@@ -108,7 +108,7 @@ SFL_API sfl_status sfl_model_forward_workspace_size(const sfl_model *model, int3
     SFL_RETURN_IF_ERROR(check_model(model));
     if (n < 1 || n > kMaxBatch) return SFL_ERR_BAD_DIMS;
     if (!bytes) return SFL_ERR_NULL_ARG;
-    return forward_bytes(forward_needs(*model), n, bytes);
+    return forward_bytes(forward_needs(*model, n), n, bytes);
 }
 
 SFL_API sfl_status sfl_model_forward(const sfl_workspace *ws, const sfl_model *model, int32_t n, const float *X,
@@ -118,7 +118,7 @@ SFL_API sfl_status sfl_model_forward(const sfl_workspace *ws, const sfl_model *m
     if (!X || !Y) return SFL_ERR_NULL_ARG;
     for (int32_t i = 0; i < model->n_layers; ++i)
         if (is_factor_kind(model->layers[i].kind) && !model->layers[i].plan) return SFL_ERR_NULL_ARG;
-    const ForwardNeeds needs = forward_needs(*model);
+    const ForwardNeeds needs = forward_needs(*model, n);
     size_t need = 0;
     SFL_RETURN_IF_ERROR(forward_bytes(needs, n, &need));
     SFL_RETURN_IF_ERROR(check_workspace(ws, need));

@@ -27,9 +27,13 @@ sfl_status conv_geometry(const sfl_patch_params *patch, const sfl_dims4 *in, int
     return nn_dim_ok(cout) ? SFL_OK : SFL_ERR_BAD_DIMS;
 }
 
-size_t conv_forward_bytes(int32_t m) {
+int32_t conv_forward_rows(const patch::Geometry &g) {
+    return conv2d_forward_tile_rows(static_cast<int64_t>(g.n) * g.patches());
+}
+
+size_t conv_forward_bytes(const patch::Geometry &g) {
     Arena count;
-    Conv2dForwardBuffers::carve(count, m);
+    Conv2dForwardBuffers::carve(count, g.m, conv_forward_rows(g));
     return count.used();
 }
 
@@ -61,7 +65,7 @@ SFL_API sfl_status sfl_conv2d_forward_workspace_size(const sfl_patch_params *pat
     if (!bytes) return SFL_ERR_NULL_ARG;
     patch::Geometry g;
     SFL_RETURN_IF_ERROR(conv_geometry(patch, in, cout, &g));
-    *bytes = conv_forward_bytes(g.m);
+    *bytes = conv_forward_bytes(g);
     return SFL_OK;
 }
 
@@ -81,10 +85,10 @@ SFL_API sfl_status sfl_conv2d_forward(const sfl_workspace *ws, const sfl_patch_p
     patch::Geometry g;
     SFL_RETURN_IF_ERROR(conv_geometry(patch, in, cout, &g));
     SFL_RETURN_IF_ERROR(check_range(g.n, range));
-    SFL_RETURN_IF_ERROR(check_workspace(ws, conv_forward_bytes(g.m)));
+    SFL_RETURN_IF_ERROR(check_workspace(ws, conv_forward_bytes(g)));
 
     Arena arena(ws->buf, ws->size);
-    const Conv2dForwardBuffers buf = Conv2dForwardBuffers::carve(arena, g.m);
+    const Conv2dForwardBuffers buf = Conv2dForwardBuffers::carve(arena, g.m, conv_forward_rows(g));
     conv2d_forward(g, buf, range.begin, range.end, X, cout, W, b, Y);
     return SFL_OK;
 }

@@ -19,7 +19,7 @@ struct LayerInfo {
     int32_t K = 0;               // csf, sf: atoms
     uint64_t weight_floats = 0;  // 0: the kind has no weight
     uint64_t bias_floats = 0;    // 0: the kind has no bias (conv2d, linear: the bias is optional)
-    size_t workspace_bytes = 0;  // the layer's forward workspace (any batch size)
+    size_t workspace_bytes = 0;  // the layer's forward workspace for one sample (conv2d: grows with the batch)
 };
 
 inline bool is_factor_kind(int32_t kind) { return kind == SFL_MODEL_CSF || kind == SFL_MODEL_SF; }

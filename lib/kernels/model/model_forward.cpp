@@ -7,13 +7,20 @@
 namespace sfl {
 namespace model {
 
-ForwardNeeds forward_needs(const sfl_model &model) {
+ForwardNeeds forward_needs(const sfl_model &model, int32_t n) {
     ForwardNeeds r;
     const int32_t L = model.n_layers;
     r.buffers = L - 1 < 2 ? L - 1 : 2;
     for (int32_t i = 0; i < L; ++i) {
         LayerInfo info;
-        check_layer(model.layers[i], &info); // checked by the caller: cannot fail
+        const sfl_model_layer &ly = model.layers[i];
+        check_layer(ly, &info); // checked by the caller: cannot fail
+        if (ly.kind == SFL_MODEL_CONV2D) {
+            // The convolution's im2col tile grows with the batch (up to SFL_CONV2D_BLOCK
+            // patches); n is checked by the caller, so this cannot fail either.
+            const sfl_dims4 batch = {n, ly.in.h, ly.in.w, ly.in.c};
+            sfl_conv2d_forward_workspace_size(&ly.geom, &batch, ly.out.c, &info.workspace_bytes);
+        }
         if (info.workspace_bytes > r.layer_ws) r.layer_ws = info.workspace_bytes;
         const uint64_t f = static_cast<uint64_t>(sample_floats(model.layers[i].out));
         if (i < L - 1 && f > r.act_floats) r.act_floats = f;

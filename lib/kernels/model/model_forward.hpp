@@ -21,7 +21,7 @@ struct ForwardNeeds {
 };
 
 // The needs of a checked model.
-ForwardNeeds forward_needs(const sfl_model &model);
+ForwardNeeds forward_needs(const sfl_model &model, int32_t n);
 
 struct ForwardBuffers {
     float *act[2];

@@ -39,9 +39,14 @@ void col2im_span(const patch::Geometry &g, const float *cols, int64_t P0, int64_
 
 } // namespace
 
-Conv2dForwardBuffers Conv2dForwardBuffers::carve(Arena &arena, int32_t m) {
+int32_t conv2d_forward_tile_rows(int64_t patches) {
+    return static_cast<int32_t>(patches < kBlock ? patches : kBlock);
+}
+
+Conv2dForwardBuffers Conv2dForwardBuffers::carve(Arena &arena, int32_t m, int32_t rows) {
     Conv2dForwardBuffers b;
-    b.cols = arena.take<float>(static_cast<size_t>(kBlock) * static_cast<size_t>(m));
+    b.cols = arena.take<float>(static_cast<size_t>(rows) * static_cast<size_t>(m));
+    b.rows = rows;
     return b;
 }
 
@@ -55,9 +60,11 @@ Conv2dBackwardBuffers Conv2dBackwardBuffers::carve(Arena &arena, int32_t m, int3
 
 void conv2d_forward(const patch::Geometry &g, const Conv2dForwardBuffers &buf, int32_t i0, int32_t i1,
                     const float *X, int32_t cout, const float *W, const float *b, float *Y) {
-    const int64_t np = g.patches(), end = i1 * np;
-    for (int64_t P0 = i0 * np; P0 < end; P0 += kBlock) {
-        const int32_t nb = static_cast<int32_t>(end - P0 < kBlock ? end - P0 : kBlock);
+    // Tiles of buf.rows patches; when that is less than SFL_CONV2D_BLOCK it covers the
+    // whole batch, so the tiles (and the results, bit for bit) are the same either way.
+    const int64_t np = g.patches(), end = i1 * np, T = buf.rows;
+    for (int64_t P0 = i0 * np; P0 < end; P0 += T) {
+        const int32_t nb = static_cast<int32_t>(end - P0 < T ? end - P0 : T);
         float *Yt = Y + P0 * cout;
         im2col_span(g, X, P0, P0 + nb, buf.cols);
         if (b) fill_rows(nb, cout, b, Yt); // the GEMM then adds onto the bias

@@ -15,9 +15,14 @@ namespace sfl {
 namespace nn {
 
 struct Conv2dForwardBuffers {
-    float *cols; // SFL_CONV2D_BLOCK x m: one im2col tile
-    static Conv2dForwardBuffers carve(Arena &arena, int32_t m);
+    float *cols;  // rows x m: one im2col tile
+    int32_t rows; // patches per tile: min(SFL_CONV2D_BLOCK, patches of the batch)
+    static Conv2dForwardBuffers carve(Arena &arena, int32_t m, int32_t rows);
 };
+
+// Patches per forward tile for a batch of `patches` patches: a small batch (firmware:
+// one image) needs only its own patches, not a whole SFL_CONV2D_BLOCK.
+int32_t conv2d_forward_tile_rows(int64_t patches);
 
 struct Conv2dBackwardBuffers {
     float *cols;  // SFL_CONV2D_BLOCK x m: im2col tile of X
