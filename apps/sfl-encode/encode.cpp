@@ -2,10 +2,9 @@
 // kernels are single-threaded and reentrant; threads share only read-only data
 // (plan, P, X) and write disjoint rows of A and info.
 #include "encode.hpp"
+#include "parallel.hpp"
 
-#include <chrono>
 #include <climits>
-#include <thread>
 
 namespace sfl_encode {
 namespace {
@@ -43,17 +42,7 @@ EncodeResult encode_rows(const sfl::EnetPlan &plan, const sfl_enet_params &param
                                     r.A.data() + i0 * K, r.info.data() + i0);
     };
 
-    const auto start = std::chrono::steady_clock::now();
-    std::vector<std::thread> pool;
-    try {
-        for (unsigned t = 1; t < T; ++t) pool.emplace_back(work, t);
-    } catch (...) {
-        for (auto &th : pool) th.join();
-        throw;
-    }
-    work(0); // the calling thread takes the first range
-    for (auto &th : pool) th.join();
-    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    r.seconds = run_parallel(T, work);
 
     for (unsigned t = 0; t < T; ++t) {
         if (status[t] >= 0) continue;

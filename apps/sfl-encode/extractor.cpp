@@ -3,11 +3,10 @@
 // (read only) and write disjoint rows of Y and of the status array.
 #include "extractor.hpp"
 
-#include <chrono>
-#include <thread>
 
 #include "options.hpp"
 #include "sfl/sfl.hpp"
+#include "parallel.hpp"
 
 namespace sfl_encode {
 namespace {
@@ -17,18 +16,6 @@ bool factorizes(int32_t kind) { return kind == SFL_MODEL_CSF || kind == SFL_MODE
 size_t sample_size(const sfl_dims4 &d) { return size_t(d.h) * size_t(d.w) * size_t(d.c); }
 
 } // namespace
-
-std::string kind_name(int32_t kind) {
-    switch (kind) {
-    case SFL_MODEL_CONV2D: return "conv2d";
-    case SFL_MODEL_CSF: return "csf";
-    case SFL_MODEL_MAXPOOL2D: return "maxpool2d";
-    case SFL_MODEL_RELU: return "relu";
-    case SFL_MODEL_LINEAR: return "linear";
-    case SFL_MODEL_SF: return "sf";
-    default: return "kind " + std::to_string(kind);
-    }
-}
 
 Extractor make_extractor(const sfl_model &full, int32_t layers, const std::string &path) {
     Extractor e;
@@ -78,17 +65,7 @@ ForwardResult run_forward(const sfl_model &model, const float *X, size_t n, unsi
         }
     };
 
-    const auto start = std::chrono::steady_clock::now();
-    std::vector<std::thread> pool;
-    try {
-        for (unsigned t = 1; t < T; ++t) pool.emplace_back(work, t);
-    } catch (...) {
-        for (auto &th : pool) th.join();
-        throw;
-    }
-    work(0); // the calling thread takes the first range
-    for (auto &th : pool) th.join();
-    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    r.seconds = run_parallel(T, work);
 
     for (size_t i = 0; i < n; ++i) {
         const sfl_status st = status[i];

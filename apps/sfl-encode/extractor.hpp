@@ -24,9 +24,6 @@ struct Extractor {
  *  UsageError naming --layers / the file `path` when there is no such prefix. */
 Extractor make_extractor(const sfl_model &full, int32_t layers, const std::string &path);
 
-/** "conv2d", "csf", "maxpool2d", "relu", "linear", "sf" ("kind N" for an unknown value). */
-std::string kind_name(int32_t kind);
-
 struct ForwardResult {
     std::vector<float> Y;           // n x out floats
     unsigned threads = 0;           // threads used

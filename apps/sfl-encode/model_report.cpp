@@ -2,6 +2,8 @@
 // input and output, samples/s of the forward pass and the per-sample counts.
 #include "model_report.hpp"
 
+#include "sfl/model.hpp"
+
 #include "inputs.hpp"
 #include "json_text.hpp"
 
@@ -13,9 +15,6 @@ bool patched(int32_t kind) {
     return kind == SFL_MODEL_CONV2D || kind == SFL_MODEL_CSF || kind == SFL_MODEL_MAXPOOL2D;
 }
 
-std::string dims_text(const sfl_dims4 &d) {
-    return std::to_string(d.h) + "x" + std::to_string(d.w) + "x" + std::to_string(d.c);
-}
 std::string dims_json(const sfl_dims4 &d) {
     return "[" + std::to_string(d.h) + ", " + std::to_string(d.w) + ", " + std::to_string(d.c) + "]";
 }
@@ -49,7 +48,7 @@ std::string settings_text(const sfl_model_layer &l) {
 }
 
 std::string layer_json(int32_t i, const sfl_model_layer &l) {
-    std::string s = "{\"layer\": " + std::to_string(i + 1) + ", \"kind\": " + json_string(kind_name(l.kind)) +
+    std::string s = "{\"layer\": " + std::to_string(i + 1) + ", \"kind\": " + json_string(sfl::model_kind_name(l.kind)) +
                     ", \"in\": " + dims_json(l.in) + ", \"out\": " + dims_json(l.out);
     if (patched(l.kind))
         s += ", \"kernel\": " + tile_json(l.geom.kernel) + ", \"stride\": " + tile_json(l.geom.stride) +
@@ -90,8 +89,8 @@ void print_model_human(std::FILE *out, const ModelSummary &s) {
     for (int32_t i = 0; i < m.n_layers; ++i) {
         const sfl_model_layer &l = m.layers[i];
         const std::string settings = settings_text(l);
-        std::fprintf(out, "  %2d %-11s %s -> %s%s%s\n", int(i) + 1, kind_name(l.kind).c_str(), dims_text(l.in).c_str(),
-                     dims_text(l.out).c_str(), settings.empty() ? "" : ": ", settings.c_str());
+        std::fprintf(out, "  %2d %-11s %s -> %s%s%s\n", int(i) + 1, sfl::model_kind_name(l.kind).c_str(), sfl::model_shape_str(l.in).c_str(),
+                     sfl::model_shape_str(l.out).c_str(), settings.empty() ? "" : ": ", settings.c_str());
     }
     std::fprintf(out, "input            %s: %s %s%s\n", s.opt->input.c_str(), s.input_format.c_str(),
                  shape_text(s.input_shape).c_str(), s.input_format == "idx" ? " uint8, scaled by 1/255" : "");

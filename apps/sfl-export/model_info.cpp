@@ -5,22 +5,6 @@
 
 namespace sfl_export {
 
-std::string kind_name(int32_t kind) {
-    switch (kind) {
-    case SFL_MODEL_CONV2D: return "conv2d";
-    case SFL_MODEL_CSF: return "csf";
-    case SFL_MODEL_MAXPOOL2D: return "maxpool2d";
-    case SFL_MODEL_RELU: return "relu";
-    case SFL_MODEL_LINEAR: return "linear";
-    case SFL_MODEL_SF: return "sf";
-    default: return "kind " + std::to_string(kind);
-    }
-}
-
-std::string shape_str(const sfl_dims4 &d) {
-    return std::to_string(d.h) + "x" + std::to_string(d.w) + "x" + std::to_string(d.c);
-}
-
 int32_t dict_rows(const sfl_model_layer &l) {
     if (l.kind == SFL_MODEL_CSF) return l.geom.kernel.h * l.geom.kernel.w * l.in.c;
     if (l.kind == SFL_MODEL_SF) return l.in.h * l.in.w * l.in.c;

@@ -7,13 +7,12 @@
 
 #include "sfl/sfl.h"
 
+#include "sfl/model.hpp"
+
 namespace sfl_export {
 
-/** "conv2d", "csf", "maxpool2d", "relu", "linear", "sf" (or "kind N"). */
-std::string kind_name(int32_t kind);
-
-/** "HxWxC" of a one-sample shape. */
-std::string shape_str(const sfl_dims4 &d);
+using sfl::model_kind_name;
+using sfl::model_shape_str;
 
 /** Floats of the layer's weight (0 if none): conv2d m x cout, linear in x out, csf/sf m x K. */
 size_t weight_floats(const sfl_model_layer &l);

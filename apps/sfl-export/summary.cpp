@@ -32,13 +32,13 @@ std::string layer_details(const sfl_model_layer &l) {
 void print_model(std::FILE *f, const std::string &path, const sfl::LoadedModel &lm) {
     const sfl_model &m = lm.model();
     std::fprintf(f, "%s: %d layers, in %s, out %s, %zu bytes (%s)\n", path.c_str(), int(m.n_layers),
-                 shape_str(m.in).c_str(), shape_str(m.out).c_str(), lm.blob_bytes(),
+                 model_shape_str(m.in).c_str(), model_shape_str(m.out).c_str(), lm.blob_bytes(),
                  lm.had_plans() ? "plans stored" : "no plans: built here");
     for (int32_t i = 0; i < m.n_layers; ++i) {
         const sfl_model_layer &l = m.layers[i];
-        const std::string shapes = shape_str(l.in) + " -> " + shape_str(l.out);
+        const std::string shapes = model_shape_str(l.in) + " -> " + model_shape_str(l.out);
         const std::string details = layer_details(l);
-        std::fprintf(f, "  %2d %-9s %s%s%s\n", int(i), kind_name(l.kind).c_str(), shapes.c_str(),
+        std::fprintf(f, "  %2d %-9s %s%s%s\n", int(i), model_kind_name(l.kind).c_str(), shapes.c_str(),
                      details.empty() ? "" : std::string(shapes.size() < 22 ? 22 - shapes.size() : 1, ' ').c_str(),
                      details.c_str());
     }

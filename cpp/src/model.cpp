@@ -108,4 +108,20 @@ void save_model_file(const std::string &path, const sfl_model &model, bool with_
     write_file_atomically(path, blob.data(), blob.size());
 }
 
+std::string model_kind_name(int32_t kind) {
+    switch (kind) {
+    case SFL_MODEL_CONV2D: return "conv2d";
+    case SFL_MODEL_CSF: return "csf";
+    case SFL_MODEL_MAXPOOL2D: return "maxpool2d";
+    case SFL_MODEL_RELU: return "relu";
+    case SFL_MODEL_LINEAR: return "linear";
+    case SFL_MODEL_SF: return "sf";
+    default: return "kind " + std::to_string(kind);
+    }
+}
+
+std::string model_shape_str(const sfl_dims4 &d) {
+    return std::to_string(d.h) + "x" + std::to_string(d.w) + "x" + std::to_string(d.c);
+}
+
 } // namespace sfl

@@ -13,38 +13,12 @@
 
 #include <sfl/sfl.h>
 
+#include "../model_fixture.hpp"
 #include "heap_counter.hpp"
 
-namespace {
+using sfl_model_test::randn;
+using sfl_model_test::unit_columns;
 
-std::vector<float> randn(size_t n, unsigned seed, float scale) {
-    std::mt19937 rng(seed);
-    std::normal_distribution<float> N(0.0f, scale);
-    std::vector<float> v(n);
-    for (float &x : v) x = N(rng);
-    return v;
-}
-
-std::vector<float> unit_columns(int32_t m, int32_t K, unsigned seed) {
-    std::vector<float> P = randn(size_t(m) * K, seed, 1.0f);
-    for (int32_t k = 0; k < K; ++k) {
-        double s = 0.0;
-        for (int32_t i = 0; i < m; ++i) s += double(P[size_t(i) * K + k]) * P[size_t(i) * K + k];
-        for (int32_t i = 0; i < m; ++i) P[size_t(i) * K + k] = float(P[size_t(i) * K + k] / std::sqrt(s));
-    }
-    return P;
-}
-
-sfl_model_layer layer(int32_t kind, sfl_dims4 in, sfl_dims4 out) {
-    sfl_model_layer L;
-    std::memset(&L, 0, sizeof L);
-    L.kind = kind;
-    L.in = in;
-    L.out = out;
-    return L;
-}
-
-} // namespace
 
 int main() {
     sfl_heap::start();
@@ -63,16 +37,16 @@ int main() {
     fac.n_layers = 4;
     fac.in = {1, 28, 28, 1};
     fac.out = {1, 1, 1, 10};
-    fac.layers[0] = layer(SFL_MODEL_CSF, {1, 28, 28, 1}, {1, 24, 24, 20});
+    fac.layers[0] = sfl_model_test::make_layer(SFL_MODEL_CSF, {1, 28, 28, 1}, {1, 24, 24, 20});
     fac.layers[0].geom = SFL_PATCH_PARAMS_INIT(5, 5);
     fac.layers[0].enet = sfl_enet_params{0.1f, 0.01f, 1e-6f, 0, SFL_ENET_LARS};
     fac.layers[0].weight = P1.data();
-    fac.layers[1] = layer(SFL_MODEL_MAXPOOL2D, {1, 24, 24, 20}, {1, 12, 12, 20});
+    fac.layers[1] = sfl_model_test::make_layer(SFL_MODEL_MAXPOOL2D, {1, 24, 24, 20}, {1, 12, 12, 20});
     fac.layers[1].geom = sfl_patch_params{{2, 2}, {2, 2}, {0, 0}};
-    fac.layers[2] = layer(SFL_MODEL_SF, {1, 12, 12, 20}, {1, 1, 1, 50});
+    fac.layers[2] = sfl_model_test::make_layer(SFL_MODEL_SF, {1, 12, 12, 20}, {1, 1, 1, 50});
     fac.layers[2].enet = sfl_enet_params{0.1f, 0.01f, 1e-4f, 0, SFL_ENET_CD};
     fac.layers[2].weight = P3.data();
-    fac.layers[3] = layer(SFL_MODEL_LINEAR, {1, 1, 1, 50}, {1, 1, 1, 10});
+    fac.layers[3] = sfl_model_test::make_layer(SFL_MODEL_LINEAR, {1, 1, 1, 50}, {1, 1, 1, 10});
     fac.layers[3].weight = W4.data();
     fac.layers[3].bias = b4.data();
 
@@ -81,12 +55,12 @@ int main() {
     conv.n_layers = 3;
     conv.in = {1, 28, 28, 1};
     conv.out = {1, 1, 1, 10};
-    conv.layers[0] = layer(SFL_MODEL_CONV2D, {1, 28, 28, 1}, {1, 24, 24, 8});
+    conv.layers[0] = sfl_model_test::make_layer(SFL_MODEL_CONV2D, {1, 28, 28, 1}, {1, 24, 24, 8});
     conv.layers[0].geom = SFL_PATCH_PARAMS_INIT(5, 5);
     conv.layers[0].weight = C1.data();
     conv.layers[0].bias = c1.data();
-    conv.layers[1] = layer(SFL_MODEL_RELU, {1, 24, 24, 8}, {1, 24, 24, 8});
-    conv.layers[2] = layer(SFL_MODEL_LINEAR, {1, 24, 24, 8}, {1, 1, 1, 10});
+    conv.layers[1] = sfl_model_test::make_layer(SFL_MODEL_RELU, {1, 24, 24, 8}, {1, 24, 24, 8});
+    conv.layers[2] = sfl_model_test::make_layer(SFL_MODEL_LINEAR, {1, 24, 24, 8}, {1, 1, 1, 10});
     conv.layers[2].weight = C3.data();
     conv.layers[2].bias = c3.data();
 

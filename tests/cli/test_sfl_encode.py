@@ -26,6 +26,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from cli_cases import list_command, registry  # noqa: E402 (tests/cli_cases.py)
+
 try:
     import numpy as np
 except ImportError:  # pragma: no cover
@@ -760,20 +763,13 @@ def case_model_empty_input(r):
     r.expect_error(["--model", model, "--input", r.X, "--output", out], "--output", "directory")
 
 
-CASES = {name[len("case_"):]: fn for name, fn in sorted(globals().items()) if name.startswith("case_")}
+CASES = registry(globals())
 
 
 def main(argv):
-    if argv[:1] == ["--list"]:
-        print("\n".join(CASES))
-        return 0
-    if argv[:1] == ["--check-list"]:
-        given, known = set(argv[1:]), set(CASES)
-        if given != known:
-            print("case list mismatch: not registered in CMake: %s; unknown to the script: %s"
-                  % (sorted(known - given), sorted(given - known)))
-            return 1
-        return 0
+    status = list_command(argv, CASES)
+    if status is not None:
+        return status
     helper = None
     if len(argv) >= 4 and argv[2] == "--make-model":
         helper, argv = argv[3], argv[:2] + argv[4:]

@@ -22,6 +22,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from cli_cases import list_command, registry  # noqa: E402 (tests/cli_cases.py)
+
 
 class Failure(Exception):
     pass
@@ -227,20 +230,13 @@ def case_unwritable_output(r):
     r.error([r.model, "--header", out], 1, out)
 
 
-CASES = {name[len("case_"):]: fn for name, fn in sorted(globals().items()) if name.startswith("case_")}
+CASES = registry(globals())
 
 
 def main(argv):
-    if argv[:1] == ["--list"]:
-        print("\n".join(CASES))
-        return 0
-    if argv[:1] == ["--check-list"]:
-        given, known = set(argv[1:]), set(CASES)
-        if given != known:
-            print("case list mismatch: not registered in CMake: %s; unknown to the script: %s"
-                  % (sorted(known - given), sorted(given - known)))
-            return 1
-        return 0
+    status = list_command(argv, CASES)
+    if status is not None:
+        return status
     if len(argv) < 6 or argv[0] != "--case" or argv[2] != "--model" or argv[4] != "--":
         print(__doc__)
         return 2

@@ -28,6 +28,9 @@ import sys
 import tempfile
 import zlib
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from cli_cases import list_command, registry  # noqa: E402 (tests/cli_cases.py)
+
 try:
     import numpy as np
 except ImportError:  # pragma: no cover
@@ -627,20 +630,13 @@ def case_idx_test_shape(r):
     idx_error(r, "--test-images", small, "images are 20x20", "28x28")
 
 
-CASES = {name[len("case_"):]: fn for name, fn in sorted(globals().items()) if name.startswith("case_")}
+CASES = registry(globals())
 
 
 def main(argv):
-    if argv[:1] == ["--list"]:
-        print("\n".join(CASES))
-        return 0
-    if argv[:1] == ["--check-list"]:
-        given, known = set(argv[1:]), set(CASES)
-        if given != known:
-            print("case list mismatch: not registered in CMake: %s; unknown to the script: %s"
-                  % (sorted(known - given), sorted(given - known)))
-            return 1
-        return 0
+    status = list_command(argv, CASES)
+    if status is not None:
+        return status
     if len(argv) < 6 or argv[0] != "--case" or argv[2] != "--data" or argv[4] != "--":
         print(__doc__)
         return 2

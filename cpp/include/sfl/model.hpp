@@ -60,6 +60,13 @@ void save_model_file(const std::string &path, const sfl_model &model, bool with_
  *  naming path. */
 void write_file_atomically(const std::string &path, const void *data, size_t bytes);
 
+/** Name of an sfl_model_kind ("conv2d", "csf", "maxpool2d", "relu", "linear", "sf"),
+ *  or "kind N" for an unknown value. */
+std::string model_kind_name(int32_t kind);
+
+/** "HxWxC" of one sample's shape. */
+std::string model_shape_str(const sfl_dims4 &d);
+
 namespace nn {
 
 /** View of a wrapper network as an sfl_model: pointers into net's parameters and
