@@ -3,6 +3,7 @@
 // a model file. Every failure is one line on stderr and exit status 1, with no
 // output file: the output is written (atomically) only after everything else
 // succeeded.
+#include <cstdint>
 #include <cstdio>
 #include <exception>
 #include <new>
@@ -40,6 +41,23 @@ void print_warning(const std::string &what) {
     std::fprintf(stderr, "sfl-encode: warning: %s\n", one_line(what).c_str());
 }
 
+// Counts of a run's per-item problems (items: signals or samples).
+struct Outcome {
+    int64_t not_converged, errors, items, first_error_item;
+    int32_t first_error_status;
+};
+
+// One warning per kind of problem, worded by the caller; the exit status.
+int report_outcome(const Outcome &o, const std::string &not_converged_text, const std::string &failed_text,
+                   const std::string &failed_tail) {
+    const std::string of = " of " + std::to_string(o.items);
+    if (o.not_converged > 0) print_warning(std::to_string(o.not_converged) + of + not_converged_text);
+    if (o.errors == 0) return 0;
+    print_warning(std::to_string(o.errors) + of + failed_text + std::to_string(o.first_error_item) + ": " +
+                  sfl_status_string(static_cast<sfl_status>(o.first_error_status)) + failed_tail);
+    return kExitSignalErrors;
+}
+
 void save_output(const std::string &path, const std::vector<float> &data, const std::vector<size_t> &shape) {
     try {
         sfl::npy::save_f32(path, data.data(), shape);
@@ -61,18 +79,13 @@ int run_dict(const sfl_encode::Options &opt, unsigned threads) {
     else print_human(stdout, opt, s);
     std::fflush(stdout);
 
-    if (s.not_converged > 0)
-        print_warning(std::to_string(s.not_converged) + " of " + std::to_string(s.signals) +
-                      " signals hit the iteration bound (raise --max-iter); their codes are the last iterate");
-    if (s.errors > 0) {
-        print_warning(std::to_string(s.errors) + " of " + std::to_string(s.signals) + " signals failed (first: row " +
-                      std::to_string(s.first_error_row) + ": " +
-                      sfl_status_string(static_cast<sfl_status>(s.first_error_status)) +
-                      "); their codes are the last path point" +
-                      (s.first_error_status == SFL_ERR_SINGULAR ? "; try --solver cd or --l2 > 0" : ""));
-        return kExitSignalErrors;
-    }
-    return 0;
+    return report_outcome(
+        {int64_t(s.not_converged), int64_t(s.errors), int64_t(s.signals), int64_t(s.first_error_row),
+         s.first_error_status},
+        " signals hit the iteration bound (raise --max-iter); their codes are the last iterate",
+        " signals failed (first: row ",
+        std::string("); their codes are the last path point") +
+            (s.first_error_status == SFL_ERR_SINGULAR ? "; try --solver cd or --l2 > 0" : ""));
 }
 
 sfl::LoadedModel load_model(const std::string &path) {
@@ -105,17 +118,11 @@ int run_model(const sfl_encode::Options &opt, unsigned threads) {
     else print_model_human(stdout, s);
     std::fflush(stdout);
 
-    if (r.not_converged > 0)
-        print_warning(std::to_string(r.not_converged) + " of " + std::to_string(images.n) +
-                      " samples had a solve that hit the model's iteration bound; their outputs use the last iterate");
-    if (r.errors > 0) {
-        print_warning(std::to_string(r.errors) + " of " + std::to_string(images.n) + " samples failed (first: sample " +
-                      std::to_string(r.first_error_sample) + ": " +
-                      sfl_status_string(static_cast<sfl_status>(r.first_error_status)) +
-                      "); their outputs use the last path point");
-        return kExitSignalErrors;
-    }
-    return 0;
+    return report_outcome(
+        {int64_t(r.not_converged), int64_t(r.errors), int64_t(images.n), int64_t(r.first_error_sample),
+         r.first_error_status},
+        " samples had a solve that hit the model's iteration bound; their outputs use the last iterate",
+        " samples failed (first: sample ", "); their outputs use the last path point");
 }
 
 int run(int argc, char **argv) {
