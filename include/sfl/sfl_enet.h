@@ -152,7 +152,9 @@ SFL_API sfl_status sfl_enet_solve_workspace_size(const sfl_enet_params *params, 
  *          of the path; that is harmless, and SFL_OK is returned, when the final code still
  *          satisfies KKT for it (e.g. an exact duplicate). If it does not, SFL_ERR_SINGULAR is
  *          returned and a holds the finite end of the path without that atom. CD handles such
- *          dictionaries.) */
+ *          dictionaries.);
+ *          SFL_ERR_NOT_FINITE with a set to zero (info->status says so): finite c whose code
+ *          leaves float range (or whose CD iterates overflow float, on a badly scaled G) */
 SFL_API sfl_status sfl_enet_solve(const sfl_workspace *ws, const sfl_enet_params *params,
                                   const sfl_enet_plan *plan, const float *c, double x_sqnorm, float *a,
                                   sfl_enet_info *info);
@@ -187,7 +189,9 @@ SFL_API sfl_status sfl_enet_encode_workspace_size(const sfl_enet_params *params,
  *  @param A       out: n x K row-major codes
  *  @param info    out, may be NULL: n diagnostics
  *  @return SFL_OK; SFL_WARN_NOT_CONVERGED if any signal hit its bound; the first per-signal
- *          error (SFL_ERR_SINGULAR) if any (other rows are still solved; see info[i].status);
+ *          error (SFL_ERR_SINGULAR; SFL_ERR_NOT_FINITE when c = P^T x or the code of a row
+ *          leaves float range, that row set to zero) if any (other rows are still solved; see
+ *          info[i].status);
  *          SFL_ERR_NULL_ARG, SFL_ERR_BAD_DIMS, SFL_ERR_BAD_PLAN, SFL_ERR_BAD_PARAM,
  *          SFL_ERR_WORKSPACE_TOO_SMALL, SFL_ERR_MISALIGNED, SFL_ERR_NOT_FINITE (X) with A untouched */
 SFL_API sfl_status sfl_enet_encode(const sfl_workspace *ws, const sfl_enet_params *params,

@@ -171,7 +171,9 @@ SFL_API sfl_status sfl_csf_backward_workspace_size(const sfl_enet_plan *plan, si
  *  @param info    out, may be NULL: n diagnostics (rows in range), as sfl_enet_encode()
  *  @return SFL_OK; SFL_WARN_NOT_CONVERGED (some sample hit max_iter; its code is the last
  *          iterate); SFL_ERR_SINGULAR (LARS: some G[L,L] singular - the first per-sample error;
- *          every sample is still solved, see info[i].status);
+ *          every sample is still solved, see info[i].status); SFL_ERR_NOT_FINITE also as a
+ *          per-sample error (as sfl_enet_encode(): a code or correlation beyond float range,
+ *          that code set to zero);
  *          with every output untouched: SFL_ERR_NULL_ARG; SFL_ERR_BAD_PLAN (not a plan, or P's
  *          column norms do not match it); SFL_ERR_BAD_PARAM; SFL_ERR_BAD_DIMS (n < 1, bad
  *          range); SFL_ERR_WORKSPACE_TOO_SMALL, SFL_ERR_MISALIGNED (ws or cache);

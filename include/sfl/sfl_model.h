@@ -165,7 +165,8 @@ SFL_API sfl_status sfl_model_forward_workspace_size(const sfl_model *model, int3
  *          its last iterate); SFL_ERR_SINGULAR (as sfl_sf_forward; Y written);
  *          with Y untouched: SFL_ERR_NULL_ARG (also a missing plan); the errors of
  *          sfl_model_check(); SFL_ERR_BAD_DIMS (n); SFL_ERR_WORKSPACE_TOO_SMALL;
- *          SFL_ERR_MISALIGNED; SFL_ERR_NOT_FINITE (X) */
+ *          SFL_ERR_MISALIGNED; SFL_ERR_NOT_FINITE (X; or, Y then possibly written, a
+ *          layer's result left float range: an activation, a correlation or a code) */
 SFL_API sfl_status sfl_model_forward(const sfl_workspace *ws, const sfl_model *model, int32_t n, const float *X,
                                      float *Y);
 

@@ -20,20 +20,25 @@ namespace {
 
 // One coordinate update (DESIGN.md section 2): a_j <- S(r_j + G_jj a_j, l1) / G_jj,
 // then r -= G[:,j] * delta (G symmetric, so its row j). Returns G_jj * delta^2,
-// twice the decrease of the smooth part, for the inner stopping rule.
-inline float update(const Problem &pb, float *r, float *a, int32_t j) {
+// twice the decrease of the smooth part, for the inner stopping rule; in double,
+// since for tiny signals (subnormal c) delta^2 underflows float and a sweep that
+// moved would pass for a fixed point.
+inline double update(const Problem &pb, float *r, float *a, int32_t j) {
     const int32_t K = pb.K;
     const float *gj = pb.G + static_cast<int64_t>(j) * K;
     const float aj = a[j];
     const float z = r[j] + gj[j] * aj;
     const float t = pb.l1;
     const float shrunk = z > t ? z - t : (z < -t ? z + t : 0.0f);
-    const float anew = shrunk * pb.inv_diag[j];
+    // 1/G_jj is +inf when G_jj is subnormal (an atom of norm below ~1e-19 with
+    // l2 = 0): a zero shrink must give 0, not 0 * inf = NaN; the rest divides.
+    const float inv = pb.inv_diag[j];
+    const float anew = shrunk == 0.0f ? 0.0f : (std::isinf(inv) ? shrunk / gj[j] : shrunk * inv);
     const float delta = anew - aj;
-    if (delta == 0.0f) return 0.0f;
+    if (delta == 0.0f) return 0.0;
     a[j] = anew;
     kernels::axpy_f32(K, -delta, gj, r);
-    return gj[j] * delta * delta;
+    return static_cast<double>(gj[j]) * delta * delta;
 }
 
 } // namespace
@@ -53,6 +58,7 @@ sfl_status cd_solve(const CdBuffers &b, const Problem &pb, float tol, int32_t ma
     const double inner_tol = gap_tol > 0.0 ? gap_tol : 0.0;
 
     sfl_enet_info local{};
+    Quality q{0.0, 0.0};
     int32_t iter = 0;
     bool converged = cmax <= pb.l1, by_gap = false;
     while (!converged && iter < max_iter) {
@@ -65,9 +71,9 @@ sfl_status cd_solve(const CdBuffers &b, const Problem &pb, float tol, int32_t ma
         if (moved == 0.0) { converged = true; break; }
 
         // Duality gap with r recomputed in double (removes the float drift of the axpys).
-        evaluate(pb, a, b.rd, &local);
+        q = evaluate(pb, a, b.rd, &local);
         for (int32_t j = 0; j < K; ++j) b.r[j] = static_cast<float>(b.rd[j]);
-        if (local.gap <= gap_tol || local.kkt <= kkt_tol) { converged = by_gap = true; break; }
+        if (q.gap <= gap_tol || q.kkt <= kkt_tol) { converged = by_gap = true; break; }
 
         // Active-set sweeps until they stall.
         int32_t na = 0;
@@ -83,8 +89,8 @@ sfl_status cd_solve(const CdBuffers &b, const Problem &pb, float tol, int32_t ma
             if (0.5 * biggest <= inner_tol) break;
         }
     }
-    if (!by_gap) evaluate(pb, a, b.rd, &local);
-    const sfl_status status = converged || local.gap <= gap_tol || local.kkt <= kkt_tol ? SFL_OK : SFL_WARN_NOT_CONVERGED;
+    if (!by_gap) q = evaluate(pb, a, b.rd, &local);
+    const sfl_status status = converged || q.gap <= gap_tol || q.kkt <= kkt_tol ? SFL_OK : SFL_WARN_NOT_CONVERGED;
     if (info) {
         *info = local;
         info->status = status;

@@ -1,5 +1,8 @@
 #include "kernels/enet/dispatch.hpp"
 
+#include <cstring>
+
+#include "common/check.hpp"
 #include "kernels/enet/plan.hpp"
 #include "kernels/enet/problem.hpp"
 
@@ -23,6 +26,24 @@ SolverBuffers SolverBuffers::carve(Arena &arena, sfl_enet_solver solver, int32_t
     return s;
 }
 
+namespace {
+
+// A row whose numbers left float range: zero code (empty support), SFL_ERR_NOT_FINITE.
+sfl_status overflowed(int32_t K, float *a, sfl_enet_info *info, int32_t *support, float *chol) {
+    for (int32_t j = 0; j < K; ++j) a[j] = 0.0f;
+    if (support)
+        for (int32_t j = 0; j < K; ++j) support[j] = -1;
+    if (chol)
+        for (int64_t j = 0; j < static_cast<int64_t>(K) * K; ++j) chol[j] = 0.0f;
+    if (info) {
+        std::memset(info, 0, sizeof *info);
+        info->status = SFL_ERR_NOT_FINITE;
+    }
+    return SFL_ERR_NOT_FINITE;
+}
+
+} // namespace
+
 sfl_status solve_row(const SolverBuffers &buf, const SolverConfig &cfg, const sfl_enet_plan *plan, const float *c,
                      double x_sqnorm, float *a, sfl_enet_info *info, int32_t *support, float *chol) {
     Problem pb;
@@ -32,8 +53,14 @@ sfl_status solve_row(const SolverBuffers &buf, const SolverConfig &cfg, const sf
     pb.l1 = cfg.l1;
     pb.x_sqnorm = x_sqnorm;
     pb.c = c;
-    if (cfg.solver == SFL_ENET_LARS) return lars_solve(buf.lars, pb, cfg.max_iter, a, support, chol, info);
-    return cd_solve(buf.cd, pb, cfg.tol, cfg.max_iter, a, info);
+    // Finite X and P can still give c = P^T x beyond float (encode and the layers compute it).
+    if (!all_finite(c, static_cast<size_t>(pb.K))) return overflowed(pb.K, a, info, support, chol);
+    const sfl_status st = cfg.solver == SFL_ENET_LARS ? lars_solve(buf.lars, pb, cfg.max_iter, a, support, chol, info)
+                                                      : cd_solve(buf.cd, pb, cfg.tol, cfg.max_iter, a, info);
+    // A code beyond float (or CD's float residuals overflowing on a badly scaled G) is
+    // an error, never an inf/NaN code with a success status (docs/robustness.md).
+    if (!all_finite(a, static_cast<size_t>(pb.K))) return overflowed(pb.K, a, info, support, chol);
+    return st;
 }
 
 } // namespace enet

@@ -231,9 +231,27 @@ sfl_status lars_solve(const LarsBuffers &b, const Problem &pb, int32_t max_iter,
     evaluate(pb, a_out, b.r, &local);
     // Atoms left out as collinear are harmless only if they satisfy KKT.
     // (Only at the end of the path: a stopped iterate does not satisfy KKT anyway.)
-    for (int32_t j = 0; j < K && !hit_limit; ++j)
-        if (b.pos[j] == -2 && std::fabs(b.r[j]) > l1 + 1e-4 * (l1 + 1e-30) + 1e-6 * std::fabs(pb.c[j]))
-            status = SFL_ERR_SINGULAR;
+    // Allowed rounding: r_j = c_j - G[j,A] a[A] from float data is off by ~eps
+    // t_j, t_j = |c_j| + sum_k |G_jk a_k| (the size of its terms), plus what the
+    // rounding of rows A moves a[A] by, seen through beta = G[A,A]^-1 G[A,j]
+    // (p_j on the active atoms; large when they are nearly dependent, l2 = 0):
+    // |r_j| <= l1 (1 + 1e-4) + 1e-6 (t_j + sum_k |beta_k| t_k).
+    for (int32_t j = 0; j < K && !hit_limit; ++j) {
+        if (b.pos[j] != -2) continue;
+        auto terms = [&](int32_t row) {
+            const float *g = G + static_cast<int64_t>(row) * K;
+            double t = std::fabs(static_cast<double>(pb.c[row]));
+            for (int32_t k = 0; k < s; ++k) t += std::fabs(static_cast<double>(g[b.act[k]]) * a_out[b.act[k]]);
+            return t;
+        };
+        const float *gj = G + static_cast<int64_t>(j) * K;
+        for (int32_t k = 0; k < s; ++k) b.tmp[k] = gj[b.act[k]];
+        forward_sub(b.L, K, s, b.tmp, b.tmp);
+        backward_sub(b.L, K, s, b.tmp, b.tmp);
+        double allowed = terms(j);
+        for (int32_t k = 0; k < s; ++k) allowed += std::fabs(b.tmp[k]) * terms(b.act[k]);
+        if (std::fabs(b.r[j]) > l1 + 1e-4 * l1 + 1e-6 * allowed) status = SFL_ERR_SINGULAR;
+    }
     if (hit_limit && status == SFL_OK) status = SFL_WARN_NOT_CONVERGED;
     if (info) {
         *info = local;

@@ -11,7 +11,7 @@ float max_abs(const float *c, int32_t K) {
     return m;
 }
 
-void evaluate(const Problem &pb, const float *a, double *r_out, sfl_enet_info *info) {
+Quality evaluate(const Problem &pb, const float *a, double *r_out, sfl_enet_info *info) {
     const int32_t K = pb.K;
     const double l1 = pb.l1;
     double ca = 0.0, ar = 0.0, l1norm = 0.0, rmax = 0.0, kkt = 0.0;
@@ -66,6 +66,7 @@ void evaluate(const Problem &pb, const float *a, double *r_out, sfl_enet_info *i
         info->kkt = static_cast<float>(kkt);
         info->support = support;
     }
+    return Quality{gap, kkt};
 }
 
 } // namespace enet

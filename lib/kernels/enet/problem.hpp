@@ -22,7 +22,13 @@ struct Problem {
 // objective, gap, kkt and support). r_out (K doubles, may be nullptr) receives
 // r = c - G a. The dual point is the scaled residual of the augmented lasso
 // [P; sqrt(l2) I], [x; 0]: theta = s * rho, s = min(1, l1 / ||r||_inf).
-void evaluate(const Problem &pb, const float *a, double *r_out, sfl_enet_info *info);
+// Returns the gap and KKT violation in double too: stopping rules must compare
+// these, not info's floats (tiny signals: a gap of 1e-80 is 0 as a float).
+struct Quality {
+    double gap;
+    double kkt;
+};
+Quality evaluate(const Problem &pb, const float *a, double *r_out, sfl_enet_info *info);
 
 // Largest |c_j|: the code is exactly zero iff max|c| <= l1.
 float max_abs(const float *c, int32_t K);

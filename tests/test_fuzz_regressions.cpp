@@ -1,0 +1,135 @@
+// Inputs the fuzzers (fuzz/, docs/robustness.md "Fuzzing") found, reduced to
+// small cases: each failed before its fix.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstring>
+#include <vector>
+
+#include <sfl/sfl.h>
+
+#include "solver_fixture.hpp"
+
+using sfl_test::AlignedBuffer;
+
+namespace {
+
+bool finite(const std::vector<float> &v) {
+    for (float x : v)
+        if (!std::isfinite(x)) return false;
+    return true;
+}
+
+bool all_zero(const std::vector<float> &v) {
+    for (float x : v)
+        if (x != 0.0f) return false;
+    return true;
+}
+
+struct Plan {
+    AlignedBuffer mem;
+    sfl_enet_plan *plan = nullptr;
+    Plan(int32_t m, int32_t K, const std::vector<float> &P, float l2) : mem(SFL_ENET_PLAN_BYTES(K)) {
+        sfl_enet_params p = SFL_ENET_PARAMS_INIT;
+        p.l2 = l2;
+        const sfl_enet_dims dims = {m, K};
+        REQUIRE(sfl_enet_plan_init(mem.data(), mem.size(), &p, &dims, P.data(), &plan) == SFL_OK);
+    }
+};
+
+sfl_status encode(const Plan &plan, sfl_enet_params p, const std::vector<float> &P, int32_t n,
+                  const std::vector<float> &X, std::vector<float> &A, std::vector<sfl_enet_info> &info) {
+    size_t bytes = 0;
+    REQUIRE(sfl_enet_encode_workspace_size(&p, plan.plan, &bytes) == SFL_OK);
+    AlignedBuffer ws(bytes);
+    const sfl_workspace w = ws.workspace();
+    return sfl_enet_encode(&w, &p, plan.plan, P.data(), n, X.data(), A.data(), info.data());
+}
+
+} // namespace
+
+// fuzz_solvers: x ~ 1e25 against atoms of norms 1e11 and 1e15. The code is about
+// (-1e15, 1e11), but CD's first step puts G_01 a_0 ~ 1e39 into its float residuals:
+// CD returned SFL_OK with an infinite code.
+TEST_CASE("fuzz regression: CD residuals beyond float give SFL_ERR_NOT_FINITE, never an inf code") {
+    const std::vector<float> P = {1e10f, -1e5f, -1e11f, -1e15f}; // 2 x 2
+    const std::vector<float> x = {-1e25f, -1e3f};
+    const Plan plan(2, 2, P, 0.0f);
+    sfl_enet_params p = {0.0f, 0.0f, 1e-6f, 0, SFL_ENET_LARS};
+    std::vector<float> a(2, 7.0f);
+    std::vector<sfl_enet_info> info(1);
+
+    CHECK(encode(plan, p, P, 1, x, a, info) == SFL_OK); // LARS works in double: the code is in range
+    CHECK(finite(a));
+    CHECK(a[0] == doctest::Approx(-1e15).epsilon(1e-3));
+    CHECK(a[1] == doctest::Approx(1e11).epsilon(1e-3));
+
+    p.solver = SFL_ENET_CD;
+    a.assign(2, 7.0f);
+    CHECK(encode(plan, p, P, 1, x, a, info) == SFL_ERR_NOT_FINITE);
+    CHECK(all_zero(a));
+    CHECK(info[0].status == SFL_ERR_NOT_FINITE);
+
+    // The same through sfl_enet_solve, from c = P^T x in double.
+    const std::vector<float> c = {float(1e10 * -1e25 + -1e11 * -1e3), float(-1e5 * -1e25 + -1e15 * -1e3)};
+    const double x2 = 1e50 + 1e6;
+    size_t bytes = 0;
+    REQUIRE(sfl_enet_solve_workspace_size(&p, plan.plan, &bytes) == SFL_OK);
+    AlignedBuffer ws(bytes);
+    const sfl_workspace w = ws.workspace();
+    a.assign(2, 7.0f);
+    CHECK(sfl_enet_solve(&w, &p, plan.plan, c.data(), x2, a.data(), &info[0]) == SFL_ERR_NOT_FINITE);
+    CHECK(all_zero(a));
+}
+
+// fuzz_solvers: finite P and X whose float correlations c = X P overflow (1e15 * 1e30):
+// encode solved from c = inf and returned SFL_OK with an infinite code. Now that row is
+// SFL_ERR_NOT_FINITE and zero, the other rows of the batch are still solved.
+TEST_CASE("fuzz regression: correlations beyond float in encode and sf_forward") {
+    const std::vector<float> P = {1e15f, 1e15f}; // 2 x 1
+    const Plan plan(2, 1, P, 0.1f);
+    const std::vector<float> X = {1.0f, 2.0f, 1e30f, 1e30f}; // row 1 overflows c
+    for (sfl_enet_solver solver : {SFL_ENET_LARS, SFL_ENET_CD}) {
+        CAPTURE(solver);
+        const sfl_enet_params p = {0.1f, 0.1f, 1e-6f, 0, solver};
+        std::vector<float> A(2, 7.0f);
+        std::vector<sfl_enet_info> info(2);
+        CHECK(encode(plan, p, P, 2, X, A, info) == SFL_ERR_NOT_FINITE);
+        CHECK(info[0].status == SFL_OK);
+        CHECK(A[0] > 0.0f);
+        CHECK(std::isfinite(A[0]));
+        CHECK(info[1].status == SFL_ERR_NOT_FINITE);
+        CHECK(A[1] == 0.0f);
+
+        size_t bytes = 0;
+        REQUIRE(sfl_sf_forward_workspace_size(&p, plan.plan, &bytes) == SFL_OK);
+        AlignedBuffer ws(bytes);
+        const sfl_workspace w = ws.workspace();
+        std::vector<float> A2(2, 7.0f);
+        CHECK(sfl_sf_forward(&w, &p, plan.plan, P.data(), 2, sfl_range{0, 2}, X.data(), A2.data(), nullptr, nullptr,
+                             nullptr) == SFL_ERR_NOT_FINITE);
+        CHECK(A2[0] == A[0]);
+        CHECK(A2[1] == 0.0f);
+    }
+}
+
+// A code beyond float itself (an atom of norm 1e-18, l2 = 0, x = 1e21: a = 1e39): LARS
+// computes it in double and stored +inf with SFL_OK; its factor outputs are reset too.
+TEST_CASE("fuzz regression: a LARS code beyond float gives SFL_ERR_NOT_FINITE with an empty support") {
+    const std::vector<float> P = {1e-18f}; // 1 x 1
+    const Plan plan(1, 1, P, 0.0f);
+    const sfl_enet_params p = {0.0f, 0.0f, 1e-6f, 0, SFL_ENET_LARS};
+    const float c = 1e-18f * 1e21f;
+    size_t bytes = 0;
+    REQUIRE(sfl_enet_solve_workspace_size(&p, plan.plan, &bytes) == SFL_OK);
+    AlignedBuffer ws(bytes);
+    const sfl_workspace w = ws.workspace();
+    float a = 7.0f, chol = 7.0f;
+    int32_t support = 7;
+    sfl_enet_info info;
+    CHECK(sfl_enet_solve_lars_factor(&w, &p, plan.plan, &c, 1e42, &a, &support, &chol, &info) == SFL_ERR_NOT_FINITE);
+    CHECK(a == 0.0f);
+    CHECK(support == -1);
+    CHECK(chol == 0.0f);
+    CHECK(info.status == SFL_ERR_NOT_FINITE);
+}
