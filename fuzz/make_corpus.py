@@ -7,13 +7,13 @@ Each corpus holds a few small valid inputs and a few invalid ones (the
 fuzzers mutate from there). .npy files are written by numpy; the valid model
 blobs by fuzz_model_seeds (fuzz/make_model_seeds.cpp, built by the fuzz
 preset), the invalid ones derived from them here. Deterministic: running it
-again gives the same files.
+again gives the same files. Files named regression-* are inputs the fuzzers
+once failed on (docs/robustness.md, "Fuzzing"): kept as they are.
 """
 import argparse
 import gzip
 import io
 import os
-import shutil
 import struct
 import subprocess
 import sys
@@ -24,6 +24,15 @@ import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
+
+
+def clear(target):
+    """Remove the generated seeds of a target, keep its regression-* inputs."""
+    d = os.path.join(HERE, "corpus", target)
+    if os.path.isdir(d):
+        for name in os.listdir(d):
+            if not name.startswith("regression-"):
+                os.remove(os.path.join(d, name))
 
 
 def write(target, name, data):
@@ -155,12 +164,12 @@ def main():
                     help="fuzz_model_seeds program (model blob seeds)")
     args = ap.parse_args()
     for target in ("npy", "idx", "solvers"):
-        shutil.rmtree(os.path.join(HERE, "corpus", target), ignore_errors=True)
+        clear(target)
     npy_corpus()
     idx_corpus()
     solvers_corpus()
     if os.path.exists(args.seed_tool):
-        shutil.rmtree(os.path.join(HERE, "corpus", "model"), ignore_errors=True)
+        clear("model")
     model_corpus(args.seed_tool)
     for target in ("npy", "idx", "model", "solvers"):
         d = os.path.join(HERE, "corpus", target)

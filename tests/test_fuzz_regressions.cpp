@@ -133,3 +133,47 @@ TEST_CASE("fuzz regression: a LARS code beyond float gives SFL_ERR_NOT_FINITE wi
     CHECK(chol == 0.0f);
     CHECK(info.status == SFL_ERR_NOT_FINITE);
 }
+
+// fuzz_model: an SF layer whose dictionary has a column of squared norm ~1e-44 (entries
+// ~1e-22). sfl_enet_plan_init builds its plan (float G_jj is a subnormal, a few bits
+// exact), but sfl_sf_forward compared G_jj with the column's norm in double to 1e-3
+// relative and rejected the plan of this very P with SFL_ERR_BAD_PLAN.
+TEST_CASE("fuzz regression: a plan built from a dictionary with a subnormal G_jj is accepted by the layers") {
+    const int32_t m = 3, K = 2;
+    // column 0: unit norm; column 1: entries 9.66e-23, squared norm 2.8e-44 (float: subnormal)
+    const std::vector<float> P = {1.0f, 9.66e-23f, 0.0f, 9.66e-23f, 0.0f, 9.66e-23f};
+    for (float l2 : {0.0f, 1e-45f}) {
+        CAPTURE(l2);
+        const Plan plan(m, K, P, l2);
+        const float g11 = sfl_enet_plan_gram(plan.plan)[3];
+        CHECK(g11 > 0.0f);
+        CHECK(g11 < 1e-38f); // subnormal
+        for (sfl_enet_solver solver : {SFL_ENET_LARS, SFL_ENET_CD}) {
+            CAPTURE(solver);
+            const sfl_enet_params p = {0.01f, l2, 1e-6f, 0, solver};
+            size_t bytes = 0;
+            REQUIRE(sfl_sf_forward_workspace_size(&p, plan.plan, &bytes) == SFL_OK);
+            AlignedBuffer ws(bytes);
+            const sfl_workspace w = ws.workspace();
+            const std::vector<float> X = {0.5f, 0.5f, 0.5f};
+            std::vector<float> A(2, 7.0f);
+            CHECK(sfl_sf_forward(&w, &p, plan.plan, P.data(), 1, sfl_range{0, 1}, X.data(), A.data(), nullptr,
+                                 nullptr, nullptr) == SFL_OK);
+            CHECK(finite(A));
+            CHECK(A[0] == doctest::Approx(0.49f));
+        }
+    }
+    // A plan of another dictionary is still rejected.
+    std::vector<float> Q = P;
+    Q[0] = 0.5f;
+    const Plan other(m, K, Q, 0.0f);
+    const sfl_enet_params p = {0.01f, 0.0f, 1e-6f, 0, SFL_ENET_LARS};
+    size_t bytes = 0;
+    REQUIRE(sfl_sf_forward_workspace_size(&p, other.plan, &bytes) == SFL_OK);
+    AlignedBuffer ws(bytes);
+    const sfl_workspace w = ws.workspace();
+    const std::vector<float> X = {0.5f, 0.5f, 0.5f};
+    std::vector<float> A(2, 7.0f);
+    CHECK(sfl_sf_forward(&w, &p, other.plan, P.data(), 1, sfl_range{0, 1}, X.data(), A.data(), nullptr, nullptr,
+                         nullptr) == SFL_ERR_BAD_PLAN);
+}
