@@ -135,6 +135,18 @@ TEST_CASE("fuzz regression: a LARS code beyond float gives SFL_ERR_NOT_FINITE wi
     CHECK(info.status == SFL_ERR_NOT_FINITE);
 }
 
+// sfl_sf_forward of the one signal (0.5, 0.5, 0.5) through the m = 3 dictionary P.
+sfl_status sf_forward_half(const sfl_enet_params &p, const Plan &plan, const std::vector<float> &P,
+                           std::vector<float> &A) {
+    size_t bytes = 0;
+    REQUIRE(sfl_sf_forward_workspace_size(&p, plan.plan, &bytes) == SFL_OK);
+    AlignedBuffer ws(bytes);
+    const sfl_workspace w = ws.workspace();
+    const std::vector<float> X = {0.5f, 0.5f, 0.5f};
+    return sfl_sf_forward(&w, &p, plan.plan, P.data(), 1, sfl_range{0, 1}, X.data(), A.data(), nullptr, nullptr,
+                          nullptr);
+}
+
 // fuzz_model: an SF layer whose dictionary has a column of squared norm ~1e-44 (entries
 // ~1e-22). sfl_enet_plan_init builds its plan (float G_jj is a subnormal, a few bits
 // exact), but sfl_sf_forward compared G_jj with the column's norm in double to 1e-3
@@ -161,14 +173,8 @@ TEST_CASE("fuzz regression: a plan built from a dictionary with a subnormal G_jj
         for (sfl_enet_solver solver : {SFL_ENET_LARS, SFL_ENET_CD}) {
             CAPTURE(solver);
             const sfl_enet_params p = {0.01f, l2, 1e-6f, 0, solver};
-            size_t bytes = 0;
-            REQUIRE(sfl_sf_forward_workspace_size(&p, plan.plan, &bytes) == SFL_OK);
-            AlignedBuffer ws(bytes);
-            const sfl_workspace w = ws.workspace();
-            const std::vector<float> X = {0.5f, 0.5f, 0.5f};
             std::vector<float> A(2, 7.0f);
-            CHECK(sfl_sf_forward(&w, &p, plan.plan, P.data(), 1, sfl_range{0, 1}, X.data(), A.data(), nullptr,
-                                 nullptr, nullptr) == SFL_OK);
+            CHECK(sf_forward_half(p, plan, P, A) == SFL_OK);
             CHECK(finite(A));
             CHECK(A[0] == doctest::Approx(0.49f));
         }
@@ -178,12 +184,6 @@ TEST_CASE("fuzz regression: a plan built from a dictionary with a subnormal G_jj
     Q[0] = 0.5f;
     const Plan other(m, K, Q, 0.0f);
     const sfl_enet_params p = {0.01f, 0.0f, 1e-6f, 0, SFL_ENET_LARS};
-    size_t bytes = 0;
-    REQUIRE(sfl_sf_forward_workspace_size(&p, other.plan, &bytes) == SFL_OK);
-    AlignedBuffer ws(bytes);
-    const sfl_workspace w = ws.workspace();
-    const std::vector<float> X = {0.5f, 0.5f, 0.5f};
     std::vector<float> A(2, 7.0f);
-    CHECK(sfl_sf_forward(&w, &p, other.plan, P.data(), 1, sfl_range{0, 1}, X.data(), A.data(), nullptr, nullptr,
-                         nullptr) == SFL_ERR_BAD_PLAN);
+    CHECK(sf_forward_half(p, other, P, A) == SFL_ERR_BAD_PLAN);
 }
