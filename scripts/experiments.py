@@ -5,10 +5,15 @@
       validation-split grid at 100 labelled samples (hyperparameter choice)
   experiments.py figure3 --train BIN/sfl-train [--trials 5] [--out runs/figure3]
       100..600 labelled samples, every network, mean and std over trials
-  experiments.py table1  --train BIN/sfl-train [--epochs E] [--out runs/table1]
-      full MNIST (60k / 10k), every network, per-epoch time relative to LeNet
+  experiments.py figure3 --train BIN/sfl-train --unlabeled rest [--out runs/figure3-unlabeled]
+      the same for csf, sf and csf+sf, with the other training images as unlabelled
+      samples (sfl-train --unlabeled; lenet has no unsupervised loss)
+  experiments.py table1  --train BIN/sfl-train [--epochs E] [--out runs/table1] [--data DIR]
+      full MNIST (60k / 10k), every network, per-epoch time relative to LeNet; with
+      --data data/mnist-rot (-rand, -img: scripts/make_variations.sh) a variation's row
   experiments.py report  [--runs runs] [--svg docs/figure3.svg]
-      print the markdown tables from the JSON files and draw Figure 3
+      print the markdown tables from the JSON files and draw Figure 3 (with the
+      unlabelled-data series, dashed, when runs/figure3-unlabeled exists)
 
 Each run writes OUT/<name>/result.json (sfl-train --json); runs already finished
 (result.json present) are not repeated, so a killed experiment resumes where it was
@@ -75,12 +80,17 @@ def cmd_tune(a):
 
 
 def cmd_figure3(a):
-    log = os.path.join(a.out, "log.txt")
-    os.makedirs(a.out, exist_ok=True)
-    for pc in SIZES:
+    out = a.out or os.path.join("runs", "figure3-unlabeled" if a.unlabeled else "figure3")
+    log = os.path.join(out, "log.txt")
+    os.makedirs(out, exist_ok=True)
+    semi = ["--unlabeled", a.unlabeled] if a.unlabeled else []
+    sizes = [int(x) for x in a.sizes.split(",")] if a.sizes else SIZES
+    for pc in sizes:
         for net in NETS:
-            run(a.train, f"{net}-{pc * 10}", a.out,
-                ["--net", net, "--per-class", str(pc), "--trials", str(a.trials), "--seed", "1"], log)
+            if semi and net == "lenet":
+                continue
+            run(a.train, f"{net}-{pc * 10}", out,
+                ["--net", net, "--per-class", str(pc), "--trials", str(a.trials), "--seed", "1"] + semi, log)
 
 
 def cmd_table1(a):
@@ -88,6 +98,7 @@ def cmd_table1(a):
     os.makedirs(a.out, exist_ok=True)
     for net in NETS:
         extra = ["--epochs", str(a.epochs)] if a.epochs else []
+        extra += ["--data", a.data] if a.data else []
         run(a.train, f"{net}-full", a.out, ["--net", net, "--trials", "1", "--seed", "1"] + extra, log)
 
 
@@ -144,45 +155,69 @@ def cmd_report(a):
             print(f"| {n} | {r['params']} ({r['biases']}) | {r['hyper']['epochs']} | {m:.2f} | {paper[n]} | "
                   f"{r['epoch_seconds']:.1f} | {rel:.1f}x |")
         print()
-    # Figure 3
-    f3 = os.path.join(runs, "figure3")
-    if os.path.isdir(f3):
-        print("### Limited labels (Figure 3): test accuracy %, mean ± std over trials\n")
-        print("| samples | " + " | ".join(NETS) + " |")
-        print("|---" * (len(NETS) + 1) + "|")
-        series = {n: [] for n in NETS}
-        for pc in SIZES:
-            cells = []
-            for n in NETS:
-                r = load(os.path.join(f3, f"{n}-{pc * 10}", "result.json"))
-                if r:
-                    m, s = acc(r)
-                    cells.append(f"{m:.2f} ± {s:.2f} ({r['trials']})")
-                    series[n].append((pc * 10, m, s))
-                else:
-                    cells.append("-")
-            print(f"| {pc * 10} | " + " | ".join(cells) + " |")
-        print()
-        if a.svg:
-            draw(series, a.svg)
-            print(f"(figure written to {a.svg})")
+    # Figure 3, and its runs with unlabelled data (figure3-unlabeled)
+    series, _ = figure3_table(os.path.join(runs, "figure3"), NETS, "")
+    semi_series, setting = figure3_table(os.path.join(runs, "figure3-unlabeled"), NETS[1:], " with unlabelled data")
+    if setting:
+        print(f"({setting})\n")
+    if a.svg and (series or semi_series):
+        draw(series or {}, a.svg, semi_series or {})
+        print(f"(figure written to {a.svg})")
 
 
-def draw(series, path):
+def figure3_table(f3, nets, what):
+    """Print the Figure 3 table of the runs in f3: ({net: [(samples, mean, std)]}, the
+    unlabelled setting of the first run as text), or (None, "") when f3 is absent."""
+    if not os.path.isdir(f3):
+        return None, ""
+    print(f"### Limited labels (Figure 3){what}: test accuracy %, mean ± std over trials\n")
+    print("| samples | " + " | ".join(nets) + " |")
+    print("|---" * (len(nets) + 1) + "|")
+    series = {n: [] for n in nets}
+    setting = ""
+    for pc in SIZES:
+        cells = []
+        for n in nets:
+            r = load(os.path.join(f3, f"{n}-{pc * 10}", "result.json"))
+            if r:
+                m, s = acc(r)
+                cells.append(f"{m:.2f} ± {s:.2f} ({r['trials']})")
+                series[n].append((pc * 10, m, s))
+                u = r.get("unlabeled")
+                if u and not setting:
+                    setting = f"--unlabeled {u['requested']}: {u['images']} images, {u['per_epoch']} per epoch with mu > 0"
+            else:
+                cells.append("-")
+        print(f"| {pc * 10} | " + " | ".join(cells) + " |")
+    print()
+    return series, setting
+
+
+def draw(series, path, semi_series=None):
+    """Mean ± std against labelled samples; semi_series (runs with unlabelled data)
+    dashed in the colour of the same network."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     fig, ax = plt.subplots(figsize=(6, 4))
+    colour = {n: f"C{i}" for i, n in enumerate(NETS)}
     for n, pts in series.items():
         if not pts:
             continue
         x = [p[0] for p in pts]
-        ax.errorbar(x, [p[1] for p in pts], yerr=[p[2] for p in pts], marker="o", capsize=3, label=n)
+        ax.errorbar(x, [p[1] for p in pts], yerr=[p[2] for p in pts], marker="o", capsize=3, label=n,
+                    color=colour[n])
+    for n, pts in (semi_series or {}).items():
+        if not pts:
+            continue
+        x = [p[0] + 4 for p in pts]  # nudged right so the error bars do not overlap
+        ax.errorbar(x, [p[1] for p in pts], yerr=[p[2] for p in pts], marker="s", mfc="none", capsize=3,
+                    linestyle="--", label=n + " + unlabelled", color=colour[n])
     ax.set_xlabel("labelled training samples (balanced)")
     ax.set_ylabel("test accuracy (%)")
     ax.set_title("MNIST with few labels (sfl, mean ± std over trials)")
     ax.grid(alpha=0.3)
-    ax.legend()
+    ax.legend(fontsize="small")
     fig.tight_layout()
     fig.savefig(path, metadata={"Date": None})
 
@@ -193,9 +228,14 @@ def main():
     for name in ("tune", "figure3", "table1"):
         s = sub.add_parser(name)
         s.add_argument("--train", required=True, help="path of sfl-train")
-        s.add_argument("--out", default=os.path.join("runs", name))
+        s.add_argument("--out", default=None if name == "figure3" else os.path.join("runs", name))
         s.add_argument("--trials", type=int, default=5 if name == "figure3" else 1)
         s.add_argument("--epochs", type=int, default=0)
+        if name == "table1":
+            s.add_argument("--data", default="", help="idx folder (sfl-train --data), e.g. data/mnist-rot")
+        if name == "figure3":
+            s.add_argument("--unlabeled", default="", help="N or rest: sfl-train --unlabeled (csf, sf, csf+sf)")
+            s.add_argument("--sizes", default="", help="labelled samples per class, comma-separated (default 10..60)")
     r = sub.add_parser("report")
     r.add_argument("--runs", default="runs")
     r.add_argument("--svg", default="")

@@ -19,6 +19,7 @@
 #include "sfl/nn/rng.hpp"
 #include "sfl/nn/trainer.hpp"
 #include "sfl/sfl.hpp"
+#include "unlabeled.hpp"
 
 namespace {
 
@@ -31,6 +32,9 @@ constexpr int kHalted = 3;
 uint64_t subset_seed(uint64_t s, int32_t t) { return derive_seed(s, 1000 + uint64_t(t)); }
 uint64_t init_seed(uint64_t s, int32_t t) { return derive_seed(s, 2000 + uint64_t(t)); }
 uint64_t order_seed(uint64_t s, int32_t t) { return derive_seed(s, 3000 + uint64_t(t)); }
+// --unlabeled: the trial's unlabelled set, and the per-epoch draw from it (epoch e: derive_seed(., e)).
+uint64_t unlabeled_seed(uint64_t s, int32_t t) { return derive_seed(s, 4000 + uint64_t(t)); }
+uint64_t unlabeled_epoch_seed(uint64_t s, int32_t t) { return derive_seed(s, 5000 + uint64_t(t)); }
 
 int run(const Options &o) {
     namespace fs = std::filesystem;
@@ -77,6 +81,10 @@ int run(const Options &o) {
             o.per_class ? sfl::nn::balanced_subset(train, pool, o.per_class, subset_seed(o.seed, t)) : pool;
         std::vector<int32_t> labels(idx.size());
         for (size_t i = 0; i < idx.size(); ++i) labels[i] = train.labels[size_t(idx[i])];
+        const std::vector<int32_t> unl =
+            o.unlabeled ? unlabeled_set(pool, idx, o.unlabeled, unlabeled_seed(o.seed, t)) : std::vector<int32_t>{};
+        const int32_t per_epoch = o.unlabeled_per_epoch ? o.unlabeled_per_epoch : int32_t(idx.size());
+        std::vector<int32_t> epoch_idx, epoch_labels;
 
         auto net = sfl::nn::build_network(o.net, train.shape, classes, init_seed(o.seed, t));
         params = net->param_count();
@@ -89,8 +97,13 @@ int run(const Options &o) {
         } else {
             st.current = TrialResult{};
             st.current.train_samples = int64_t(idx.size());
-            if (t == 0 && st.done.empty())
+            if (t == 0 && st.done.empty()) {
                 for (const auto &l : net->layers()) progress.line("  " + l->describe());
+                if (o.unlabeled)
+                    progress.line("  + " + std::to_string(unl.size()) + " unlabelled images, " +
+                                  std::to_string(std::min<size_t>(size_t(per_epoch), unl.size())) +
+                                  " per epoch with mu > 0");
+            }
         }
         for (; st.epoch < o.epochs; ++st.epoch) {
             const int32_t e = st.epoch;
@@ -98,8 +111,10 @@ int run(const Options &o) {
             const std::string prefix = o.net.name + " trial " + std::to_string(t + 1) + "/" +
                                        std::to_string(o.trials) + " epoch " + std::to_string(e + 1) + "/" +
                                        std::to_string(o.epochs);
+            epoch_samples(idx, labels, unl, per_epoch, mu, derive_seed(unlabeled_epoch_seed(o.seed, t), uint64_t(e)),
+                          epoch_idx, epoch_labels);
             const auto s = trainer.train_epoch(
-                train, idx, labels, e, mu,
+                train, epoch_idx, epoch_labels, e, mu,
                 [&](int64_t done, int64_t total, const sfl::nn::EpochStats &r) { progress.step(prefix, done, total, r); });
             progress.epoch_done(prefix, s);
             if (!std::isfinite(s.ce) || !std::isfinite(s.lu))
@@ -137,7 +152,7 @@ int run(const Options &o) {
         biases = net->bias_count();
     }
     print_table(o, st.done, params, biases);
-    write_json(o.json, o, st.done, params, biases, int64_t(eval_idx.size()));
+    write_json(o.json, o, st.done, params, biases, int64_t(eval_idx.size()), int64_t(pool.size()));
     return 0;
 }
 

@@ -37,6 +37,14 @@ const char kUsage[] =
     "  --validation N        hold out the last N training images; accuracy is measured on them\n"
     "                        instead of the test set (for choosing hyperparameters; default 0)\n"
     "\n"
+    "semi-supervision (with --per-class; csf, sf and csf+sf only):\n"
+    "  --unlabeled N|rest    also train on N (or all the other) training images outside the labelled\n"
+    "                        subset and the validation hold-out, without their labels: they add only\n"
+    "                        the unsupervised loss lU, weighted by mu\n"
+    "  --unlabeled-per-epoch M   unlabelled images drawn (seeded) for each epoch with mu > 0, mixed\n"
+    "                        with the labelled ones (default: as many as labelled); epochs with\n"
+    "                        mu = 0 use the labelled images alone\n"
+    "\n"
     "hyperparameters (defaults: the tuned values of each network, see docs/results.md):\n"
     "  --epochs E            passes over the training samples\n"
     "  --batch B             samples per SGD step\n"
@@ -152,6 +160,9 @@ Options parse_options(int argc, const char *const *argv) {
         else if (arg == "--test-images") o.test_images = value;
         else if (arg == "--test-labels") o.test_labels = value;
         else if (arg == "--validation") o.validation = int32_t(parse_int(arg, value, 0, 100000000));
+        else if (arg == "--unlabeled") {
+            o.unlabeled = value == "rest" ? -1 : int32_t(parse_int(arg, value, 1, 100000000));
+        } else if (arg == "--unlabeled-per-epoch") o.unlabeled_per_epoch = int32_t(parse_int(arg, value, 1, 100000000));
         else if (arg == "--epochs") o.epochs = int32_t(parse_int(arg, value, 1, 100000));
         else if (arg == "--batch") o.train.batch = int32_t(parse_int(arg, value, 1, 100000));
         else if (arg == "--lr") o.train.sgd.lr = parse_pos(arg, value, false);
@@ -177,6 +188,15 @@ Options parse_options(int argc, const char *const *argv) {
         else if (arg == "--halt-after-epochs") o.halt_after = int32_t(parse_int(arg, value, 1, 1000000));
         else throw UsageError("unknown option '" + arg + "' (see --help)");
     }
+    if (o.unlabeled != 0) {
+        if (o.per_class == 0)
+            throw UsageError("--unlabeled needs --per-class (the whole training set leaves no image unlabelled)");
+        if (o.net.name == "lenet")
+            throw UsageError("--unlabeled: lenet has no SF/CSF layer, hence no unsupervised loss lU; unlabelled "
+                             "images cannot change its training (use csf, sf or csf+sf)");
+    } else if (o.unlabeled_per_epoch != 0) {
+        throw UsageError("--unlabeled-per-epoch needs --unlabeled");
+    }
     if (o.train_images.empty()) o.train_images = o.data_dir + "/train-images-idx3-ubyte";
     if (o.train_labels.empty()) o.train_labels = o.data_dir + "/train-labels-idx1-ubyte";
     if (o.test_images.empty()) o.test_images = o.data_dir + "/t10k-images-idx3-ubyte";
@@ -193,7 +213,12 @@ Options parse_options(int argc, const char *const *argv) {
 std::string fingerprint(const Options &o) {
     std::ostringstream s;
     s.precision(7); // floats as typed (0.01, not 0.00999999978)
-    s << "net=" << o.net.name << " per_class=" << o.per_class << " trials=" << o.trials << " seed=" << o.seed
+    s << "net=" << o.net.name << " per_class=" << o.per_class;
+    // Only semi-supervised runs carry this token, so older checkpoints still resume.
+    if (o.unlabeled != 0)
+        s << " unlabeled=" << (o.unlabeled < 0 ? std::string("rest") : std::to_string(o.unlabeled)) << ","
+          << o.unlabeled_per_epoch;
+    s << " trials=" << o.trials << " seed=" << o.seed
       << " epochs=" << o.epochs << " validation=" << o.validation << " batch=" << o.train.batch
       << " lr=" << o.train.sgd.lr << " momentum=" << o.train.sgd.momentum << " wd=" << o.train.sgd.weight_decay
       << " csf=" << o.net.csf.l1 << "," << o.net.csf.l2 << "," << int(o.net.csf.solver) << " sf=" << o.net.sf.l1

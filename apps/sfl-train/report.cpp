@@ -1,6 +1,7 @@
 // Progress, table and JSON of sfl-train.
 #include "report.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -118,7 +119,7 @@ void print_table(const Options &o, const std::vector<TrialResult> &r, int64_t pa
 }
 
 void write_json(const std::string &path, const Options &o, const std::vector<TrialResult> &r, int64_t params,
-                int64_t biases, int64_t eval_samples) {
+                int64_t biases, int64_t eval_samples, int64_t pool_size) {
     const Summary s = summarize(r);
     const std::string set = o.validation ? "validation" : "test";
     std::ostringstream j;
@@ -126,7 +127,17 @@ void write_json(const std::string &path, const Options &o, const std::vector<Tri
     j << "  \"program\": \"sfl-train\",\n  \"version\": " << json_str(sfl_version_string()) << ",\n";
     j << "  \"net\": " << json_str(o.net.name) << ",\n";
     j << "  \"per_class\": " << (o.per_class ? std::to_string(o.per_class) : std::string("null")) << ",\n";
-    j << "  \"train_samples\": " << (r.empty() ? 0 : r[0].train_samples) << ",\n";
+    const int64_t labelled = r.empty() ? 0 : r[0].train_samples;
+    j << "  \"train_samples\": " << labelled << ",\n";
+    if (o.unlabeled) { // the same counts in every trial (main.cpp, unlabeled.hpp)
+        const int64_t images = o.unlabeled > 0 ? o.unlabeled : pool_size - labelled;
+        const int64_t per_epoch = std::min(images, o.unlabeled_per_epoch ? int64_t(o.unlabeled_per_epoch) : labelled);
+        j << "  \"unlabeled\": {\"requested\": "
+          << (o.unlabeled > 0 ? std::to_string(o.unlabeled) : std::string("\"rest\"")) << ", \"images\": " << images
+          << ", \"per_epoch\": " << per_epoch << "},\n";
+    } else {
+        j << "  \"unlabeled\": null,\n";
+    }
     j << "  \"trials\": " << r.size() << ",\n  \"seed\": " << o.seed << ",\n  \"threads\": " << o.threads << ",\n";
     j << "  \"eval\": " << json_str(set) << ",\n  \"eval_samples\": " << eval_samples << ",\n";
     j << "  \"" << set << "_accuracy\": " << num(s.mean) << ",\n";

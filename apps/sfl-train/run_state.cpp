@@ -76,8 +76,12 @@ RunState load_state(const std::string &path, const std::string &fingerprint) {
         // Name the first differing setting.
         std::istringstream a(fp), b(fingerprint);
         std::string x, y;
-        while (a >> x && b >> y)
-            if (x != y) break;
+        for (;;) {
+            const bool more_a = bool(a >> x), more_b = bool(b >> y);
+            if (!more_a) x = "(nothing)";
+            if (!more_b) y = "(nothing)";
+            if (!more_a || !more_b || x != y) break;
+        }
         throw std::runtime_error(path + ": written with other settings (checkpoint '" + x + "', now '" + y +
                                  "'); use another --out or the same flags");
     }

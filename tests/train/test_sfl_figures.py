@@ -1,0 +1,180 @@
+#!/usr/bin/python3
+"""Command-line test of sfl-figures on a model sfl-train just trained.
+
+  test_sfl_figures.py --data DIR --train SFL_TRAIN --figures SFL_FIGURES
+
+A CSF+SF net (one epoch on 20 digits) and a LeNet: the PNG files exist, decode (an
+independent PNG reader: chunk CRCs, zlib, filters) to the sizes the layout gives (atoms
+of kh x kw or 50 channel maps of 4x4, scale, 1-px gaps), the gap pixels have the gap
+colour, each CSF atom spans black to white (scaled to its own min/max); sparsity.svg is
+XML with one histogram per SF/CSF layer whose bars add up to 100 %; bad input exits 1
+with one line. Exit status 77 (skipped) without numpy.
+"""
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+import zlib
+
+try:
+    import numpy as np
+except ImportError:  # pragma: no cover
+    print("numpy is not available: skipping")
+    sys.exit(77)
+
+CHANNEL_GAP = (70, 110, 170)  # apps/sfl-figures/atoms.cpp
+
+
+class Failure(Exception):
+    pass
+
+
+def expect(cond, what):
+    if not cond:
+        raise Failure(what)
+
+
+def read_png(path):
+    """RGB8 PNG -> (h, w, 3) uint8 array; checks every chunk CRC."""
+    with open(path, "rb") as f:
+        b = f.read()
+    expect(b[:8] == b"\x89PNG\r\n\x1a\n", "%s: not a PNG" % path)
+    pos, idat, w = 8, b"", None
+    while pos < len(b):
+        n, kind = struct.unpack_from(">I4s", b, pos)
+        data = b[pos + 8:pos + 8 + n]
+        (crc,) = struct.unpack_from(">I", b, pos + 8 + n)
+        expect(zlib.crc32(kind + data) & 0xFFFFFFFF == crc, "%s: CRC of %r" % (path, kind))
+        if kind == b"IHDR":
+            w, h, depth, colour = struct.unpack_from(">IIBB", data)
+            expect((depth, colour) == (8, 2), "%s: depth %d colour type %d, expected RGB8" % (path, depth, colour))
+        elif kind == b"IDAT":
+            idat += data
+        pos += 12 + n
+    raw = zlib.decompress(idat)
+    stride = 3 * w
+    expect(len(raw) == h * (stride + 1), "%s: %d bytes of image data for %dx%d" % (path, len(raw), w, h))
+    out = np.zeros((h, stride), np.int32)
+    prev = np.zeros(stride, np.int32)
+    for y in range(h):
+        ftype = raw[y * (stride + 1)]
+        line = np.frombuffer(raw, np.uint8, stride, y * (stride + 1) + 1).astype(np.int32)
+        cur = np.zeros(stride, np.int32)
+        for x in range(stride):
+            a = cur[x - 3] if x >= 3 else 0
+            c = prev[x - 3] if x >= 3 else 0
+            bb = prev[x]
+            if ftype == 0:
+                p = 0
+            elif ftype == 1:
+                p = a
+            elif ftype == 2:
+                p = bb
+            elif ftype == 3:
+                p = (a + bb) // 2
+            else:
+                pa, pb, pc = abs(bb - c), abs(a - c), abs(a + bb - 2 * c)
+                p = a if pa <= pb and pa <= pc else (bb if pb <= pc else c)
+            cur[x] = (line[x] + p) & 255
+        out[y], prev = cur, cur
+    return out.reshape(h, w, 3).astype(np.uint8)
+
+
+def run(cmd):
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    return p.returncode, p.stdout, p.stderr
+
+
+def check_csf_atoms(path, K, k, s):
+    im = read_png(path)
+    cols = min(K, 10)
+    rows = (K + cols - 1) // cols
+    cell = k * s
+    expect(im.shape == (rows * cell + rows - 1, cols * cell + cols - 1, 3), "%s: size %r" % (path, im.shape))
+    for j in range(K):
+        y0, x0 = (j // cols) * (cell + 1), (j % cols) * (cell + 1)
+        atom = im[y0:y0 + cell, x0:x0 + cell, 0]
+        expect(atom.min() == 0 and atom.max() == 255, "%s: atom %d spans %d..%d" % (path, j, atom.min(), atom.max()))
+        if j % cols < cols - 1:
+            expect((im[y0:y0 + cell, x0 + cell] == CHANNEL_GAP).all(), "%s: gap after atom %d" % (path, j))
+
+
+def main(argv):
+    args = dict(zip(argv[0::2], argv[1::2]))
+    if set(args) != {"--data", "--train", "--figures"}:
+        print(__doc__)
+        return 2
+    data, train, figures = args["--data"], args["--train"], args["--figures"]
+    tmp = tempfile.mkdtemp(prefix="sfl_figures_")
+    try:
+        # Evaluated on 100 test digits only: the accuracy does not matter here.
+        test = [os.path.join(tmp, "test-images"), os.path.join(tmp, "test-labels")]
+        for src, dst in zip(("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"), test):
+            with open(os.path.join(data, src), "rb") as f:
+                b = f.read()
+            ndim = b[3]
+            head = bytearray(b[:4 + 4 * ndim])
+            struct.pack_into(">I", head, 4, 100)
+            item = 1
+            for d in struct.unpack_from(">%dI" % (ndim - 1), b, 8):
+                item *= d
+            with open(dst, "wb") as f:
+                f.write(bytes(head) + b[len(head):len(head) + 100 * item])
+        for net in ("csf+sf", "lenet"):
+            out = os.path.join(tmp, net)
+            rc, _, se = run([train, "--net", net, "--per-class", "2", "--epochs", "1", "--data", data,
+                             "--test-images", test[0], "--test-labels", test[1],
+                             "--out", out, "--quiet", "--threads", "1"])
+            expect(rc == 0, "sfl-train %s failed: %s" % (net, se))
+        # csf+sf: CSF atoms, 6 SF atoms, histogram of 50 images.
+        model = os.path.join(tmp, "csf+sf", "model.sflm")
+        fig = os.path.join(tmp, "fig")
+        rc, so, se = run([figures, "--model", model, "--out", fig, "--count", "50", "--scale", "3",
+                          "--sf-atoms", "6", "--sf-scale", "2", "--images",
+                          os.path.join(data, "t10k-images-idx3-ubyte")])
+        expect(rc == 0, "sfl-figures failed: %s" % se)
+        check_csf_atoms(os.path.join(fig, "layer1_csf_atoms.png"), 20, 5, 3)
+        sf = read_png(os.path.join(fig, "layer5_sf_atoms.png"))
+        aw, ah = 10 * 8 + 9, 5 * 8 + 4  # 50 maps of 4x4 at scale 2 in rows of 10, 1-px gaps
+        expect(sf.shape == (2 * ah + 6, 4 * aw + 3 * 6, 3), "SF atoms: size %r" % (sf.shape,))
+        expect((sf[:ah, 8] == CHANNEL_GAP).all(), "SF atoms: no channel gap after the first map")
+        expect((sf[:, aw:aw + 6] == 255).all(), "SF atoms: no white gap between atoms")
+        root = ET.parse(os.path.join(fig, "sparsity.svg")).getroot()
+        ns = "{http://www.w3.org/2000/svg}"
+        texts = [t.text or "" for t in root.iter(ns + "text")]
+        expect(any(t.startswith("layer 1 csf, K = 20: 28800 codes") for t in texts), "no CSF panel: %r" % texts[:3])
+        expect(any(t.startswith("layer 5 sf, K = 500: 50 codes") for t in texts), "no SF panel")
+        bars = [float(r.find(ns + "title").text.split()[0]) for r in root.iter(ns + "rect")
+                if r.find(ns + "title") is not None]
+        expect(len(bars) == 21 + 25, "%d bars, expected 21 (CSF, K = 20) + 25 (SF)" % len(bars))
+        expect(abs(sum(bars[:21]) - 100) < 0.05 and abs(sum(bars[21:]) - 100) < 0.05, "bars do not add to 100 %")
+        expect("layer 5 sf K=500: 50 codes" in so, "stdout: %r" % so)
+        # LeNet: first-layer filters, no histogram.
+        rc, so, se = run([figures, "--model", os.path.join(tmp, "lenet", "model.sflm"), "--count", "10",
+                          "--images", os.path.join(data, "t10k-images-idx3-ubyte")])
+        expect(rc == 0, "sfl-figures on lenet failed: %s" % se)
+        check_csf_atoms(os.path.join(tmp, "lenet", "figures", "layer1_conv_filters.png"), 20, 5, 12)
+        expect(not os.path.exists(os.path.join(tmp, "lenet", "figures", "sparsity.svg")), "lenet: a histogram")
+        # Bad input: one line, exit 1.
+        for bad, word in ((["--model", os.path.join(tmp, "nothing.sflm")], "cannot open"),
+                          (["--model", os.path.join(tmp, "lenet", "model.sflc")], "sflm"),
+                          (["--model", model, "--images", os.path.join(data, "t10k-labels-idx1-ubyte")], "label"),
+                          (["--model", model, "--count", "x"], "--count"), ([], "--model")):
+            rc, so, se = run([figures, "--out", os.path.join(tmp, "bad")] + bad)
+            lines = [l for l in se.splitlines() if l.strip()]
+            expect(rc == 1 and len(lines) == 1 and lines[0].startswith("sfl-figures: ") and word in lines[0],
+                   "%r: exit %d, stderr %r" % (bad, rc, se))
+    except Failure as e:
+        print("FAIL train.cli.figures: %s" % e)
+        return 1
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print("ok train.cli.figures")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
