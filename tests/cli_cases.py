@@ -1,6 +1,48 @@
 """Shared parts of the command-line test scripts (tests/cli, tests/deploy, tests/train):
-the case registry and the --list / --check-list commands CMake uses to check that it
-registered every case."""
+Failure and expect, running a program, a case's scratch directory, the case registry, the
+--list / --check-list commands CMake uses to check that it registered every case, and the
+main() that runs one case."""
+import os
+import shutil
+import subprocess
+import tempfile
+
+
+class Failure(Exception):
+    """A check of a case failed; the message says what was expected and what came."""
+
+
+def expect(cond, what):
+    if not cond:
+        raise Failure(what)
+
+
+def file_bytes(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def run(cmd, timeout=300):
+    """(exit status, stdout, stderr) of the command line cmd."""
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    return p.returncode, p.stdout, p.stderr
+
+
+class Scratch:
+    """A case's scratch directory and the program under test (cmd: its command line,
+    with the emulator prefix when cross-compiled)."""
+
+    timeout = 300  # seconds per run
+
+    def __init__(self, cmd, tmp):
+        self.cmd = cmd
+        self.dir = tmp
+
+    def path(self, *parts):
+        return os.path.join(self.dir, *parts)
+
+    def run(self, args):
+        return run(self.cmd + args, self.timeout)
 
 
 def registry(namespace):
@@ -22,3 +64,43 @@ def list_command(argv, cases):
             return 1
         return 0
     return None
+
+
+def cases_main(argv, doc, cases, group, value_flag, make_run, value_optional=False, check_value=None):
+    """The main() of a case script; returns the exit status.
+
+      --list | --check-list NAME...                 list_command
+      --case NAME VALUE_FLAG VALUE -- COMMAND...    cases[NAME](make_run(COMMAND, VALUE, tmp)) in a fresh
+                                                    temporary directory tmp, removed afterwards
+
+    VALUE_FLAG VALUE may be left out when value_optional (VALUE is then None). Prints
+    "ok GROUP.NAME", or "FAIL GROUP.NAME: why" for a Failure or for check_value(VALUE)'s
+    complaint (checked before the case runs): exit 0 or 1. Anything else prints doc: exit 2."""
+    status = list_command(argv, cases)
+    if status is not None:
+        return status
+    value = None
+    if len(argv) >= 4 and argv[2] == value_flag:
+        value, argv = argv[3], argv[:2] + argv[4:]
+    if len(argv) < 4 or argv[0] != "--case" or argv[2] != "--" or (value is None and not value_optional):
+        print(doc)
+        return 2
+    name, cmd = argv[1], argv[3:]
+    if name not in cases:
+        print("unknown case %r; cases: %s" % (name, ", ".join(cases)))
+        return 2
+    label = "%s.%s" % (group, name)
+    problem = check_value(value) if check_value else None
+    if problem:
+        print("FAIL %s: %s" % (label, problem))
+        return 1
+    tmp = tempfile.mkdtemp(prefix="sfl_%s_" % label.replace(".", "_"))
+    try:
+        cases[name](make_run(cmd, value, tmp))
+    except Failure as e:
+        print("FAIL %s: %s" % (label, e))
+        return 1
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print("ok %s" % label)
+    return 0

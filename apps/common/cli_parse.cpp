@@ -19,6 +19,21 @@ FlagArg split_flag(const std::string &arg) {
     return f;
 }
 
+FlagArg read_flag(const std::string &arg) {
+    if (arg == "-h" || arg == "--help") throw HelpRequest{};
+    return split_flag(arg);
+}
+
+std::string flag_value(const FlagArg &f, int argc, const char *const *argv, int &i) {
+    if (f.inline_value) return f.value;
+    if (i + 1 >= argc) throw UsageError(f.flag + " needs a value");
+    return argv[++i];
+}
+
+void refuse_value(const FlagArg &f) {
+    if (f.inline_value) throw UsageError(f.flag + " takes no value");
+}
+
 double parse_real(const std::string &flag, const std::string &text) {
     errno = 0;
     char *end = nullptr;

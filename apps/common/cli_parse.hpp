@@ -1,5 +1,6 @@
-// cli_parse.hpp - number parsing shared by the command-line programs: strict
-// (the whole text must be the number), with a one-line UsageError naming the flag.
+// cli_parse.hpp - argument parsing shared by the command-line programs: flags as
+// "--flag value" or "--flag=value", and strict numbers (the whole text must be the
+// number), each problem a one-line UsageError naming the flag.
 #pragma once
 
 #include <stdexcept>
@@ -12,6 +13,9 @@ struct UsageError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+/** Thrown for -h or --help: the program prints its usage and exits 0 (run_main, cli_main.hpp). */
+struct HelpRequest {};
+
 /** One command-line argument "--flag" or "--flag=value", split. */
 struct FlagArg {
     std::string flag;          // "--flag"
@@ -21,6 +25,16 @@ struct FlagArg {
 
 /** Split argv[i]; UsageError for anything that does not start with "--". */
 FlagArg split_flag(const std::string &arg);
+
+/** The next argument of a parse loop: HelpRequest for -h or --help, else split_flag(arg). */
+FlagArg read_flag(const std::string &arg);
+
+/** The value of f: its inline text, else the next argument (argv[++i]); UsageError
+ *  "<flag> needs a value" when argv has no more. */
+std::string flag_value(const FlagArg &f, int argc, const char *const *argv, int &i);
+
+/** For a switch (a flag without value): UsageError "<flag> takes no value" if f held '='. */
+void refuse_value(const FlagArg &f);
 
 /** A finite real number, or UsageError "<flag> needs a finite number, got '<text>'". */
 double parse_real(const std::string &flag, const std::string &text);

@@ -1,4 +1,4 @@
-// JSON text of numbers and strings.
+// JSON text of numbers.
 #include "json_text.hpp"
 
 #include <cmath>
@@ -22,24 +22,6 @@ std::string json_float(float v) {
         if (std::strtof(buf, nullptr) == v) break;
     }
     return buf;
-}
-
-std::string json_string(const std::string &s) {
-    std::string out = "\"";
-    for (const char ch : s) {
-        const unsigned char c = static_cast<unsigned char>(ch);
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += ch;
-        } else if (c < 0x20) {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\u%04x", unsigned(c));
-            out += buf;
-        } else {
-            out += ch; // UTF-8 bytes pass through
-        }
-    }
-    return out + "\"";
 }
 
 } // namespace sfl_encode

@@ -3,6 +3,8 @@
 
 #include <string>
 
+#include "json_string.hpp"
+
 namespace sfl_encode {
 
 /** A JSON number ("%.9g"), or null for NaN/Inf (which JSON cannot hold). */
@@ -11,7 +13,7 @@ std::string json_number(double v);
 /** The shortest text that reads back as the same float (0.1f prints as 0.1); null for NaN/Inf. */
 std::string json_float(float v);
 
-/** A JSON string literal: quotes, with ", \ and control characters escaped. */
-std::string json_string(const std::string &s);
+/** A JSON string literal (apps/common/json_string.hpp). */
+using sfl_cli::json_string;
 
 } // namespace sfl_encode

@@ -5,13 +5,12 @@
 // succeeded.
 #include <cstdint>
 #include <cstdio>
-#include <exception>
-#include <new>
 #include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "cli_main.hpp"
 #include "encode.hpp"
 #include "extractor.hpp"
 #include "images.hpp"
@@ -25,20 +24,10 @@
 
 namespace {
 
-constexpr int kExitError = 1;
 constexpr int kExitSignalErrors = 2;
 
-// Messages may carry file names: keep the report on one line.
-std::string one_line(std::string s) {
-    for (char &c : s)
-        if (c == '\n' || c == '\r') c = ' ';
-    return s;
-}
-
-void print_error(const std::string &what) { std::fprintf(stderr, "sfl-encode: error: %s\n", one_line(what).c_str()); }
-
 void print_warning(const std::string &what) {
-    std::fprintf(stderr, "sfl-encode: warning: %s\n", one_line(what).c_str());
+    std::fprintf(stderr, "sfl-encode: warning: %s\n", sfl_cli::one_line(what).c_str());
 }
 
 // Counts of a run's per-item problems (items: signals or samples).
@@ -127,10 +116,6 @@ int run_model(const sfl_encode::Options &opt, unsigned threads) {
 
 int run(int argc, char **argv) {
     const sfl_encode::Options opt = sfl_encode::parse_options(argc, argv);
-    if (opt.help) {
-        std::fputs(sfl_encode::usage(), stdout);
-        return 0;
-    }
     unsigned threads = opt.threads;
     if (threads == 0) threads = std::thread::hardware_concurrency();
     if (threads == 0) threads = 1;
@@ -140,12 +125,6 @@ int run(int argc, char **argv) {
 } // namespace
 
 int main(int argc, char **argv) {
-    try {
-        return run(argc, argv);
-    } catch (const std::bad_alloc &) {
-        print_error("out of memory");
-    } catch (const std::exception &e) {
-        print_error(e.what());
-    }
-    return kExitError;
+    // Every failure: exit status 1, one line "sfl-encode: error: ...".
+    return sfl_cli::run_main({"sfl-encode", sfl_encode::usage(), 1, "error: "}, [&] { return run(argc, argv); });
 }

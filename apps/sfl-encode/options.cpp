@@ -79,17 +79,10 @@ Options parse_options(int argc, const char *const *argv) {
          have_threads = false, have_layers = false;
 
     for (int i = 1; i < argc; ++i) {
-        std::string arg = argv[i];
-        if (arg == "-h" || arg == "--help") {
-            o.help = true;
-            return o;
-        }
-        const sfl_cli::FlagArg f = sfl_cli::split_flag(arg);
-        arg = f.flag;
-        std::string value = f.value;
-        const bool inline_value = f.inline_value;
+        const sfl_cli::FlagArg f = sfl_cli::read_flag(argv[i]);
+        const std::string &arg = f.flag;
         if (flag_is(arg, "--json")) {
-            if (inline_value) throw UsageError("--json takes no value");
+            sfl_cli::refuse_value(f);
             o.json = true;
             continue;
         }
@@ -110,10 +103,7 @@ Options parse_options(int argc, const char *const *argv) {
         else if (flag_is(arg, "--layers")) seen = &have_layers;
         else throw UsageError("unknown option '" + arg + "' (see --help)");
 
-        if (!inline_value) {
-            if (i + 1 >= argc) throw UsageError(arg + " needs a value");
-            value = argv[++i];
-        }
+        const std::string value = sfl_cli::flag_value(f, argc, argv, i);
         if (text_target) {
             if (!text_target->empty()) throw UsageError(arg + " given twice");
             if (value.empty()) throw UsageError(arg + " needs a file name");

@@ -22,11 +22,11 @@ struct Options {
     sfl_enet_params params{};  // --l1 --l2 --solver --tol --max-iter (--dict only)
     unsigned threads = 0;      // --threads; 0 = hardware concurrency
     bool json = false;         // --json
-    bool help = false;         // --help / -h: print usage and exit
 };
 
 /** Parse argv. Throws UsageError naming the flag and the problem (also --dict with
- *  --model, or a solver flag with --model: the model fixes them). */
+ *  --model, or a solver flag with --model: the model fixes them); sfl_cli::HelpRequest
+ *  for -h / --help. */
 Options parse_options(int argc, const char *const *argv);
 
 /** The --help text. */

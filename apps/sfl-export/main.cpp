@@ -3,34 +3,20 @@
 // Every failure is one line on stderr: exit 1 for a bad model or an output that
 // cannot be written, 2 for a usage error. Outputs are written atomically.
 #include <cstdio>
-#include <exception>
-#include <new>
 #include <string>
 #include <vector>
 
 #include "c_header.hpp"
+#include "cli_main.hpp"
 #include "options.hpp"
 #include "sfl/model.hpp"
 #include "summary.hpp"
 
 namespace {
 
-constexpr int kExitError = 1;
-constexpr int kExitUsage = 2;
-
-std::string one_line(std::string s) {
-    for (char &c : s)
-        if (c == '\n' || c == '\r') c = ' ';
-    return s;
-}
-
 int run(int argc, char **argv) {
     using namespace sfl_export;
     const Options o = parse_options(argc, argv);
-    if (o.help) {
-        std::fputs(usage(), stdout);
-        return 0;
-    }
     const sfl::LoadedModel lm = sfl::LoadedModel::from_file(o.model);
     sfl_model out = lm.model(); // every plan present
     if (!o.plans)
@@ -53,15 +39,5 @@ int run(int argc, char **argv) {
 } // namespace
 
 int main(int argc, char **argv) {
-    try {
-        return run(argc, argv);
-    } catch (const sfl_cli::UsageError &e) {
-        std::fprintf(stderr, "sfl-export: %s\n", one_line(e.what()).c_str());
-        return kExitUsage;
-    } catch (const std::bad_alloc &) {
-        std::fprintf(stderr, "sfl-export: out of memory\n");
-    } catch (const std::exception &e) {
-        std::fprintf(stderr, "sfl-export: %s\n", one_line(e.what()).c_str());
-    }
-    return kExitError;
+    return sfl_cli::run_main({"sfl-export", sfl_export::usage(), 2}, [&] { return run(argc, argv); }); // usage errors: exit 2
 }

@@ -51,20 +51,16 @@ Options parse_options(int argc, const char *const *argv) {
     bool have_name = false;
     for (int i = 1; i < argc; ++i) {
         std::string arg = argv[i];
-        if (arg == "-h" || arg == "--help") {
-            o.help = true;
-            return o;
-        }
         if (arg.empty() || arg[0] != '-') {
             if (!o.model.empty())
                 throw UsageError("more than one model file given ('" + o.model + "' and '" + arg + "')");
             o.model = arg;
             continue;
         }
-        const sfl_cli::FlagArg f = sfl_cli::split_flag(arg);
+        const sfl_cli::FlagArg f = sfl_cli::read_flag(arg);
         arg = f.flag;
         if (arg == "--no-plans" || arg == "--quiet") {
-            if (f.inline_value) throw UsageError(arg + " takes no value");
+            sfl_cli::refuse_value(f);
             if (arg == "--quiet") o.quiet = true;
             else o.plans = false;
             continue;
@@ -74,11 +70,7 @@ Options parse_options(int argc, const char *const *argv) {
                               : arg == "--name" ? &o.name
                                                 : nullptr;
         if (!target) throw UsageError("unknown option '" + arg + "' (see --help)");
-        std::string value = f.value;
-        if (!f.inline_value) {
-            if (i + 1 >= argc) throw UsageError(arg + " needs a value");
-            value = argv[++i];
-        }
+        const std::string value = sfl_cli::flag_value(f, argc, argv, i);
         if (arg == "--name") {
             if (have_name) throw UsageError("--name given twice");
             have_name = true;

@@ -16,11 +16,10 @@ struct Options {
     std::string blob;             // --blob OUT.sflm; empty: none
     bool plans = true;            // --no-plans: leave the plans out (header and blob)
     bool quiet = false;           // --quiet: no summary
-    bool help = false;
 };
 
 /** Parse argv. Throws UsageError (one line) for a bad or missing argument, a NAME that is
- *  not a C identifier, or no output requested. */
+ *  not a C identifier, or no output requested; sfl_cli::HelpRequest for -h / --help. */
 Options parse_options(int argc, const char *const *argv);
 
 /** True for a C identifier: [A-Za-z_][A-Za-z0-9_]*. */

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "atoms.hpp"
-#include "cli_parse.hpp"
+#include "cli_main.hpp"
 #include "codes.hpp"
 #include "png.hpp"
 #include "sfl/idx.hpp"
@@ -50,25 +50,16 @@ const char kUsage[] =
 struct Options {
     std::string model, out, images;
     int32_t count = 1000, scale = 12, sf_atoms = 16, sf_scale = 4;
-    bool help = false;
 };
 
+/** argv checked: UsageError (one line) for a bad or missing flag, sfl_cli::HelpRequest for -h / --help. */
 Options parse(int argc, char **argv) {
     Options o;
     const char *env = std::getenv("SFL_DATA");
     o.images = std::string(env && *env ? env : "data") + "/mnist/t10k-images-idx3-ubyte";
     for (int i = 1; i < argc; ++i) {
-        std::string a = argv[i];
-        if (a == "-h" || a == "--help") {
-            o.help = true;
-            return o;
-        }
-        const sfl_cli::FlagArg f = sfl_cli::split_flag(a);
-        std::string v = f.value;
-        if (!f.inline_value) {
-            if (i + 1 >= argc) throw UsageError(f.flag + " needs a value");
-            v = argv[++i];
-        }
+        const sfl_cli::FlagArg f = sfl_cli::read_flag(argv[i]);
+        const std::string v = sfl_cli::flag_value(f, argc, argv, i);
         if (f.flag == "--model") o.model = v;
         else if (f.flag == "--out") o.out = v;
         else if (f.flag == "--images") o.images = v;
@@ -186,15 +177,5 @@ int run(const Options &o) {
 } // namespace
 
 int main(int argc, char **argv) {
-    try {
-        const Options o = parse(argc, argv);
-        if (o.help) {
-            std::fputs(kUsage, stdout);
-            return 0;
-        }
-        return run(o);
-    } catch (const std::exception &e) {
-        std::fprintf(stderr, "sfl-figures: %s\n", e.what());
-        return 1;
-    }
+    return sfl_cli::run_main({"sfl-figures", kUsage}, [&] { return run(parse(argc, argv)); });
 }

@@ -3,11 +3,12 @@
 // reports mean and std accuracy (DESIGN.md sections 3 and 4).
 #include <cmath>
 #include <cstdio>
-#include <exception>
+#include <stdexcept>
 #include <filesystem>
 #include <memory>
 #include <string>
 
+#include "cli_main.hpp"
 #include "options.hpp"
 #include "report.hpp"
 #include "run_state.hpp"
@@ -156,25 +157,28 @@ int run(const Options &o) {
     return 0;
 }
 
+// A failure's message starts on a line of its own, not after the progress bar.
+void end_progress_line() {
+    if (progress_line_open()) std::fputc('\n', stderr);
+}
+
+int run_command_line(int argc, char **argv) {
+    try {
+        return run(parse_options(argc, argv));
+    } catch (const sfl::Error &e) {
+        end_progress_line();
+        if (e.status() != SFL_ERR_NOT_FINITE) throw;
+        // NaN/Inf inside the network during training: the weights diverged.
+        throw std::runtime_error(std::string(e.what()) +
+                                 " (training diverged; the checkpoint keeps the last finished epoch; try a smaller --lr)");
+    } catch (...) {
+        end_progress_line();
+        throw;
+    }
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
-    try {
-        const Options o = parse_options(argc, argv);
-        if (o.help) {
-            std::fputs(usage(), stdout);
-            return 0;
-        }
-        return run(o);
-    } catch (const sfl::Error &e) {
-        // NaN/Inf inside the network during training: the weights diverged.
-        const char *hint = e.status() == SFL_ERR_NOT_FINITE
-                               ? " (training diverged; the checkpoint keeps the last finished epoch; try a smaller --lr)"
-                               : "";
-        std::fprintf(stderr, "%ssfl-train: %s%s\n", progress_line_open() ? "\n" : "", e.what(), hint);
-        return 1;
-    } catch (const std::exception &e) {
-        std::fprintf(stderr, "%ssfl-train: %s\n", progress_line_open() ? "\n" : "", e.what());
-        return 1;
-    }
+    return sfl_cli::run_main({"sfl-train", usage()}, [&] { return run_command_line(argc, argv); });
 }

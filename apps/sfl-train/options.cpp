@@ -130,24 +130,11 @@ Options parse_options(int argc, const char *const *argv) {
     bool have_json = false;
 
     for (int i = 1; i < argc; ++i) {
-        std::string arg = argv[i];
-        if (arg == "-h" || arg == "--help") {
-            o.help = true;
-            return o;
-        }
-        const sfl_cli::FlagArg f = sfl_cli::split_flag(arg);
-        arg = f.flag;
-        std::string value = f.value;
-        const bool inline_value = f.inline_value;
-        auto flag_only = [&] {
-            if (inline_value) throw UsageError(arg + " takes no value");
-        };
-        if (arg == "--resume") { flag_only(); o.resume = true; continue; }
-        if (arg == "--quiet") { flag_only(); o.quiet = true; continue; }
-        if (!inline_value) {
-            if (i + 1 >= argc) throw UsageError(arg + " needs a value");
-            value = argv[++i];
-        }
+        const sfl_cli::FlagArg f = sfl_cli::read_flag(argv[i]);
+        const std::string &arg = f.flag;
+        if (arg == "--resume") { sfl_cli::refuse_value(f); o.resume = true; continue; }
+        if (arg == "--quiet") { sfl_cli::refuse_value(f); o.quiet = true; continue; }
+        const std::string value = sfl_cli::flag_value(f, argc, argv, i);
         if (arg == "--net" || arg == "--per-class") continue; // pass 1
         else if (arg == "--trials") o.trials = int32_t(parse_int(arg, value, 1, 1000));
         else if (arg == "--seed") o.seed = uint64_t(parse_int(arg, value, 0, 2147483647L));

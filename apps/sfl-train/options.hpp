@@ -14,7 +14,6 @@ namespace sfl_train {
 using sfl_cli::UsageError;
 
 struct Options {
-    bool help = false;
     sfl::nn::NetConfig net;
     int32_t per_class = 0; // 0 = the full training set
     int32_t trials = 1;
@@ -37,7 +36,7 @@ struct Options {
 /** The tuned defaults of a network (see docs/results.md), for the full set or per_class > 0. */
 void apply_defaults(Options &o);
 
-/** Parse argv; throws UsageError with a one-line message. */
+/** Parse argv; throws UsageError with a one-line message, sfl_cli::HelpRequest for -h / --help. */
 Options parse_options(int argc, const char *const *argv);
 
 const char *usage();

@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <unistd.h>
 
+#include "json_string.hpp"
 #include "sfl/sfl.h"
 
 namespace sfl_train {
@@ -17,22 +18,6 @@ namespace {
 
 double now() {
     return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-
-std::string fmt(const char *f, double v) {
-    char b[64];
-    std::snprintf(b, sizeof b, f, v);
-    return b;
-}
-
-std::string json_str(const std::string &s) {
-    std::string o = "\"";
-    for (char c : s) {
-        if (c == '"' || c == '\\') o += '\\', o += c;
-        else if (static_cast<unsigned char>(c) < 0x20) o += fmt("\\u%04x", double(c));
-        else o += c;
-    }
-    return o + "\"";
 }
 
 std::string numf(float v) {
@@ -124,8 +109,8 @@ void write_json(const std::string &path, const Options &o, const std::vector<Tri
     const std::string set = o.validation ? "validation" : "test";
     std::ostringstream j;
     j << "{\n";
-    j << "  \"program\": \"sfl-train\",\n  \"version\": " << json_str(sfl_version_string()) << ",\n";
-    j << "  \"net\": " << json_str(o.net.name) << ",\n";
+    j << "  \"program\": \"sfl-train\",\n  \"version\": " << sfl_cli::json_string(sfl_version_string()) << ",\n";
+    j << "  \"net\": " << sfl_cli::json_string(o.net.name) << ",\n";
     j << "  \"per_class\": " << (o.per_class ? std::to_string(o.per_class) : std::string("null")) << ",\n";
     const int64_t labelled = r.empty() ? 0 : r[0].train_samples;
     j << "  \"train_samples\": " << labelled << ",\n";
@@ -139,7 +124,7 @@ void write_json(const std::string &path, const Options &o, const std::vector<Tri
         j << "  \"unlabeled\": null,\n";
     }
     j << "  \"trials\": " << r.size() << ",\n  \"seed\": " << o.seed << ",\n  \"threads\": " << o.threads << ",\n";
-    j << "  \"eval\": " << json_str(set) << ",\n  \"eval_samples\": " << eval_samples << ",\n";
+    j << "  \"eval\": " << sfl_cli::json_string(set) << ",\n  \"eval_samples\": " << eval_samples << ",\n";
     j << "  \"" << set << "_accuracy\": " << num(s.mean) << ",\n";
     j << "  \"" << set << "_accuracy_std\": " << num(s.std) << ",\n";
     j << "  \"epoch_seconds\": " << num(mean_epoch_seconds(r)) << ",\n";

@@ -2,9 +2,9 @@
 // docs/variations.md) as MNIST idx files, deterministically from a seed.
 #include <chrono>
 #include <cstdio>
-#include <exception>
 #include <memory>
 
+#include "cli_main.hpp"
 #include "generate.hpp"
 #include "montage.hpp"
 #include "options.hpp"
@@ -42,15 +42,5 @@ int run(const Options &o) {
 } // namespace
 
 int main(int argc, char **argv) {
-    try {
-        const Options o = parse_options(argc, argv);
-        if (o.help) {
-            std::fputs(usage(), stdout);
-            return 0;
-        }
-        return run(o);
-    } catch (const std::exception &e) {
-        std::fprintf(stderr, "sfl-variations: %s\n", e.what());
-        return 1;
-    }
+    return sfl_cli::run_main({"sfl-variations", usage()}, [&] { return run(parse_options(argc, argv)); });
 }

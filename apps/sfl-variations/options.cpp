@@ -67,23 +67,14 @@ Options parse_options(int argc, const char *const *argv) {
     o.image_names = default_image_names();
     bool have_kind = false;
     for (int i = 1; i < argc; ++i) {
-        std::string arg = argv[i];
-        if (arg == "-h" || arg == "--help") {
-            o.help = true;
-            return o;
-        }
-        const sfl_cli::FlagArg f = sfl_cli::split_flag(arg);
-        arg = f.flag;
-        std::string value = f.value;
+        const sfl_cli::FlagArg f = sfl_cli::read_flag(argv[i]);
+        const std::string &arg = f.flag;
         if (arg == "--quiet") {
-            if (f.inline_value) throw UsageError("--quiet takes no value");
+            sfl_cli::refuse_value(f);
             o.quiet = true;
             continue;
         }
-        if (!f.inline_value) {
-            if (i + 1 >= argc) throw UsageError(arg + " needs a value");
-            value = argv[++i];
-        }
+        const std::string value = sfl_cli::flag_value(f, argc, argv, i);
         if (arg == "--kind") {
             if (value == "rot") o.cfg.kind = Kind::rot;
             else if (value == "rand") o.cfg.kind = Kind::rand;

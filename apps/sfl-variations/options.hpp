@@ -20,7 +20,6 @@ std::vector<std::string> default_image_names();
 constexpr double kDefaultMinStd = 0.05;
 
 struct Options {
-    bool help = false;
     bool quiet = false;
     Config cfg;
     std::string mnist_dir, out_dir;
@@ -32,7 +31,8 @@ struct Options {
 
 const char *usage();
 
-/** Parse argv; throws UsageError (one line) on a bad or missing flag. */
+/** Parse argv; throws UsageError (one line) on a bad or missing flag, sfl_cli::HelpRequest
+ *  for -h / --help. */
 Options parse_options(int argc, const char *const *argv);
 
 } // namespace sfl_variations

@@ -11,6 +11,7 @@
 
 #include "draw.hpp"
 #include "idx_write.hpp"
+#include "json_string.hpp"
 
 namespace sfl_variations {
 
@@ -39,24 +40,6 @@ std::string hex64(uint64_t h) {
     char buf[24];
     std::snprintf(buf, sizeof buf, "%016" PRIx64, h);
     return buf;
-}
-
-std::string quoted(const std::string &s) {
-    std::string out = "\"";
-    for (char ch : s) {
-        const unsigned char c = static_cast<unsigned char>(ch);
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += ch;
-        } else if (c < 0x20) {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\u%04x", c);
-            out += buf;
-        } else {
-            out += ch;
-        }
-    }
-    return out + "\"";
 }
 
 template <class T> std::string list(const std::vector<T> &v, size_t first, size_t count) {
@@ -100,7 +83,7 @@ std::string parameters_json(const Variation &v, const ManifestInputs &in) {
         const PatchBank &b = *in.bank;
         for (size_t i = 0; i < b.images().size(); ++i) {
             const GreyImage &g = b.images()[i];
-            o << (i ? ", " : "") << "{\"name\": " << quoted(g.name) << ", \"width\": " << g.width
+            o << (i ? ", " : "") << "{\"name\": " << sfl_cli::json_string(g.name) << ", \"width\": " << g.width
               << ", \"height\": " << g.height << ", \"windows\": " << b.windows(i)
               << ", \"passing\": " << b.passing(i) << ", \"grey_fnv1a64\": \"" << hex64(fnv1a(g.pixels.data(), g.pixels.size()))
               << "\"}";

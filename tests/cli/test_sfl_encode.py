@@ -22,12 +22,10 @@ Exit status 77 (skipped) without numpy.
 import json
 import os
 import struct
-import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from cli_cases import list_command, registry  # noqa: E402 (tests/cli_cases.py)
+from cli_cases import Scratch, cases_main, expect, registry, run  # noqa: E402 (tests/cli_cases.py)
 
 try:
     import numpy as np
@@ -37,15 +35,6 @@ except ImportError:  # pragma: no cover
 
 SKIP = 77
 L1, L2 = 0.1, 0.01
-
-
-class Failure(Exception):
-    pass
-
-
-def expect(cond, what):
-    if not cond:
-        raise Failure(what)
 
 
 def dictionary(m, K, seed=1):
@@ -58,14 +47,15 @@ def signals(n, m, seed=2):
     return np.random.default_rng(seed).standard_normal((n, m)).astype(np.float32)
 
 
-class Run:
+class Run(Scratch):
     """A scratch directory with P.npy and X.npy and a way to run the program in it."""
 
-    def __init__(self, cmd, tmp, helper=None):
-        self.cmd = cmd
+    timeout = 120
+
+    def __init__(self, cmd, helper, tmp):
+        super().__init__(cmd, tmp)
         # make_test_model runs under the same emulator prefix as the program.
         self.helper = cmd[:-1] + [helper] if helper else None
-        self.dir = tmp
         self.P = os.path.join(tmp, "P.npy")
         self.X = os.path.join(tmp, "X.npy")
         self.A = os.path.join(tmp, "A.npy")
@@ -83,10 +73,6 @@ class Run:
             if v is not None:
                 out += ["--" + k.replace("_", "-"), v]
         return out
-
-    def run(self, args):
-        p = subprocess.run(self.cmd + args, capture_output=True, text=True, timeout=120)
-        return p.returncode, p.stdout, p.stderr
 
     def expect_error(self, args, *words):
         rc, out, err = self.run(args)
@@ -367,8 +353,8 @@ def write_idx(path, imgs, magic=0x803):
 
 def helper(r, *args):
     expect(r.helper is not None, "this case needs --make-model (make_test_model)")
-    p = subprocess.run(r.helper + list(args), capture_output=True, text=True, timeout=300)
-    expect(p.returncode == 0, "make_test_model %s failed (%d): %s" % (" ".join(args), p.returncode, p.stderr))
+    rc, _, err = run(r.helper + list(args))
+    expect(rc == 0, "make_test_model %s failed (%d): %s" % (" ".join(args), rc, err))
 
 
 def make_model(r, name="M.sflm", *opts):
@@ -767,27 +753,7 @@ CASES = registry(globals())
 
 
 def main(argv):
-    status = list_command(argv, CASES)
-    if status is not None:
-        return status
-    helper = None
-    if len(argv) >= 4 and argv[2] == "--make-model":
-        helper, argv = argv[3], argv[:2] + argv[4:]
-    if len(argv) < 4 or argv[0] != "--case" or argv[2] != "--":
-        print(__doc__)
-        return 2
-    name, cmd = argv[1], argv[3:]
-    if name not in CASES:
-        print("unknown case %r; cases: %s" % (name, ", ".join(CASES)))
-        return 2
-    with tempfile.TemporaryDirectory(prefix="sfl_cli_") as tmp:
-        try:
-            CASES[name](Run(cmd, tmp, helper))
-        except Failure as e:
-            print("FAIL cli.encode.%s: %s" % (name, e))
-            return 1
-    print("ok cli.encode.%s" % name)
-    return 0
+    return cases_main(argv, __doc__, CASES, "cli.encode", "--make-model", Run, value_optional=True)
 
 
 if __name__ == "__main__":

@@ -17,41 +17,18 @@ That the header compiles and runs bit-exact is tests/deploy/deploy_check.c.
 """
 import os
 import re
-import shutil
-import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from cli_cases import list_command, registry  # noqa: E402 (tests/cli_cases.py)
+from cli_cases import Scratch, cases_main, expect, file_bytes, registry  # noqa: E402 (tests/cli_cases.py)
 
 
-class Failure(Exception):
-    pass
+class Run(Scratch):
+    """A scratch directory, the program, and the model file it is given."""
 
-
-def expect(cond, what):
-    if not cond:
-        raise Failure(what)
-
-
-def file_bytes(path):
-    with open(path, "rb") as f:
-        return f.read()
-
-
-class Run:
     def __init__(self, cmd, model, tmp):
-        self.cmd = cmd
-        self.model = model
-        self.dir = tmp
-
-    def path(self, *parts):
-        return os.path.join(self.dir, *parts)
-
-    def run(self, args):
-        p = subprocess.run(self.cmd + args, capture_output=True, text=True, timeout=300)
-        return p.returncode, p.stdout, p.stderr
+        super().__init__(cmd, tmp)
+        self.model = os.path.abspath(model)
 
     def ok(self, args):
         rc, so, se = self.run(args)
@@ -234,26 +211,7 @@ CASES = registry(globals())
 
 
 def main(argv):
-    status = list_command(argv, CASES)
-    if status is not None:
-        return status
-    if len(argv) < 6 or argv[0] != "--case" or argv[2] != "--model" or argv[4] != "--":
-        print(__doc__)
-        return 2
-    name, model, cmd = argv[1], argv[3], argv[5:]
-    if name not in CASES:
-        print("unknown case %r; cases: %s" % (name, ", ".join(CASES)))
-        return 2
-    tmp = tempfile.mkdtemp(prefix="sfl_export_")
-    try:
-        CASES[name](Run(cmd, os.path.abspath(model), tmp))
-    except Failure as e:
-        print("FAIL deploy.export.%s: %s" % (name, e))
-        return 1
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    print("ok deploy.export.%s" % name)
-    return 0
+    return cases_main(argv, __doc__, CASES, "deploy.export", "--model", Run)
 
 
 if __name__ == "__main__":

@@ -13,11 +13,14 @@ with one line. Exit status 77 (skipped) without numpy.
 import os
 import shutil
 import struct
-import subprocess
 import sys
 import tempfile
 import xml.etree.ElementTree as ET
 import zlib
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from cli_cases import Failure, expect, file_bytes, run  # noqa: E402 (tests/cli_cases.py)
 
 try:
     import numpy as np
@@ -25,22 +28,14 @@ except ImportError:  # pragma: no cover
     print("numpy is not available: skipping")
     sys.exit(77)
 
+from test_sfl_train import Run  # noqa: E402 (sfl-train on MNIST in a scratch directory)
+
 CHANNEL_GAP = (70, 110, 170)  # apps/sfl-figures/atoms.cpp
-
-
-class Failure(Exception):
-    pass
-
-
-def expect(cond, what):
-    if not cond:
-        raise Failure(what)
 
 
 def read_png(path):
     """RGB8 PNG -> (h, w, 3) uint8 array; checks every chunk CRC."""
-    with open(path, "rb") as f:
-        b = f.read()
+    b = file_bytes(path)
     expect(b[:8] == b"\x89PNG\r\n\x1a\n", "%s: not a PNG" % path)
     pos, idat, w = 8, b"", None
     while pos < len(b):
@@ -83,11 +78,6 @@ def read_png(path):
     return out.reshape(h, w, 3).astype(np.uint8)
 
 
-def run(cmd):
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
-    return p.returncode, p.stdout, p.stderr
-
-
 def check_csf_atoms(path, K, k, s):
     im = read_png(path)
     cols = min(K, 10)
@@ -111,27 +101,13 @@ def main(argv):
     tmp = tempfile.mkdtemp(prefix="sfl_figures_")
     try:
         # Evaluated on 100 test digits only: the accuracy does not matter here.
-        test = [os.path.join(tmp, "test-images"), os.path.join(tmp, "test-labels")]
-        for src, dst in zip(("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"), test):
-            with open(os.path.join(data, src), "rb") as f:
-                b = f.read()
-            ndim = b[3]
-            head = bytearray(b[:4 + 4 * ndim])
-            struct.pack_into(">I", head, 4, 100)
-            item = 1
-            for d in struct.unpack_from(">%dI" % (ndim - 1), b, 8):
-                item *= d
-            with open(dst, "wb") as f:
-                f.write(bytes(head) + b[len(head):len(head) + 100 * item])
+        r = Run([train], data, tmp)
+        test = r.small_test_set(100)
         for net in ("csf+sf", "lenet"):
-            out = os.path.join(tmp, net)
-            rc, _, se = run([train, "--net", net, "--per-class", "2", "--epochs", "1", "--data", data,
-                             "--test-images", test[0], "--test-labels", test[1],
-                             "--out", out, "--quiet", "--threads", "1"])
-            expect(rc == 0, "sfl-train %s failed: %s" % (net, se))
+            r.train(net, ["--net", net, "--per-class", "2", "--epochs", "1", "--threads", "1"] + test)
         # csf+sf: CSF atoms, 6 SF atoms, histogram of 50 images.
-        model = os.path.join(tmp, "csf+sf", "model.sflm")
-        fig = os.path.join(tmp, "fig")
+        model = r.path("csf+sf", "model.sflm")
+        fig = r.path("fig")
         rc, so, se = run([figures, "--model", model, "--out", fig, "--count", "50", "--scale", "3",
                           "--sf-atoms", "6", "--sf-scale", "2", "--images",
                           os.path.join(data, "t10k-images-idx3-ubyte")])
@@ -147,23 +123,23 @@ def main(argv):
         texts = [t.text or "" for t in root.iter(ns + "text")]
         expect(any(t.startswith("layer 1 csf, K = 20: 28800 codes") for t in texts), "no CSF panel: %r" % texts[:3])
         expect(any(t.startswith("layer 5 sf, K = 500: 50 codes") for t in texts), "no SF panel")
-        bars = [float(r.find(ns + "title").text.split()[0]) for r in root.iter(ns + "rect")
-                if r.find(ns + "title") is not None]
+        bars = [float(rect.find(ns + "title").text.split()[0]) for rect in root.iter(ns + "rect")
+                if rect.find(ns + "title") is not None]
         expect(len(bars) == 21 + 25, "%d bars, expected 21 (CSF, K = 20) + 25 (SF)" % len(bars))
         expect(abs(sum(bars[:21]) - 100) < 0.05 and abs(sum(bars[21:]) - 100) < 0.05, "bars do not add to 100 %")
         expect("layer 5 sf K=500: 50 codes" in so, "stdout: %r" % so)
         # LeNet: first-layer filters, no histogram.
-        rc, so, se = run([figures, "--model", os.path.join(tmp, "lenet", "model.sflm"), "--count", "10",
+        rc, so, se = run([figures, "--model", r.path("lenet", "model.sflm"), "--count", "10",
                           "--images", os.path.join(data, "t10k-images-idx3-ubyte")])
         expect(rc == 0, "sfl-figures on lenet failed: %s" % se)
-        check_csf_atoms(os.path.join(tmp, "lenet", "figures", "layer1_conv_filters.png"), 20, 5, 12)
-        expect(not os.path.exists(os.path.join(tmp, "lenet", "figures", "sparsity.svg")), "lenet: a histogram")
+        check_csf_atoms(r.path("lenet", "figures", "layer1_conv_filters.png"), 20, 5, 12)
+        expect(not os.path.exists(r.path("lenet", "figures", "sparsity.svg")), "lenet: a histogram")
         # Bad input: one line, exit 1.
-        for bad, word in ((["--model", os.path.join(tmp, "nothing.sflm")], "cannot open"),
-                          (["--model", os.path.join(tmp, "lenet", "model.sflc")], "sflm"),
+        for bad, word in ((["--model", r.path("nothing.sflm")], "cannot open"),
+                          (["--model", r.path("lenet", "model.sflc")], "sflm"),
                           (["--model", model, "--images", os.path.join(data, "t10k-labels-idx1-ubyte")], "label"),
                           (["--model", model, "--count", "x"], "--count"), ([], "--model")):
-            rc, so, se = run([figures, "--out", os.path.join(tmp, "bad")] + bad)
+            rc, so, se = run([figures, "--out", r.path("bad")] + bad)
             lines = [l for l in se.splitlines() if l.strip()]
             expect(rc == 1 and len(lines) == 1 and lines[0].startswith("sfl-figures: ") and word in lines[0],
                    "%r: exit %d, stderr %r" % (bad, rc, se))

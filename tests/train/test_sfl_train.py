@@ -21,15 +21,12 @@ hundred test images. Exit status 77 (skipped) without numpy.
 import json
 import math
 import os
-import shutil
 import struct
-import subprocess
 import sys
-import tempfile
 import zlib
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from cli_cases import list_command, registry  # noqa: E402 (tests/cli_cases.py)
+from cli_cases import Scratch, cases_main, expect, file_bytes, registry  # noqa: E402 (tests/cli_cases.py)
 
 try:
     import numpy as np
@@ -57,15 +54,6 @@ MODEL_TENSORS = {
 # fc5 (800x500 + 500 biases) by P (800x500).
 PARAMS = {"lenet": 431080, "csf": 431060, "sf": 430580, "csf+sf": 430560}
 BIASES = {"lenet": 580, "csf": 560, "sf": 80, "csf+sf": 60}
-
-
-class Failure(Exception):
-    pass
-
-
-def expect(cond, what):
-    if not cond:
-        raise Failure(what)
 
 
 # ---- an independent reader of the checkpoint format (cpp/include/sfl/checkpoint.hpp) ----
@@ -203,17 +191,13 @@ def write_idx(path, a):
         f.write(bytes([0, 0, 8, a.ndim]) + struct.pack(">%dI" % a.ndim, *a.shape) + a.tobytes())
 
 
-class Run:
-    """A scratch directory and a way to run the program on MNIST in it."""
+class Run(Scratch):
+    """A scratch directory and a way to run the program on MNIST (the idx files in data) in it."""
 
     def __init__(self, cmd, data, tmp):
-        self.cmd = cmd
+        super().__init__(cmd, tmp)
         self.data = data
-        self.dir = tmp
         self._mnist = {}
-
-    def path(self, *parts):
-        return os.path.join(self.dir, *parts)
 
     def mnist(self, name):
         if name not in self._mnist:
@@ -236,9 +220,7 @@ class Run:
         return images, labels
 
     def run(self, args, data=True):
-        full = self.cmd + (["--data", self.data] if data else []) + args
-        p = subprocess.run(full, capture_output=True, text=True, timeout=300)
-        return p.returncode, p.stdout, p.stderr
+        return super().run((["--data", self.data] if data else []) + args)
 
     def train(self, out, args, expect_rc=0):
         """Run with --out self.dir/out --quiet; check the exit status; return (stdout, stderr)."""
@@ -356,11 +338,6 @@ def expect_same_results(ja, jb, what):
     for ta, tb in zip(ja["per_trial"], jb["per_trial"]):
         for k in ("accuracy", "train_accuracy", "final_ce", "epochs", "not_converged"):
             expect(ta[k] == tb[k], "%s: trial %d %s %r vs %r" % (what, ta["trial"], k, ta[k], tb[k]))
-
-
-def file_bytes(path):
-    with open(path, "rb") as f:
-        return f.read()
 
 
 # ---- good runs --------------------------------------------------------------------------
@@ -633,31 +610,19 @@ def case_idx_test_shape(r):
 CASES = registry(globals())
 
 
-def main(argv):
-    status = list_command(argv, CASES)
-    if status is not None:
-        return status
-    if len(argv) < 6 or argv[0] != "--case" or argv[2] != "--data" or argv[4] != "--":
-        print(__doc__)
-        return 2
-    name, data, cmd = argv[1], argv[3], argv[5:]
-    if name not in CASES:
-        print("unknown case %r; cases: %s" % (name, ", ".join(CASES)))
-        return 2
+def missing_mnist(data):
+    """Why the cases cannot run on the MNIST directory data, or None."""
     missing = [f for f in MNIST if not os.path.exists(os.path.join(data, f))]
-    if missing:
-        print("FAIL train.cli.%s: MNIST files missing in %s: %s (scripts/fetch_mnist.sh)" % (name, data, missing))
-        return 1
-    tmp = tempfile.mkdtemp(prefix="sfl_train_")
-    try:
-        CASES[name](Run(cmd, data, tmp))
-    except Failure as e:
-        print("FAIL train.cli.%s: %s" % (name, e))
-        return 1
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    print("ok train.cli.%s" % name)
-    return 0
+    return "MNIST files missing in %s: %s (scripts/fetch_mnist.sh)" % (data, missing) if missing else None
+
+
+def train_cases_main(argv, doc, cases):
+    """main() of the sfl-train case scripts: --case NAME --data DIR -- COMMAND... (cli_cases.cases_main)."""
+    return cases_main(argv, doc, cases, "train.cli", "--data", Run, check_value=missing_mnist)
+
+
+def main(argv):
+    return train_cases_main(argv, __doc__, CASES)
 
 
 if __name__ == "__main__":

@@ -16,12 +16,9 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from cli_cases import list_command, registry  # noqa: E402 (tests/cli_cases.py)
-from test_sfl_train import (HALTED, MNIST, Failure, Run, check_model, check_result, expect,  # noqa: E402
-                            expect_same_models, expect_same_results, file_bytes, load_json)
-
-import shutil  # noqa: E402
-import tempfile  # noqa: E402
+from cli_cases import Failure, expect, file_bytes, registry  # noqa: E402 (tests/cli_cases.py)
+from test_sfl_train import (HALTED, check_model, check_result, expect_same_models,  # noqa: E402
+                            expect_same_results, load_json, train_cases_main)
 
 TRAIN_IMAGES = 60000  # MNIST
 
@@ -127,30 +124,7 @@ CASES = registry(globals())
 
 
 def main(argv):
-    status = list_command(argv, CASES)
-    if status is not None:
-        return status
-    if len(argv) < 6 or argv[0] != "--case" or argv[2] != "--data" or argv[4] != "--":
-        print(__doc__)
-        return 2
-    name, data, cmd = argv[1], argv[3], argv[5:]
-    if name not in CASES:
-        print("unknown case %r; cases: %s" % (name, ", ".join(CASES)))
-        return 2
-    missing = [f for f in MNIST if not os.path.exists(os.path.join(data, f))]
-    if missing:
-        print("FAIL train.cli.%s: MNIST files missing in %s: %s (scripts/fetch_mnist.sh)" % (name, data, missing))
-        return 1
-    tmp = tempfile.mkdtemp(prefix="sfl_train_semi_")
-    try:
-        CASES[name](Run(cmd, data, tmp))
-    except Failure as e:
-        print("FAIL train.cli.%s: %s" % (name, e))
-        return 1
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    print("ok train.cli.%s" % name)
-    return 0
+    return train_cases_main(argv, __doc__, CASES)
 
 
 if __name__ == "__main__":
