@@ -136,13 +136,37 @@ def cmd_report(a):
             else:
                 print(f"| {net} | {settings} | did not finish (error; see runs/tune/log.txt) | - |")
         print()
-    # Table 1 row
-    t1 = os.path.join(runs, "table1")
-    paper = {"lenet": 99.14, "csf": 99.20, "sf": 98.31, "csf+sf": 98.40}
+    # Table 1 rows: MNIST (runs/table1) and the variations (runs/table1-rot, -rand, -img)
+    for t1_name, title, paper in TABLE1_ROWS:
+        table1_row(os.path.join(runs, t1_name), title, paper)
+    # Figure 3, and its runs with unlabelled data (figure3-unlabeled)
+    series, _ = figure3_table(os.path.join(runs, "figure3"), NETS, "")
+    semi_series, setting = figure3_table(os.path.join(runs, "figure3-unlabeled"), NETS[1:], " with unlabelled data")
+    if setting:
+        print(f"({setting})\n")
+    if a.svg and (series or semi_series):
+        draw(series or {}, a.svg, semi_series or {})
+        print(f"(figure written to {a.svg})")
+
+
+# Table 1 of the paper (DESIGN.md section 3): run folder, title, the paper's accuracies.
+TABLE1_ROWS = [
+    ("table1", "Full MNIST (60,000 train / 10,000 test)",
+     {"lenet": 99.14, "csf": 99.20, "sf": 98.31, "csf+sf": 98.40}),
+    ("table1-rot", "MNIST-rot (12,000 train / 50,000 test)",
+     {"lenet": 91.84, "csf": 91.76, "sf": 78.63, "csf+sf": 75.49}),
+    ("table1-rand", "MNIST-rand (12,000 train / 50,000 test)",
+     {"lenet": 95.11, "csf": 95.34, "sf": 93.33, "csf+sf": 90.83}),
+    ("table1-img", "MNIST-img (12,000 train / 50,000 test)",
+     {"lenet": 91.84, "csf": 93.42, "sf": 89.42, "csf+sf": 88.77}),
+]
+
+
+def table1_row(t1, title, paper):
     if os.path.isdir(t1):
         rows = {n: load(os.path.join(t1, f"{n}-full", "result.json")) for n in NETS}
         base = rows.get("lenet")
-        print("### Full MNIST (60,000 train / 10,000 test)\n")
+        print(f"### {title}\n")
         print("| net | params (biases) | epochs | test acc % | paper % | s/epoch | epoch time / LeNet |")
         print("|---|---|---|---|---|---|---|")
         for n in NETS:
@@ -155,14 +179,6 @@ def cmd_report(a):
             print(f"| {n} | {r['params']} ({r['biases']}) | {r['hyper']['epochs']} | {m:.2f} | {paper[n]} | "
                   f"{r['epoch_seconds']:.1f} | {rel:.1f}x |")
         print()
-    # Figure 3, and its runs with unlabelled data (figure3-unlabeled)
-    series, _ = figure3_table(os.path.join(runs, "figure3"), NETS, "")
-    semi_series, setting = figure3_table(os.path.join(runs, "figure3-unlabeled"), NETS[1:], " with unlabelled data")
-    if setting:
-        print(f"({setting})\n")
-    if a.svg and (series or semi_series):
-        draw(series or {}, a.svg, semi_series or {})
-        print(f"(figure written to {a.svg})")
 
 
 def figure3_table(f3, nets, what):
