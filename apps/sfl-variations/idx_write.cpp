@@ -1,10 +1,9 @@
-// idx writer (idx_write.hpp): header and data in one buffer, one fwrite, rename.
+// idx writer (idx_write.hpp): header and data in one buffer, written atomically.
 #include "idx_write.hpp"
 
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
 #include <stdexcept>
+
+#include "sfl/model.hpp" // sfl::write_file_atomically
 
 namespace sfl_variations {
 namespace {
@@ -16,22 +15,12 @@ void put_be32(std::vector<uint8_t> &b, uint32_t v) {
     b.push_back(uint8_t(v));
 }
 
-void write_file(const std::string &path, const std::vector<uint8_t> &header, const void *data, size_t bytes) {
-    const std::string part = path + ".part";
-    FILE *f = std::fopen(part.c_str(), "wb");
-    if (!f) throw std::runtime_error(part + ": cannot create: " + std::strerror(errno));
-    const bool ok = (header.empty() || std::fwrite(header.data(), 1, header.size(), f) == header.size()) &&
-                    (bytes == 0 || std::fwrite(data, 1, bytes, f) == bytes);
-    const int err = errno;
-    if (std::fclose(f) != 0 || !ok) {
-        std::remove(part.c_str());
-        throw std::runtime_error(part + ": write error: " + std::strerror(ok ? errno : err));
-    }
-    if (std::rename(part.c_str(), path.c_str()) != 0) {
-        const int e = errno;
-        std::remove(part.c_str());
-        throw std::runtime_error(path + ": cannot rename " + part + " onto it: " + std::strerror(e));
-    }
+// Header then data, written with the C++ wrapper's atomic writer (temporary file,
+// fsync, rename: a failed write leaves no partial file).
+void write_file(const std::string &path, std::vector<uint8_t> header, const void *data, size_t bytes) {
+    const uint8_t *d = static_cast<const uint8_t *>(data);
+    header.insert(header.end(), d, d + bytes);
+    sfl::write_file_atomically(path, header.data(), header.size());
 }
 
 } // namespace
