@@ -9,8 +9,12 @@
       the same for csf, sf and csf+sf, with the other training images as unlabelled
       samples (sfl-train --unlabeled; lenet has no unsupervised loss)
   experiments.py table1  --train BIN/sfl-train [--epochs E] [--out runs/table1] [--data DIR]
+                         [--validation N] [--threads T]
       full MNIST (60k / 10k), every network, per-epoch time relative to LeNet; with
-      --data data/mnist-rot (-rand, -img: scripts/make_variations.sh) a variation's row
+      --data data/mnist-rot (-rand, -img: scripts/make_variations.sh) a variation's row;
+      with --validation N each network first trains every TABLE1_GRID setting on the
+      training set minus its last N images, and the final run (whole training set, test
+      accuracy) uses the setting with the best accuracy on those N (OUT/tune/)
   experiments.py report  [--runs runs] [--svg docs/figure3.svg]
       print the markdown tables from the JSON files and draw Figure 3 (with the
       unlabelled-data series, dashed, when runs/figure3-unlabeled exists)
@@ -45,6 +49,11 @@ TUNE_GRID = {
 }
 
 
+# Table 1 validation grid (sfl-train --validation): the learning rate, around each
+# network's default; the other hyperparameters stay at the defaults (docs/results.md).
+TABLE1_GRID = {net: [["--lr", "0.01"], ["--lr", "0.03"]] for net in NETS}
+
+
 def run(train, name, out, args, log):
     d = os.path.join(out, name)
     res = os.path.join(d, "result.json")
@@ -76,7 +85,8 @@ def cmd_tune(a):
         for g in grid:
             name = net + "_" + "_".join(x.lstrip("-") for x in g)
             run(a.train, name, a.out, ["--net", net, "--per-class", "10", "--trials", str(a.trials),
-                                       "--validation", "5000", "--seed", "100"] + g, log)
+                                       "--validation", "5000", "--seed", "100"] + g
+                + (["--threads", str(a.threads)] if a.threads else []), log)
 
 
 def cmd_figure3(a):
@@ -84,22 +94,42 @@ def cmd_figure3(a):
     log = os.path.join(out, "log.txt")
     os.makedirs(out, exist_ok=True)
     semi = ["--unlabeled", a.unlabeled] if a.unlabeled else []
+    threads = ["--threads", str(a.threads)] if a.threads else []
     sizes = [int(x) for x in a.sizes.split(",")] if a.sizes else SIZES
     for pc in sizes:
         for net in NETS:
             if semi and net == "lenet":
                 continue
             run(a.train, f"{net}-{pc * 10}", out,
-                ["--net", net, "--per-class", str(pc), "--trials", str(a.trials), "--seed", "1"] + semi, log)
+                ["--net", net, "--per-class", str(pc), "--trials", str(a.trials), "--seed", "1"] + semi + threads,
+                log)
+
+
+def setting_name(g):
+    return "_".join(x.lstrip("-") for x in g)
 
 
 def cmd_table1(a):
     log = os.path.join(a.out, "log.txt")
     os.makedirs(a.out, exist_ok=True)
     for net in NETS:
-        extra = ["--epochs", str(a.epochs)] if a.epochs else []
-        extra += ["--data", a.data] if a.data else []
-        run(a.train, f"{net}-full", a.out, ["--net", net, "--trials", "1", "--seed", "1"] + extra, log)
+        common = ["--net", net, "--trials", "1", "--seed", "1"]
+        common += ["--epochs", str(a.epochs)] if a.epochs else []
+        common += ["--data", a.data] if a.data else []
+        common += ["--threads", str(a.threads)] if a.threads else []
+        chosen = []
+        if a.validation:
+            scored = []
+            for g in TABLE1_GRID[net]:
+                r = run(a.train, f"{net}_{setting_name(g)}", os.path.join(a.out, "tune"),
+                        common + ["--validation", str(a.validation)] + g, log)
+                if r:
+                    scored.append((r["validation_accuracy"], g))
+            if not scored:
+                print(f"  {net}: no validation run finished, skipped", flush=True)
+                continue
+            chosen = max(scored, key=lambda t: t[0])[1]  # ties: the first (smaller lr)
+        run(a.train, f"{net}-full", a.out, common + chosen, log)
 
 
 def load(path):
@@ -137,6 +167,7 @@ def cmd_report(a):
                 print(f"| {net} | {settings} | did not finish (error; see runs/tune/log.txt) | - |")
         print()
     # Table 1 rows: MNIST (runs/table1) and the variations (runs/table1-rot, -rand, -img)
+    table1_summary(runs)
     for t1_name, title, paper in TABLE1_ROWS:
         table1_row(os.path.join(runs, t1_name), title, paper)
     # Figure 3, and its runs with unlabelled data (figure3-unlabeled)
@@ -144,6 +175,7 @@ def cmd_report(a):
     semi_series, setting = figure3_table(os.path.join(runs, "figure3-unlabeled"), NETS[1:], " with unlabelled data")
     if setting:
         print(f"({setting})\n")
+        paired_change(os.path.join(runs, "figure3"), os.path.join(runs, "figure3-unlabeled"), NETS[1:])
     if a.svg and (series or semi_series):
         draw(series or {}, a.svg, semi_series or {})
         print(f"(figure written to {a.svg})")
@@ -162,23 +194,70 @@ TABLE1_ROWS = [
 ]
 
 
+def table1_summary(runs):
+    """Table 1 as the paper prints it: one row per data set, ours (paper) per network."""
+    rows = [(t, title, paper) for t, title, paper in TABLE1_ROWS if os.path.isdir(os.path.join(runs, t))]
+    if not rows:
+        return
+    print("### Table 1: test accuracy %, ours (the paper's)\n")
+    print("| data | " + " | ".join(NETS) + " | epochs |")
+    print("|---" * (len(NETS) + 2) + "|")
+    for t, title, paper in rows:
+        cells, epochs = [], set()
+        for n in NETS:
+            r = load(os.path.join(runs, t, f"{n}-full", "result.json"))
+            if r:
+                cells.append(f"{acc(r)[0]:.2f} ({paper[n]})")
+                epochs.add(r["hyper"]["epochs"])
+            else:
+                cells.append(f"- ({paper[n]})")
+        e = ", ".join(str(x) for x in sorted(epochs)) or "-"
+        print(f"| {title.split(' (')[0]} | " + " | ".join(cells) + f" | {e} |")
+    print()
+
+
+def table1_tune(t1):
+    """The validation grid of a Table 1 row (table1 --validation), if it was run."""
+    tune = os.path.join(t1, "tune")
+    if not os.path.isdir(tune):
+        return
+    print("Validation runs (accuracy on the held-out training images; the best setting of "
+          "each network, marked *, is the one trained on the whole training set):\n")
+    print("| net | setting | epochs | train / held out | validation acc % | s/epoch |")
+    print("|---|---|---|---|---|---|")
+    for n in NETS:
+        rs = [(g, load(os.path.join(tune, f"{n}_{setting_name(g)}", "result.json"))) for g in TABLE1_GRID[n]]
+        done = [(r["validation_accuracy"], g) for g, r in rs if r]
+        best = max(done, key=lambda t: t[0])[1] if done else None  # as cmd_table1 chooses
+        for g, r in rs:
+            if not r:
+                print(f"| {n} | {' '.join(g)} | - | - | not run / failed | - |")
+                continue
+            star = " *" if g == best else ""
+            print(f"| {n} | {' '.join(g)}{star} | {r['hyper']['epochs']} | {r['train_samples']} / "
+                  f"{r['eval_samples']} | {r['validation_accuracy']:.2f} | {r['epoch_seconds']:.1f} |")
+    print()
+
+
 def table1_row(t1, title, paper):
     if os.path.isdir(t1):
         rows = {n: load(os.path.join(t1, f"{n}-full", "result.json")) for n in NETS}
         base = rows.get("lenet")
         print(f"### {title}\n")
-        print("| net | params (biases) | epochs | test acc % | paper % | s/epoch | epoch time / LeNet |")
-        print("|---|---|---|---|---|---|---|")
+        print("| net | params (biases) | lr | epochs | test acc % | paper % | s/epoch | epoch time / LeNet |")
+        print("|---|---|---|---|---|---|---|---|")
         for n in NETS:
             r = rows[n]
             if not r:
-                print(f"| {n} | - | - | not run | {paper[n]} | - | - |")
+                print(f"| {n} | - | - | - | not run | {paper[n]} | - | - |")
                 continue
             m, _ = acc(r)
             rel = r["epoch_seconds"] / base["epoch_seconds"] if base else float("nan")
-            print(f"| {n} | {r['params']} ({r['biases']}) | {r['hyper']['epochs']} | {m:.2f} | {paper[n]} | "
+            print(f"| {n} | {r['params']} ({r['biases']}) | {r['hyper']['lr']:g} | {r['hyper']['epochs']} | "
+                  f"{m:.2f} | {paper[n]} | "
                   f"{r['epoch_seconds']:.1f} | {rel:.1f}x |")
         print()
+        table1_tune(t1)
 
 
 def figure3_table(f3, nets, what):
@@ -201,12 +280,38 @@ def figure3_table(f3, nets, what):
                 series[n].append((pc * 10, m, s))
                 u = r.get("unlabeled")
                 if u and not setting:
-                    setting = f"--unlabeled {u['requested']}: {u['images']} images, {u['per_epoch']} per epoch with mu > 0"
+                    per = ("as many per epoch with mu > 0 as labelled samples"
+                           if u["per_epoch"] == r["train_samples"] else f"{u['per_epoch']} per epoch with mu > 0")
+                    setting = f"--unlabeled {u['requested']}: the other {u['images']} training images (at {pc * 10} samples), {per}"
             else:
                 cells.append("-")
         print(f"| {pc * 10} | " + " | ".join(cells) + " |")
     print()
     return series, setting
+
+
+def paired_change(sup_dir, semi_dir, nets):
+    """Unlabelled data's effect per trial: trial t of both runs has the same labelled
+    subset, initial weights and seed, so semi_t - sup_t is the paired change."""
+    print("Paired change from unlabelled data (trial t with minus trial t without; mean, "
+          "min .. max, trials up):\n")
+    print("| samples | " + " | ".join(nets) + " |")
+    print("|---" * (len(nets) + 1) + "|")
+    for pc in SIZES:
+        cells = []
+        for n in nets:
+            sup = load(os.path.join(sup_dir, f"{n}-{pc * 10}", "result.json"))
+            semi = load(os.path.join(semi_dir, f"{n}-{pc * 10}", "result.json"))
+            if not (sup and semi):
+                cells.append("-")
+                continue
+            a = {t["trial"]: t["accuracy"] for t in sup["per_trial"]}
+            d = [t["accuracy"] - a[t["trial"]] for t in semi["per_trial"] if t["trial"] in a]
+            up = sum(x > 0 for x in d)
+            cells.append(f"{sum(d) / len(d):+.2f} ({min(d):+.2f} .. {max(d):+.2f}; {up}/{len(d)} up)")
+        if any(c != "-" for c in cells):
+            print(f"| {pc * 10} | " + " | ".join(cells) + " |")
+    print()
 
 
 def draw(series, path, semi_series=None):
@@ -247,8 +352,11 @@ def main():
         s.add_argument("--out", default=None if name == "figure3" else os.path.join("runs", name))
         s.add_argument("--trials", type=int, default=5 if name == "figure3" else 1)
         s.add_argument("--epochs", type=int, default=0)
+        s.add_argument("--threads", type=int, default=0, help="sfl-train --threads (default: its own)")
         if name == "table1":
             s.add_argument("--data", default="", help="idx folder (sfl-train --data), e.g. data/mnist-rot")
+            s.add_argument("--validation", type=int, default=0,
+                           help="choose each network's TABLE1_GRID setting on the last N training images")
         if name == "figure3":
             s.add_argument("--unlabeled", default="", help="N or rest: sfl-train --unlabeled (csf, sf, csf+sf)")
             s.add_argument("--sizes", default="", help="labelled samples per class, comma-separated (default 10..60)")
