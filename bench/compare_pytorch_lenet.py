@@ -46,8 +46,9 @@ import time
 
 import numpy as np
 
-IMAGE_MAGIC = 0x00000803
-LABEL_MAGIC = 0x00000801
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "scripts"))
+from idx_io import IMAGES as IMAGE_MAGIC, LABELS as LABEL_MAGIC, read_idx, write_idx  # noqa: E402
+
 REFERENCE_BLAS = "/blas/libblas.so"  # Debian's libblas3 (netlib reference), the default libblas.so.3
 FILES = {
     "train_images": "train-images-idx3-ubyte",
@@ -55,32 +56,6 @@ FILES = {
     "test_images": "t10k-images-idx3-ubyte",
     "test_labels": "t10k-labels-idx1-ubyte",
 }
-
-
-def read_idx(path, magic):
-    """An idx file (uint8) as a numpy array: n x rows x cols images or n labels."""
-    try:
-        with open(path, "rb") as f:
-            raw = f.read()
-    except OSError as e:
-        sys.exit(f"{path}: {e.strerror} (--data: the directory with the four MNIST idx files)")
-    got = int.from_bytes(raw[0:4], "big")
-    if got != magic:
-        sys.exit(f"{path}: magic 0x{got:X}, expected 0x{magic:X}")
-    ndim = raw[3]
-    dims = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(ndim)]
-    data = np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim)
-    if data.size != math.prod(dims):
-        sys.exit(f"{path}: header says {dims}, file holds {data.size} bytes of data")
-    return data.reshape(dims)
-
-
-def write_idx(path, magic, array):
-    with open(path, "wb") as f:
-        f.write(magic.to_bytes(4, "big"))
-        for d in array.shape:
-            f.write(int(d).to_bytes(4, "big"))
-        f.write(np.ascontiguousarray(array, dtype=np.uint8).tobytes())
 
 
 def load_data(args, tmp):

@@ -83,8 +83,7 @@ def cmd_tune(a):
     os.makedirs(a.out, exist_ok=True)
     for net, grid in TUNE_GRID.items():
         for g in grid:
-            name = net + "_" + "_".join(x.lstrip("-") for x in g)
-            run(a.train, name, a.out, ["--net", net, "--per-class", "10", "--trials", str(a.trials),
+            run(a.train, net + "_" + setting_name(g), a.out, ["--net", net, "--per-class", "10", "--trials", str(a.trials),
                                        "--validation", "5000", "--seed", "100"] + g
                 + (["--threads", str(a.threads)] if a.threads else []), log)
 

@@ -53,6 +53,7 @@ import sys
 import warnings
 
 import numpy as np
+from idx_io import IMAGES, read_idx
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import ElasticNet, Lasso
 
@@ -67,12 +68,7 @@ MAX_ITER = 20_000
 
 
 def read_idx_images(path):
-    with open(path, "rb") as f:
-        raw = f.read()
-    magic, n, rows, cols = np.frombuffer(raw[:16], dtype=">u4")
-    if magic != 2051:
-        sys.exit(f"make_fixtures: {path} is not an idx3 image file")
-    return np.frombuffer(raw[16:], dtype=np.uint8).reshape(n, rows, cols)
+    return read_idx(path, IMAGES)
 
 
 def load_mnist(mnist_dir):

@@ -20,24 +20,14 @@ is determined by --seed (numpy's PCG64 generator), so reruns give identical file
 """
 import argparse
 import os
-import struct
-import sys
 
 import numpy as np
 
+from idx_io import IMAGES, read_idx
+
 
 def read_idx_images(path):
-    with open(path, "rb") as f:
-        head = f.read(16)
-        if len(head) != 16:
-            sys.exit(f"mnist_patches: {path}: truncated header")
-        magic, n, rows, cols = struct.unpack(">IIII", head)
-        if magic != 2051:
-            sys.exit(f"mnist_patches: {path}: not an idx3 image file (magic {magic})")
-        data = np.frombuffer(f.read(), dtype=np.uint8)
-    if data.size != n * rows * cols:
-        sys.exit(f"mnist_patches: {path}: expected {n * rows * cols} pixels, got {data.size}")
-    return data.reshape(n, rows, cols)
+    return read_idx(path, IMAGES)
 
 
 def cut(images, img, top, left, p):
