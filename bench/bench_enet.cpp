@@ -5,6 +5,8 @@
 // Each iteration encodes the whole set through sfl_enet_encode (GEMM + solves).
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <random>
@@ -14,6 +16,10 @@
 #include <sfl/npy.hpp>
 #include <sfl/sfl.h>
 
+#include "common/arena.hpp"
+#include "kernels/enet/lars.hpp"
+#include "kernels/enet/lars_lanes.hpp"
+#include "kernels/enet/plan.hpp"
 #include "shapes.hpp"
 
 #ifndef SFL_BENCH_DATA_DIR
@@ -73,32 +79,66 @@ struct Aligned {
     }
 };
 
-void BM_encode(benchmark::State &state, sfl_bench::DictShape shape, sfl_enet_solver solver) {
+// The plan of pr.P for params in mem (SFL_ENET_PLAN_BYTES(K) bytes); nullptr, with the
+// benchmark marked skipped, on failure.
+const sfl_enet_plan *init_plan(benchmark::State &state, const Problem &pr, const sfl_enet_params &params,
+                               Aligned &mem) {
+    const sfl_enet_dims dims = {pr.m, pr.K};
+    sfl_enet_plan *plan = nullptr;
+    if (sfl_enet_plan_init(mem.p, SFL_ENET_PLAN_BYTES(pr.K), &params, &dims, pr.P.data(), &plan) != SFL_OK) {
+        state.SkipWithError("plan_init failed");
+        return nullptr;
+    }
+    return plan;
+}
+
+// lanes: the workspace includes SFL_ENET_ENCODE_LANES_BYTES(K) (LARS, K <= 32: several
+// signals per call side by side); each iteration then also runs the one-at-a-time encode
+// (timed by hand, paused), so x_one_at_a_time is a ratio measured in the same run.
+void BM_encode(benchmark::State &state, sfl_bench::DictShape shape, sfl_enet_solver solver, bool lanes = false) {
     const Problem pr = load_problem(shape);
     sfl_enet_params params = SFL_ENET_PARAMS_INIT;
     params.l1 = 0.1f;
     params.l2 = 0.01f;
     params.solver = solver;
-    const sfl_enet_dims dims = {pr.m, pr.K};
     Aligned plan_mem(SFL_ENET_PLAN_BYTES(pr.K));
-    sfl_enet_plan *plan = nullptr;
-    if (sfl_enet_plan_init(plan_mem.p, SFL_ENET_PLAN_BYTES(pr.K), &params, &dims, pr.P.data(), &plan) != SFL_OK) {
-        state.SkipWithError("plan_init failed");
-        return;
-    }
+    const sfl_enet_plan *plan = init_plan(state, pr, params, plan_mem);
+    if (!plan) return;
     size_t bytes = 0;
     sfl_enet_encode_workspace_size(&params, plan, &bytes);
-    Aligned ws_mem(bytes);
-    const sfl_workspace ws = {ws_mem.p, bytes};
-    std::vector<float> A(size_t(pr.n) * size_t(pr.K));
-    std::vector<sfl_enet_info> info(size_t(pr.n));
+    const size_t lanes_bytes = lanes ? SFL_ENET_ENCODE_LANES_BYTES(pr.K) : 0;
+    Aligned ws_mem(bytes + lanes_bytes);
+    const sfl_workspace ws = {ws_mem.p, bytes + lanes_bytes}, ws_one = {ws_mem.p, bytes};
+    std::vector<float> A(size_t(pr.n) * size_t(pr.K)), A_one(A.size());
+    std::vector<sfl_enet_info> info(size_t(pr.n)), info_one(info.size());
+    using clock = std::chrono::steady_clock;
+    double t_lanes = 0.0, t_one = 0.0;
     for (auto _ : state) {
+        const auto t0 = clock::now();
         const sfl_status st = sfl_enet_encode(&ws, &params, plan, pr.P.data(), pr.n, pr.X.data(), A.data(), info.data());
+        benchmark::DoNotOptimize(A.data());
+        t_lanes += std::chrono::duration<double>(clock::now() - t0).count();
         if (st < 0) {
             state.SkipWithError(sfl_status_string(st));
             return;
         }
-        benchmark::DoNotOptimize(A.data());
+        if (!lanes) continue;
+        state.PauseTiming();
+        const auto t1 = clock::now();
+        sfl_enet_encode(&ws_one, &params, plan, pr.P.data(), pr.n, pr.X.data(), A_one.data(), info_one.data());
+        benchmark::DoNotOptimize(A_one.data());
+        t_one += std::chrono::duration<double>(clock::now() - t1).count();
+        state.ResumeTiming();
+    }
+    if (lanes) {
+        state.counters["x_one_at_a_time"] = t_lanes > 0 ? t_one / t_lanes : 0.0;
+        double worst = 0.0; // largest relative objective difference to the one-at-a-time codes
+        for (int32_t i = 0; i < pr.n; ++i) {
+            const double f = info[size_t(i)].objective, g = info_one[size_t(i)].objective;
+            const double d = std::fabs(f - g) / std::max({std::fabs(f), std::fabs(g), 1e-30});
+            worst = std::max(worst, d);
+        }
+        state.counters["max_rel_obj_diff"] = worst;
     }
     double support = 0.0, iters = 0.0;
     for (const auto &i : info) {
@@ -111,9 +151,95 @@ void BM_encode(benchmark::State &state, sfl_bench::DictShape shape, sfl_enet_sol
     state.counters["signals"] = pr.n;
 }
 
+// The lane-parallel LARS (kernels/enet/lars_lanes) against lars_solve row by row on
+// the same G and C = X P (computed once, outside the timing): only the solves are
+// timed. Each iteration runs both; the benchmark's time is the lanes' (signals/s),
+// the reference's is timed by hand between PauseTiming/ResumeTiming, so
+// x_reference = lanes rate / reference rate comes from one run on one machine state.
+void BM_lars_lanes(benchmark::State &state, sfl_bench::DictShape shape) {
+    Problem pr;
+    if (shape.m == 25 && shape.K == 20) {
+        pr = load_problem(shape);
+    } else { // 25 x 32 unit-norm Gaussian atoms and signals
+        pr.m = shape.m;
+        pr.K = shape.K;
+        pr.n = 400;
+        pr.P = unit_gaussian_columns(pr.m, pr.K, 1u, true);
+        pr.X = unit_gaussian_columns(pr.n, pr.m, 2u, false);
+    }
+    const float l1 = 0.1f;
+    sfl_enet_params params = SFL_ENET_PARAMS_INIT;
+    params.l1 = l1;
+    params.l2 = 0.01f;
+    Aligned plan_mem(SFL_ENET_PLAN_BYTES(pr.K));
+    const sfl_enet_plan *plan = init_plan(state, pr, params, plan_mem);
+    if (!plan) return;
+    const int32_t K = pr.K, n = pr.n, max_iter = 4 * K + 16;
+    const float *G = sfl::enet::plan_gram(plan), *inv_diag = sfl::enet::plan_inv_diag(plan);
+    std::vector<float> C(size_t(n) * size_t(K));
+    std::vector<double> xsq(static_cast<size_t>(n));
+    int64_t blank = 0;
+    for (int32_t i = 0; i < n; ++i) {
+        const float *x = pr.X.data() + size_t(i) * pr.m;
+        double s = 0.0, mx = 0.0;
+        for (int32_t r = 0; r < pr.m; ++r) s += double(x[r]) * x[r];
+        xsq[size_t(i)] = s;
+        for (int32_t k = 0; k < K; ++k) {
+            double v = 0.0;
+            for (int32_t r = 0; r < pr.m; ++r) v += double(x[r]) * pr.P[size_t(r) * K + k];
+            C[size_t(i) * K + k] = float(v);
+            mx = std::max(mx, std::fabs(double(float(v))));
+        }
+        blank += mx > l1 ? 0 : 1;
+    }
+    const size_t lanes_bytes = sfl::enet::lars_lanes_workspace_bytes(K);
+    Aligned lanes_ws(lanes_bytes);
+    sfl::Arena counting;
+    (void)sfl::enet::LarsBuffers::carve(counting, K);
+    Aligned ref_ws(counting.used());
+    sfl::Arena arena(ref_ws.p, counting.used());
+    const sfl::enet::LarsBuffers buf = sfl::enet::LarsBuffers::carve(arena, K);
+    std::vector<float> A(size_t(n) * size_t(K)), Aref(size_t(n) * size_t(K));
+    sfl::enet::LanesStats stats;
+    using clock = std::chrono::steady_clock;
+    double t_lanes = 0.0, t_ref = 0.0;
+    for (auto _ : state) {
+        const auto t0 = clock::now();
+        const sfl_status st = sfl::enet::lars_lanes_solve_rows(lanes_ws.p, lanes_bytes, G, inv_diag, K, l1, n, C.data(),
+                                                               xsq.data(), max_iter, A.data(), &stats);
+        benchmark::DoNotOptimize(A.data());
+        t_lanes += std::chrono::duration<double>(clock::now() - t0).count();
+        if (st < 0) {
+            state.SkipWithError(sfl_status_string(st));
+            return;
+        }
+        state.PauseTiming();
+        const auto t1 = clock::now();
+        for (int32_t i = 0; i < n; ++i) {
+            const sfl::enet::Problem pb{G, inv_diag, K, l1, xsq[size_t(i)], C.data() + size_t(i) * K};
+            sfl::enet::lars_solve(buf, pb, max_iter, Aref.data() + size_t(i) * K, nullptr, nullptr, nullptr);
+        }
+        benchmark::DoNotOptimize(Aref.data());
+        t_ref += std::chrono::duration<double>(clock::now() - t1).count();
+        state.ResumeTiming();
+    }
+    const double done = double(n) * double(state.iterations());
+    state.counters["signals/s"] = benchmark::Counter(done, benchmark::Counter::kIsRate);
+    state.counters["ref_signals/s"] = t_ref > 0 ? done / t_ref : 0.0;
+    state.counters["x_reference"] = t_lanes > 0 ? t_ref / t_lanes : 0.0;
+    state.counters["fallbacks"] = stats.fallbacks;
+    state.counters["blank"] = double(blank);
+    state.counters["signals"] = n;
+    state.SetLabel(sfl_simd_arch());
+}
+
 } // namespace
 
+BENCHMARK_CAPTURE(BM_lars_lanes, csf25x20_mnist, sfl_bench::kDictShapes[0])->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_lars_lanes, gauss25x32, sfl_bench::DictShape{"gauss25x32", 25, 32})->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_encode, lars_csf25x20_mnist, sfl_bench::kDictShapes[0], SFL_ENET_LARS)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_encode, lars_lanes_csf25x20_mnist, sfl_bench::kDictShapes[0], SFL_ENET_LARS, true)
+    ->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_encode, cd_csf25x20_mnist, sfl_bench::kDictShapes[0], SFL_ENET_CD)->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_encode, lars_mid64x256_mnist, sfl_bench::kDictShapes[1], SFL_ENET_LARS)->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_encode, cd_mid64x256_mnist, sfl_bench::kDictShapes[1], SFL_ENET_CD)->Unit(benchmark::kMicrosecond);

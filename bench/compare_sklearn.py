@@ -6,6 +6,8 @@ usage: /usr/bin/python3 bench/compare_sklearn.py --encode build/native-release/a
            [--out DIR] [--signals N] [--l1 0.1] [--l2 0.01] [--repeat R]
            [--problems mnist5,mnist8,gauss800] [--solvers lars,cd] [--sklearn-dtype float64|float32]
            [--fail-above 1e-3]
+       /usr/bin/python3 bench/compare_sklearn.py --encode ... --problems files --dict P.npy --input X.npy
+           [--label TEXT]
 
 Problems (those of docs/benchmarks.md), written as float32 C-order .npy to --out
 (default: a temporary directory, removed afterwards):
@@ -15,6 +17,9 @@ Problems (those of docs/benchmarks.md), written as float32 C-order .npy to --out
             unit-norm Gaussian atoms)
   gauss800  800x500: unit-norm Gaussian signals over 500 unit-norm Gaussian atoms
             (numpy default_rng(800500))
+  files     your own problem: --dict P.npy (m x K) and --input X.npy (N x m), any float
+            dtype; the first --signals rows of X are used (tiled if X has fewer), e.g. the
+            real SF-layer inputs that bench/sf_real_inputs.sh writes
 The fixtures' signals are tiled (repeated) to reach --signals; the output says so.
 
 Both sides solve, per signal x (length m) and dictionary P (m x K, atoms as columns),
@@ -58,9 +63,9 @@ from sklearn.decomposition import sparse_encode  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FIXTURES = os.path.join(ROOT, "tests", "data", "enet")
-PROBLEMS = ("mnist5", "mnist8", "gauss800")
+PROBLEMS = ("mnist5", "mnist8", "gauss800", "files")
 LABELS = {"mnist5": "25x20 (MNIST 5x5)", "mnist8": "64x256 (MNIST 8x8)",
-          "gauss800": "800x500 (Gaussian)"}
+          "gauss800": "800x500 (Gaussian)", "files": "--dict/--input"}
 DIFF_COUNT_REL = 1e-4  # "signals that differ": relative objective difference above this
 
 
@@ -85,9 +90,25 @@ def unit_norm(M, axis):
     return M / np.linalg.norm(M, axis=axis, keepdims=True)
 
 
-def make_problem(name, n):
+def load_user(path, what):
+    try:
+        A = np.load(path)
+    except (OSError, ValueError) as e:
+        fail(f"{what} {path}: {e}")
+    if A.ndim != 2 or not np.issubdtype(A.dtype, np.floating) or not np.all(np.isfinite(A)):
+        fail(f"{what} {path}: need a finite 2-D float array, got {A.dtype} {A.shape}")
+    return A
+
+
+def make_problem(name, n, args=None):
     """(P m x K, X n x m, note) as float32 C order."""
-    if name in ("mnist5", "mnist8"):
+    if name == "files":
+        P = load_user(args.dict, "--dict")
+        X0 = load_user(args.input, "--input")
+        X = tile_rows(X0, n)
+        note = (f"{X0.shape[0]} rows of {args.input} tiled to {n}" if n > X0.shape[0]
+                else f"first {n} of {X0.shape[0]} rows of {args.input}")
+    elif name in ("mnist5", "mnist8"):
         P = load_fixture(f"{name}_P.npy")
         X0 = load_fixture(f"{name}_X.npy")
         X = tile_rows(X0, n)
@@ -180,7 +201,10 @@ def parse_args():
     ap.add_argument("--l1", default="0.1", help="L1 weight (default 0.1)")
     ap.add_argument("--l2", default="0.01", help="L2 weight (default 0.01)")
     ap.add_argument("--repeat", type=int, default=3, help="timed runs per solver; the median is shown")
-    ap.add_argument("--problems", default=",".join(PROBLEMS), help="comma list of " + ", ".join(PROBLEMS))
+    ap.add_argument("--problems", default="mnist5,mnist8,gauss800", help="comma list of " + ", ".join(PROBLEMS))
+    ap.add_argument("--dict", help="problem 'files': the dictionary P, m x K .npy")
+    ap.add_argument("--input", help="problem 'files': the signals X, N x m .npy")
+    ap.add_argument("--label", help="problem 'files': its name in the tables")
     ap.add_argument("--solvers", default="lars,cd", help="sfl solvers, comma list of lars, cd")
     ap.add_argument("--sklearn-dtype", choices=("float64", "float32"), default="float64",
                     help="precision scikit-learn computes in (default float64, its usual one)")
@@ -202,6 +226,10 @@ def parse_args():
     args.solvers = [s for s in args.solvers.split(",") if s]
     if not args.problems or any(p not in PROBLEMS for p in args.problems):
         fail(f"--problems: choose among {', '.join(PROBLEMS)}")
+    if ("files" in args.problems) != bool(args.dict and args.input):
+        fail("--dict and --input go together with --problems files")
+    if args.label:
+        LABELS["files"] = args.label
     if "lars" not in args.solvers or any(s not in ("lars", "cd") for s in args.solvers):
         fail("--solvers: a comma list of lars and cd that includes lars")
     if not (os.path.isfile(args.encode) and os.access(args.encode, os.X_OK)):
@@ -211,7 +239,7 @@ def parse_args():
 
 
 def compare(name, args, out):
-    P, X, note = make_problem(name, args.signals)
+    P, X, note = make_problem(name, args.signals, args)
     n, (m, K) = X.shape[0], P.shape
     p_path, x_path = (os.path.join(out, f"{name}_{w}.npy") for w in ("P", "X"))
     np.save(p_path, P)

@@ -7,7 +7,9 @@ usage: bench/report.py BUILD_DIR [--repetitions N] [--min-time S]
 Runs BUILD_DIR/bench/bench_gemm and BUILD_DIR/bench/bench_enet pinned to CPU 0
 (taskset, when available) with N repetitions and prints, per benchmark, the
 median of each counter over the repetitions. Rates (signals/s, flops) are
-Google Benchmark's: per CPU second of the benchmark thread.
+Google Benchmark's: per CPU second of the benchmark thread. The lanes rows carry
+ratios measured in the same run (bench_enet.cpp: BM_encode with the lanes bytes
+against the one-at-a-time encode; BM_lars_lanes against lars_solve row by row).
 """
 import argparse
 import json
@@ -52,14 +54,26 @@ def main():
         print(f"| {shape} | {f / 1e9:.1f} | {100 * f / peak:.0f} | {ref / 1e9:.1f} | {f / ref:.1f}x |")
 
     _, enet = run(os.path.join(bench, "bench_enet"), args.repetitions, args.min_time)
-    print("\n| problem | solver | signals/s (1 thread) | mean support | mean iterations | signals per run |")
-    print("|---|---|---|---|---|---|")
+    print("\n| problem | solver | signals/s (1 thread) | x one at a time (same run) | mean support "
+          "| mean iterations | signals per run |")
+    print("|---|---|---|---|---|---|---|")
     for name, b in enet.items():
+        if not name.startswith("BM_encode/"):
+            continue
         case = name.split("/", 1)[1]
-        solver, shape, data = case.split("_", 2)
-        print(f"| {shape} ({data}) | {solver} | {b['signals/s']:.4g} | {b['mean_support']:.2f} | "
+        lanes = case.startswith("lars_lanes_")
+        solver, shape, data = case.replace("lars_lanes_", "lars-lanes_").split("_", 2)
+        ratio = f"{b['x_one_at_a_time']:.2f}x" if lanes else ""
+        print(f"| {shape} ({data}) | {solver} | {b['signals/s']:.4g} | {ratio} | {b['mean_support']:.2f} | "
               f"{b['mean_iters']:.1f} | {int(b['signals'])} |")
-
+    print("\n| problem (solves only) | lanes signals/s | lars_solve signals/s (same run) | lanes / lars_solve "
+          "| fallbacks | blank rows | signals per run |")
+    print("|---|---|---|---|---|---|---|")
+    for name, b in enet.items():
+        if not name.startswith("BM_lars_lanes/"):
+            continue
+        print(f"| {name.split('/', 1)[1]} | {b['signals/s']:.4g} | {b['ref_signals/s']:.4g} | "
+              f"{b['x_reference']:.2f}x | {int(b['fallbacks'])} | {int(b['blank'])} | {int(b['signals'])} |")
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -243,11 +243,13 @@ struct EncodeResult {
     std::vector<sfl_enet_info> info;   // n
 };
 
-// sfl_enet_encode on all rows of X; throws on an argument/memory error.
-inline EncodeResult encode(const Plan &pl, const sfl_enet_params &params, const Matrix &P, const Matrix &X) {
+// sfl_enet_encode on all rows of X; throws on an argument/memory error. extra_bytes on
+// top of the queried workspace (SFL_ENET_ENCODE_LANES_BYTES(K) enables the lanes).
+inline EncodeResult encode(const Plan &pl, const sfl_enet_params &params, const Matrix &P, const Matrix &X,
+                           size_t extra_bytes = 0) {
     size_t bytes = 0;
     check_status(sfl_enet_encode_workspace_size(&params, pl.plan, &bytes), "sfl_enet_encode_workspace_size");
-    AlignedBuffer ws(bytes);
+    AlignedBuffer ws(bytes + extra_bytes);
     const sfl_workspace w = ws.workspace();
     EncodeResult r;
     r.A.assign(static_cast<size_t>(X.rows) * static_cast<size_t>(P.cols), 0.0f);

@@ -23,6 +23,7 @@ EncodeResult encode_rows(const sfl::EnetPlan &plan, const sfl_enet_params &param
 
     size_t ws_bytes = 0;
     sfl::check(sfl_enet_encode_workspace_size(&params, plan.get(), &ws_bytes), "sfl_enet_encode_workspace_size");
+    ws_bytes += SFL_ENET_ENCODE_LANES_BYTES(K); // LARS with K <= 32: several signals at a time (sfl_enet.h)
     std::vector<sfl::Workspace> ws;
     ws.reserve(T);
     for (unsigned t = 0; t < T; ++t) ws.emplace_back(ws_bytes);

@@ -97,6 +97,28 @@ typedef struct sfl_enet_plan sfl_enet_plan;
     (SFL_ALIGN_UP(4 * (size_t)SFL_ENET_ENCODE_BLOCK * (size_t)(K)) + \
      SFL_ALIGN_UP(8 * (size_t)SFL_ENET_ENCODE_BLOCK) + (size_t)(solver_bytes))
 
+/** Largest K for which sfl_enet_encode() can solve LARS problems several at a time,
+ *  one per SIMD lane (16 with AVX-512, 8 with AVX2, 4 with SSE2 or NEON). */
+#define SFL_ENET_ENCODE_LANES_MAX_K 32
+
+/** Signals the lanes take per call inside sfl_enet_encode() (their correlations are
+ *  computed into the lanes' own part of the workspace). */
+#define SFL_ENET_ENCODE_LANES_BLOCK 256
+
+/** Extra workspace bytes, on top of sfl_enet_encode_workspace_size(), that let
+ *  sfl_enet_encode() with the LARS solver and K <= SFL_ENET_ENCODE_LANES_MAX_K solve
+ *  several signals side by side across SIMD lanes (0 for larger K). Opt-in: without them
+ *  encode solves one signal at a time, as before. Sized for 16 lanes, so the same
+ *  number on every target (the scalar build ignores the extra bytes). */
+#define SFL_ENET_ENCODE_LANES_BYTES(K) \
+    ((K) <= SFL_ENET_ENCODE_LANES_MAX_K \
+         ? (2 * SFL_ALIGN_UP(64 * (size_t)(K) * (size_t)(K)) + 12 * SFL_ALIGN_UP(64 * (size_t)(K)) + \
+            19 * SFL_ALIGN_UP(64) + SFL_ENET_LARS_WORKSPACE_BYTES(K) + \
+            SFL_ALIGN_UP(4 * (size_t)SFL_ENET_ENCODE_LANES_BLOCK * (size_t)(K)) + \
+            SFL_ALIGN_UP(8 * (size_t)SFL_ENET_ENCODE_LANES_BLOCK) + SFL_ALIGN_UP((size_t)SFL_ENET_ENCODE_LANES_BLOCK) + \
+            SFL_ALIGN_UP(4 * (size_t)SFL_ENET_ENCODE_LANES_BLOCK)) \
+         : (size_t)0)
+
 /* ---- functions ---- */
 
 /** Default parameters (the values of SFL_ENET_PARAMS_INIT). */
@@ -173,6 +195,7 @@ SFL_API sfl_status sfl_enet_solve_lars_factor(const sfl_workspace *ws, const sfl
 
 /** Workspace bytes of sfl_enet_encode() for params->solver (== SFL_ENET_ENCODE_WORKSPACE_BYTES(K,
  *  SFL_ENET_LARS_WORKSPACE_BYTES(K) or SFL_ENET_CD_WORKSPACE_BYTES(K))); independent of n.
+ *  Add SFL_ENET_ENCODE_LANES_BYTES(K) to enable the lanes (see sfl_enet_encode()).
  *  @return as sfl_enet_solve_workspace_size() */
 SFL_API sfl_status sfl_enet_encode_workspace_size(const sfl_enet_params *params, const sfl_enet_plan *plan,
                                                   size_t *bytes);
@@ -180,7 +203,17 @@ SFL_API sfl_status sfl_enet_encode_workspace_size(const sfl_enet_params *params,
 /** Encode n signals: C = X P by blocked SIMD GEMM (SFL_ENET_ENCODE_BLOCK rows at a time),
  *  then one solve per row. To split a batch over threads, call it on row ranges
  *  (X + i0*m, A + i0*K, info + i0) with one workspace per thread.
- *  @param ws      workspace of at least sfl_enet_encode_workspace_size() bytes
+ *  Lanes (opt-in): with LARS, K <= SFL_ENET_ENCODE_LANES_MAX_K, a SIMD build and a
+ *  workspace of at least sfl_enet_encode_workspace_size() + SFL_ENET_ENCODE_LANES_BYTES(K)
+ *  bytes, the rows are solved several at a time, one per SIMD lane (16 with AVX-512, 4 with
+ *  SSE2 or NEON): the same homotopy run in float finds each row's support and signs, then
+ *  the code is solved on that support in double, as the one-row LARS ends. A row whose lane
+ *  fails a check (pivot, step bound, non-finite value, KKT, a sign flip in the final solve)
+ *  is solved again by the one-row LARS. So the codes are the one-row LARS's up to double
+ *  rounding wherever both find the same support. Rows with max_j |c_j| <= l1 get the zero
+ *  code without a solve (iterations 0).
+ *  @param ws      workspace of at least sfl_enet_encode_workspace_size() bytes (plus
+ *                 SFL_ENET_ENCODE_LANES_BYTES(K) for the lanes)
  *  @param params  as sfl_enet_solve()
  *  @param plan    plan built from P
  *  @param P       m x K row-major, the same dictionary the plan was built from

@@ -8,6 +8,7 @@
 #include "common/api_checks.hpp"
 #include "common/check.hpp"
 #include "kernels/enet/dispatch.hpp"
+#include "kernels/enet/lars_lanes.hpp"
 #include "kernels/enet/plan.hpp"
 #include "kernels/enet/problem.hpp"
 #include "kernels/gemm/gemm.hpp"
@@ -62,6 +63,89 @@ struct EncodeBuffers {
         return e;
     }
 };
+
+// The lane-parallel LARS part of an encode workspace (SFL_ENET_ENCODE_LANES_BYTES(K),
+// sized for 16 lanes so the number is the same on every target): the kernel's own
+// workspace, then for a block of SFL_ENET_ENCODE_LANES_BLOCK rows their correlations,
+// ||x||^2, fallback flags and homotopy steps.
+struct LanesBuffers {
+    static constexpr int32_t kBlock = SFL_ENET_ENCODE_LANES_BLOCK;
+    void *ws = nullptr;
+    size_t ws_bytes = 0;
+    float *C = nullptr;
+    double *xnorm = nullptr;
+    uint8_t *fallback = nullptr;
+    int32_t *steps = nullptr;
+    static size_t kernel_bytes(int32_t K) {
+        const size_t rows = kBlock;
+        return SFL_ENET_ENCODE_LANES_BYTES(K) - Arena::align_up(4 * rows * static_cast<size_t>(K)) -
+               Arena::align_up(8 * rows) - Arena::align_up(rows) - Arena::align_up(4 * rows);
+    }
+    static LanesBuffers carve(Arena &arena, int32_t K) {
+        LanesBuffers l;
+        l.ws_bytes = kernel_bytes(K);
+        l.ws = arena.take<unsigned char>(l.ws_bytes);
+        l.C = arena.take<float>(static_cast<size_t>(kBlock) * static_cast<size_t>(K));
+        l.xnorm = arena.take<double>(kBlock);
+        l.fallback = arena.take<uint8_t>(kBlock);
+        l.steps = arena.take<int32_t>(kBlock);
+        return l;
+    }
+};
+
+// ||x||^2 in double (the objective's constant term).
+double sqnorm(const float *x, int32_t m) {
+    double s = 0.0;
+    for (int32_t k = 0; k < m; ++k) s += static_cast<double>(x[k]) * x[k];
+    return s;
+}
+
+// Lanes help only where there are several (SIMD builds).
+bool lanes_apply(const sfl_enet_params *params, int32_t K) {
+    return lars_lanes_width() > 1 && solver_id(params) == SFL_ENET_LARS && K <= SFL_ENET_ENCODE_LANES_MAX_K;
+}
+
+// One encode block by the lanes: codes of the nb rows of C, then per row what
+// solve_row would report (the rows the lanes left to the one-row LARS are solved
+// by it here, with their own status and info; so are rows whose c is not finite).
+void encode_block_lanes(const LanesBuffers &lb, const SolverBuffers &sb, const SolverConfig &cfg,
+                        const sfl_enet_plan *plan, int32_t nb, float *A, sfl_enet_info *info, sfl_status *worst_err,
+                        bool *warned) {
+    const int32_t K = plan->K;
+    const float *C = lb.C;
+    const double *xnorm = lb.xnorm;
+    LanesStats stats;
+    const sfl_status ks = lars_lanes_solve_rows(lb.ws, lb.ws_bytes, plan_gram(plan), plan_inv_diag(plan), K, cfg.l1,
+                                                nb, C, xnorm, cfg.max_iter, A, &stats, lb.fallback, lb.steps);
+    // An argument error of the kernel itself (not expected: its workspace is sized by
+    // the macro, checked by the tests) must not leave codes unwritten: every row then
+    // goes to the one-row LARS. Row statuses come from solve_row below.
+    const bool kernel_failed = ks == SFL_ERR_BAD_DIMS || ks == SFL_ERR_NULL_ARG || ks == SFL_ERR_MISALIGNED ||
+                               ks == SFL_ERR_WORKSPACE_TOO_SMALL;
+    for (int32_t i = 0; i < nb; ++i) {
+        const float *c = C + static_cast<int64_t>(i) * K;
+        float *a = A + static_cast<int64_t>(i) * K;
+        sfl_enet_info *inf = info ? info + i : nullptr;
+        sfl_status st = SFL_OK;
+        if (kernel_failed || lb.fallback[i] || !all_finite(c, static_cast<size_t>(K)) || !all_finite(a, static_cast<size_t>(K))) {
+            st = solve_row(sb, cfg, plan, c, xnorm[i], a, inf);
+        } else if (inf) {
+            Problem pb;
+            pb.G = plan_gram(plan);
+            pb.inv_diag = plan_inv_diag(plan);
+            pb.K = K;
+            pb.l1 = cfg.l1;
+            pb.x_sqnorm = xnorm[i];
+            pb.c = c;
+            evaluate(pb, a, sb.lars.r, inf); // r into LARS scratch: O(K nnz), not O(K^2)
+            inf->status = SFL_OK;
+            inf->iterations = lb.steps[i];
+            inf->hit_iter_limit = 0;
+        }
+        if (st < 0 && *worst_err == SFL_OK) *worst_err = st;
+        if (st == SFL_WARN_NOT_CONVERGED) *warned = true;
+    }
+}
 
 sfl_status solve_common(const sfl_workspace *ws, const sfl_enet_params *params, const sfl_enet_plan *plan,
                         const float *c, double x_sqnorm, float *a, int32_t *support, float *chol,
@@ -199,22 +283,29 @@ SFL_API sfl_status sfl_enet_encode(const sfl_workspace *ws, const sfl_enet_param
     SFL_RETURN_IF_ERROR(check_workspace(ws, count.used()));
     if (!all_finite(X, static_cast<size_t>(n) * static_cast<size_t>(m))) return SFL_ERR_NOT_FINITE;
 
+    // The lanes when the caller handed in their bytes too (SFL_ENET_ENCODE_LANES_BYTES(K)).
+    const bool lanes = lanes_apply(params, K) && ws->size - count.used() >= SFL_ENET_ENCODE_LANES_BYTES(K);
+
     Arena arena(ws->buf, ws->size);
     const EncodeBuffers eb = EncodeBuffers::carve(arena, params->solver, K);
+    const LanesBuffers lb = lanes ? LanesBuffers::carve(arena, K) : LanesBuffers{};
     const SolverConfig cfg = make_solver_config(params, K);
     sfl_status worst_err = SFL_OK;
     bool warned = false;
-    for (int32_t i0 = 0; i0 < n; i0 += SFL_ENET_ENCODE_BLOCK) {
+    for (int32_t i0 = 0; lanes && i0 < n; i0 += LanesBuffers::kBlock) {
+        const int32_t nb = n - i0 < LanesBuffers::kBlock ? n - i0 : LanesBuffers::kBlock;
+        const float *Xb = X + static_cast<int64_t>(i0) * m;
+        kernels::gemm_f32(nb, K, m, Xb, m, false, P, K, lb.C, K, false);
+        for (int32_t i = 0; i < nb; ++i) lb.xnorm[i] = sqnorm(Xb + static_cast<int64_t>(i) * m, m);
+        encode_block_lanes(lb, eb.solve, cfg, plan, nb, A + static_cast<int64_t>(i0) * K, info ? info + i0 : nullptr,
+                           &worst_err, &warned);
+    }
+    for (int32_t i0 = 0; !lanes && i0 < n; i0 += SFL_ENET_ENCODE_BLOCK) {
         const int32_t nb = n - i0 < SFL_ENET_ENCODE_BLOCK ? n - i0 : SFL_ENET_ENCODE_BLOCK;
         const float *Xb = X + static_cast<int64_t>(i0) * m;
         // C = X_block P: correlations of the block's signals with every atom.
         kernels::gemm_f32(nb, K, m, Xb, m, false, P, K, eb.C, K, false);
-        for (int32_t i = 0; i < nb; ++i) {
-            const float *x = Xb + static_cast<int64_t>(i) * m;
-            double s = 0.0;
-            for (int32_t k = 0; k < m; ++k) s += static_cast<double>(x[k]) * x[k];
-            eb.xnorm[i] = s;
-        }
+        for (int32_t i = 0; i < nb; ++i) eb.xnorm[i] = sqnorm(Xb + static_cast<int64_t>(i) * m, m);
         for (int32_t i = 0; i < nb; ++i) {
             const float *c = eb.C + static_cast<int64_t>(i) * K;
             float *a = A + static_cast<int64_t>(i0 + i) * K;
