@@ -51,21 +51,8 @@ fi
 echo "== pool2 features of the 10,000 test digits"
 "$ENCODE" --model "$MODEL" --layers 4 --input "$DATA/t10k-images-idx3-ubyte" --output "$OUT/pool2.npy" --threads 1 >/dev/null
 "$PY" scripts/model_tensor.py "$MODEL" --kind sf "$OUT/P_sf.npy"
-# The SF layer's own l1 and l2, from the model summary.
-read -r L1 L2 < <("$PY" - "$MODEL" "$ROOT" <<'EOF'
-import struct, sys
-blob = open(sys.argv[1], "rb").read()
-n, = struct.unpack_from("<I", blob, 32)
-for i in range(n):
-    rec = 64 + 128 * i
-    if struct.unpack_from("<i", blob, rec)[0] == 6:  # sf
-        l1, l2 = struct.unpack_from("<ff", blob, rec + 52)
-        print(f"{l1:.6g} {l2:.6g}")
-        break
-else:
-    sys.exit("sf_real_inputs: the model has no SF layer")
-EOF
-)
+# The SF layer's own l1 and l2.
+read -r L1 L2 < <("$PY" scripts/model_tensor.py "$MODEL" --kind sf --elastic-net)
 "$PY" - "$OUT" "$ROWS" <<'EOF'
 import sys, numpy as np
 out, rows = sys.argv[1], int(sys.argv[2])

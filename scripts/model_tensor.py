@@ -3,6 +3,8 @@
 
 usage: /usr/bin/python3 scripts/model_tensor.py MODEL.sflm --kind sf|csf|conv2d|linear OUT.npy
            [--index I]
+       /usr/bin/python3 scripts/model_tensor.py MODEL.sflm --kind sf|csf --elastic-net
+           (prints the layer's "l1 l2" instead)
 
 Reads the blob as docs/model-format.md lays it out (little-endian header of 64 bytes,
 128-byte layer records, float32 row-major tensors) and writes the weight of the I-th
@@ -30,7 +32,8 @@ def fail(msg):
     sys.exit(f"model_tensor: {msg}")
 
 
-def read_weight(blob, kind, index):
+def find_layer(blob, kind, index):
+    """Offset of the index-th layer record of that kind (header checked)."""
     if len(blob) < HEADER_BYTES or blob[:4] != b"SFLM":
         fail("not an sfl model blob (magic 'SFLM' missing)")
     mark, = struct.unpack_from("<I", blob, 4)
@@ -48,17 +51,26 @@ def read_weight(blob, kind, index):
         if k != KINDS[kind]:
             continue
         if seen == index:
-            in_h, in_w, in_c, out_h, out_w, out_c, kh, kw = struct.unpack_from("<8i", blob, rec + 4)
-            off, nbytes = struct.unpack_from("<QQ", blob, rec + 72)
-            if kind in ("csf", "conv2d"):
-                rows, cols = kh * kw * in_c, out_c
-            else:
-                rows, cols = in_h * in_w * in_c, out_c
-            if nbytes != 4 * rows * cols or off + nbytes > len(blob):
-                fail(f"layer {i}: weight of {nbytes} bytes at {off} does not hold {rows} x {cols} floats")
-            return np.frombuffer(blob, dtype="<f4", count=rows * cols, offset=off).reshape(rows, cols)
+            return rec
         seen += 1
     fail(f"the model has {seen} {kind} layer(s); --index {index} asked for number {index + 1}")
+
+
+def read_weight(blob, kind, index):
+    rec = find_layer(blob, kind, index)
+    in_h, in_w, in_c, _out_h, _out_w, out_c, kh, kw = struct.unpack_from("<8i", blob, rec + 4)
+    off, nbytes = struct.unpack_from("<QQ", blob, rec + 72)
+    rows = kh * kw * in_c if kind in ("csf", "conv2d") else in_h * in_w * in_c
+    if nbytes != 4 * rows * out_c or off + nbytes > len(blob):
+        fail(f"{kind} #{index}: weight of {nbytes} bytes at {off} does not hold {rows} x {out_c} floats")
+    return np.frombuffer(blob, dtype="<f4", count=rows * out_c, offset=off).reshape(rows, out_c)
+
+
+def read_elastic_net(blob, kind, index):
+    """(l1, l2) of a csf or sf layer (record offsets 52 and 56)."""
+    if kind not in ("csf", "sf"):
+        fail("--elastic-net needs --kind csf or sf")
+    return struct.unpack_from("<ff", blob, find_layer(blob, kind, index) + 52)
 
 
 def main():
@@ -66,13 +78,19 @@ def main():
     ap.add_argument("model")
     ap.add_argument("--kind", required=True, choices=sorted(KINDS))
     ap.add_argument("--index", type=int, default=0)
-    ap.add_argument("out")
-    args = ap.parse_args()
+    ap.add_argument("--elastic-net", action="store_true", help="print the layer's l1 and l2 instead")
+    ap.add_argument("out", nargs="?")
+    args = ap.parse_intermixed_args()
+    if not args.elastic_net and not args.out:
+        fail("give OUT.npy (or --elastic-net)")
     try:
         with open(args.model, "rb") as f:
             blob = f.read()
     except OSError as e:
         fail(f"{args.model}: {e.strerror}")
+    if args.elastic_net:
+        print("%.6g %.6g" % read_elastic_net(blob, args.kind, args.index))
+        return
     W = read_weight(blob, args.kind, args.index)
     np.save(args.out, np.ascontiguousarray(W, dtype=np.float32))
     print(f"model_tensor: {args.kind} #{args.index}: {W.shape[0]} x {W.shape[1]} -> {args.out}")

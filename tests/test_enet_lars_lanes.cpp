@@ -419,6 +419,18 @@ TEST_CASE("encode: with SFL_ENET_ENCODE_LANES_BYTES the codes are the one-at-a-t
     const Matrix X = load_matrix(enet_data_path("mnist5_X.npy"));
     for (float l1 : {0.02f, 0.1f}) check_encode_lanes(P, X, l1, 0.01f, 0, "mnist5");
 #endif
+    // duplicate and opposite atoms with l2 = 0: most rows are flagged by the lanes and
+    // solved (once) by the one-row LARS inside encode, with its statuses
+    {
+        RandomProblem dup = random_problem(25, 12, 300, 7);
+        for (int32_t r = 0; r < 25; ++r) {
+            dup.P.row(r)[5] = dup.P.row(r)[2];
+            dup.P.row(r)[9] = -dup.P.row(r)[2];
+        }
+        for (int32_t i = 0; i < dup.X.rows; ++i)
+            for (int32_t r = 0; r < 25; ++r) dup.X.row(i)[r] = dup.P.row(r)[2] + 0.5f * dup.X.row(i)[r];
+        check_encode_lanes(dup.P, dup.X, 0.05f, 0.0f, 0, "duplicate atoms");
+    }
     // a row whose correlations leave float range: the same SFL_ERR_NOT_FINITE row either way
     RandomProblem big = random_problem(25, 20, 40, 5);
     for (int32_t r = 0; r < 25; ++r) big.X.row(3)[r] = 3e38f;

@@ -116,10 +116,11 @@ void encode_block_lanes(const LanesBuffers &lb, const SolverBuffers &sb, const S
     const double *xnorm = lb.xnorm;
     LanesStats stats;
     const sfl_status ks = lars_lanes_solve_rows(lb.ws, lb.ws_bytes, plan_gram(plan), plan_inv_diag(plan), K, cfg.l1,
-                                                nb, C, xnorm, cfg.max_iter, A, &stats, lb.fallback, lb.steps);
-    // An argument error of the kernel itself (not expected: its workspace is sized by
-    // the macro, checked by the tests) must not leave codes unwritten: every row then
-    // goes to the one-row LARS. Row statuses come from solve_row below.
+                                                nb, C, xnorm, cfg.max_iter, A, &stats, lb.fallback, lb.steps, false);
+    // The rows the lanes flag are solved once, below, by the one-row LARS (for their own
+    // status and info). An argument error of the kernel itself (not expected: its
+    // workspace is sized by the macro, checked by the tests) must not leave codes
+    // unwritten: every row then goes there.
     const bool kernel_failed = ks == SFL_ERR_BAD_DIMS || ks == SFL_ERR_NULL_ARG || ks == SFL_ERR_MISALIGNED ||
                                ks == SFL_ERR_WORKSPACE_TOO_SMALL;
     for (int32_t i = 0; i < nb; ++i) {
@@ -130,14 +131,7 @@ void encode_block_lanes(const LanesBuffers &lb, const SolverBuffers &sb, const S
         if (kernel_failed || lb.fallback[i] || !all_finite(c, static_cast<size_t>(K)) || !all_finite(a, static_cast<size_t>(K))) {
             st = solve_row(sb, cfg, plan, c, xnorm[i], a, inf);
         } else if (inf) {
-            Problem pb;
-            pb.G = plan_gram(plan);
-            pb.inv_diag = plan_inv_diag(plan);
-            pb.K = K;
-            pb.l1 = cfg.l1;
-            pb.x_sqnorm = xnorm[i];
-            pb.c = c;
-            evaluate(pb, a, sb.lars.r, inf); // r into LARS scratch: O(K nnz), not O(K^2)
+            evaluate(row_problem(plan, cfg.l1, c, xnorm[i]), a, sb.lars.r, inf); // r into LARS scratch: O(K nnz), not O(K^2)
             inf->status = SFL_OK;
             inf->iterations = lb.steps[i];
             inf->hit_iter_limit = 0;

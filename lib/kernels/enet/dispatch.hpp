@@ -34,6 +34,9 @@ struct SolverBuffers {
     static SolverBuffers carve(Arena &arena, sfl_enet_solver solver, int32_t K);
 };
 
+// The Gram-form problem of one row: the plan's G and 1/G_jj, l1, c = P^T x, ||x||^2.
+Problem row_problem(const sfl_enet_plan *plan, float l1, const float *c, double x_sqnorm);
+
 // Solves one row from c = P^T x and ||x||^2. support/chol (LARS only, may be
 // null) receive the active set and its factor; info may be null.
 sfl_status solve_row(const SolverBuffers &buf, const SolverConfig &cfg, const sfl_enet_plan *plan, const float *c,

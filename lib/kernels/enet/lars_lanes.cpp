@@ -227,6 +227,7 @@ struct Solver {
     float *A;
     uint8_t *row_fallback;
     int32_t *row_steps;
+    bool solve_fallbacks;
     LanesStats st;
     sfl_status status = SFL_OK;
     int32_t next = 0;
@@ -244,6 +245,11 @@ struct Solver {
     }
 
     void reference(int32_t i) {
+        if (!solve_fallbacks) { // the caller solves the flagged rows itself (sfl_enet_encode)
+            ++st.fallbacks;
+            row_fallback[i] = 1;
+            return;
+        }
         Problem pb;
         pb.G = G;
         pb.inv_diag = inv_diag;
@@ -628,13 +634,14 @@ size_t lars_lanes_workspace_bytes(int32_t K) {
 
 sfl_status lars_lanes_solve_rows(void *ws, size_t ws_bytes, const float *G, const float *inv_diag, int32_t K, float l1,
                                  int32_t n, const float *C, const double *x_sqnorm, int32_t max_iter, float *A,
-                                 LanesStats *stats, uint8_t *row_fallback, int32_t *row_steps) {
+                                 LanesStats *stats, uint8_t *row_fallback, int32_t *row_steps,
+                                 bool solve_fallbacks) {
     if (stats) *stats = LanesStats{};
     if (K < 1 || K > kLanesMaxK || n < 0) return SFL_ERR_BAD_DIMS;
     if (row_fallback)
         for (int32_t i = 0; i < n; ++i) row_fallback[i] = 0;
     if (n == 0) return SFL_OK;
-    if (!ws || !G || !C || !A) return SFL_ERR_NULL_ARG;
+    if (!ws || !G || !C || !A || (!solve_fallbacks && !row_fallback)) return SFL_ERR_NULL_ARG;
     if (!is_aligned(ws)) return SFL_ERR_MISALIGNED;
     const size_t need = lars_lanes_workspace_bytes(K);
     if (ws_bytes < need) return SFL_ERR_WORKSPACE_TOO_SMALL;
@@ -655,6 +662,7 @@ sfl_status lars_lanes_solve_rows(void *ws, size_t ws_bytes, const float *G, cons
     sv.A = A;
     sv.row_fallback = row_fallback;
     sv.row_steps = row_steps;
+    sv.solve_fallbacks = solve_fallbacks;
     sv.run();
     if (stats) *stats = sv.st;
     return sv.status;

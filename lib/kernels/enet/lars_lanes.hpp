@@ -46,6 +46,9 @@ size_t lars_lanes_workspace_bytes(int32_t K);
 // row_fallback: n flags, 1 where the row's code is lars_solve's (may be nullptr).
 // row_steps: n homotopy steps per row, lars_solve's count for the rows it solved,
 //            0 for blank rows (may be nullptr).
+// solve_fallbacks: false leaves the flagged rows to the caller (their codes and
+//            steps unwritten, not in the returned status; row_fallback required),
+//            for a caller that solves them anyway (sfl_enet_encode, for its info).
 // Returns SFL_ERR_BAD_DIMS (K out of range, n < 0), SFL_ERR_NULL_ARG,
 // SFL_ERR_WORKSPACE_TOO_SMALL, else the worst status of the fallback rows
 // (a negative one wins over SFL_WARN_NOT_CONVERGED), SFL_OK if none.
@@ -54,7 +57,7 @@ size_t lars_lanes_workspace_bytes(int32_t K);
 sfl_status lars_lanes_solve_rows(void *ws, size_t ws_bytes, const float *G, const float *inv_diag, int32_t K, float l1,
                                  int32_t n, const float *C, const double *x_sqnorm, int32_t max_iter, float *A,
                                  LanesStats *stats, uint8_t *row_fallback = nullptr,
-                                 int32_t *row_steps = nullptr);
+                                 int32_t *row_steps = nullptr, bool solve_fallbacks = true);
 
 // W: the rows solved side by side (simd::lanes; 1 in the scalar build).
 int32_t lars_lanes_width();
