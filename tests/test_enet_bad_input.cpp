@@ -38,7 +38,7 @@ bool untouched(const std::vector<float> &v) {
 TEST_CASE("status strings: every code has its own text, unknown codes say so") {
     const sfl_status all[] = {SFL_OK, SFL_ERR_NULL_ARG, SFL_ERR_BAD_DIMS, SFL_ERR_BAD_PARAM, SFL_ERR_BAD_PLAN,
                               SFL_ERR_WORKSPACE_TOO_SMALL, SFL_ERR_MISALIGNED, SFL_ERR_NOT_FINITE, SFL_ERR_SINGULAR,
-                              SFL_ERR_ZERO_ATOM, SFL_ERR_UNSUPPORTED, SFL_WARN_NOT_CONVERGED};
+                              SFL_ERR_ZERO_ATOM, SFL_ERR_UNSUPPORTED, SFL_WARN_NOT_CONVERGED, SFL_WARN_ROWS_FAILED};
     for (sfl_status a : all) {
         REQUIRE(sfl_status_string(a) != nullptr);
         CHECK(std::strlen(sfl_status_string(a)) > 0);

@@ -12,7 +12,9 @@
 #include <vector>
 
 #include "common/arena.hpp"
+#include "common/outcome.hpp"
 #include "enet_test_util.hpp"
+#include "kernels/enet/encode.hpp"
 #include "kernels/enet/lars.hpp"
 #include "kernels/enet/lars_lanes.hpp"
 #include "kernels/enet/plan.hpp"
@@ -444,10 +446,66 @@ TEST_CASE("encode: with SFL_ENET_ENCODE_LANES_BYTES the codes are the one-at-a-t
         std::vector<float> A(size_t(40) * 20, 7.0f);
         std::vector<sfl_enet_info> info(40);
         CHECK(sfl_enet_encode(&w, &params, pl.plan, big.P.data.data(), 40, big.X.data.data(), A.data(), info.data()) ==
-              SFL_ERR_NOT_FINITE);
+              SFL_WARN_ROWS_FAILED);
         CHECK(info[3].status == SFL_ERR_NOT_FINITE);
         CHECK(info[4].status == SFL_OK);
         CHECK(count_nonzero(A.data() + 3 * 20, 20) == 0);
         for (float v : A) CHECK(std::isfinite(v));
     }
+}
+
+// The encode driver (lib/kernels/enet/encode.*) that sfl_enet_encode runs: the lanes'
+// part of its workspace is exactly SFL_ENET_ENCODE_LANES_BYTES(K), the kernel gets at
+// least what it needs on this target, and with that part the rows really go through
+// the lanes (counted), giving the same codes as the public call with the extra bytes.
+TEST_CASE("encode driver: the lanes' bytes are the macro's, and with them the lanes solve the rows") {
+    using namespace sfl::enet;
+    const sfl_enet_params base = sfl_enet_default_params();
+    for (int32_t K = 1; K <= SFL_ENET_ENCODE_LANES_MAX_K; ++K) {
+        CAPTURE(K);
+        sfl::Arena one, with_lanes;
+        (void)BlockBuffers::carve(one, SFL_ENET_LARS, K, false);
+        (void)BlockBuffers::carve(with_lanes, SFL_ENET_LARS, K, true);
+        CHECK(one.used() == SFL_ENET_ENCODE_WORKSPACE_BYTES(K, SFL_ENET_LARS_WORKSPACE_BYTES(K)));
+        CHECK(with_lanes.used() == one.used() + SFL_ENET_ENCODE_LANES_BYTES(K));
+        CHECK(lanes_kernel_bytes(K) >= lars_lanes_workspace_bytes(K));
+        CHECK(lanes_kernel_bytes(K) == lars_lanes_workspace_bytes_for(K, 16));
+    }
+    const int32_t K = 20;
+    const RandomProblem rp = random_problem(25, K, 600, 4242u);
+    const Matrix X = with_blanks(rp.X, 0.05f);
+    const Plan pl = make_plan(rp.P, 0.01f);
+    sfl_enet_params params = base;
+    params.l1 = 0.05f;
+    params.l2 = 0.01f;
+    const SolverConfig cfg = make_solver_config(params, K);
+    for (bool lanes : {false, true}) {
+        CAPTURE(lanes);
+        const bool run = lanes && lanes_apply(cfg, K);
+        sfl::Arena count;
+        (void)BlockBuffers::carve(count, SFL_ENET_LARS, K, run);
+        AlignedBuffer ws(count.used());
+        sfl::Arena arena(ws.data(), ws.size());
+        const BlockBuffers bb = BlockBuffers::carve(arena, SFL_ENET_LARS, K, run);
+        std::vector<float> A(size_t(X.rows) * K, -7.0f);
+        std::vector<sfl_enet_info> info(size_t(X.rows));
+        sfl::Outcome out;
+        BlockStats stats;
+        encode_rows(bb, cfg, pl.plan, rp.P.data.data(), X.rows, X.data.data(), A.data(), info.data(), &out, &stats);
+        CHECK(stats.lane_rows + stats.one_rows == X.rows);
+        if (run) {
+            // every non-blank row that the lanes did not flag came from them
+            CHECK(stats.lane_rows > X.rows / 2);
+        } else {
+            CHECK(stats.lane_rows == 0);
+        }
+        // the public call with (or without) the lanes' bytes computes exactly this
+        const EncodeResult api = encode(pl, params, rp.P, X, lanes ? SFL_ENET_ENCODE_LANES_BYTES(K) : 0);
+        CHECK(api.status == out.status());
+        CHECK(api.A == A);
+        for (int32_t i = 0; i < X.rows; ++i) CHECK(api.info[size_t(i)].iterations == info[size_t(i)].iterations);
+    }
+    INFO("lane width ", lars_lanes_width());
+    if (lars_lanes_width() > 1) CHECK(lanes_apply(cfg, K));
+    else CHECK_FALSE(lanes_apply(cfg, K));
 }

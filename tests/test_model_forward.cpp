@@ -185,6 +185,32 @@ TEST_CASE("sfl_model_forward_workspace_size: exact, grows with n, not with the p
     REQUIRE(sfl_sf_forward_workspace_size(&net.model.layers[2].enet, net.model.layers[2].plan, &sf_ws) == SFL_OK);
     CHECK(n1 == 2 * SFL_ALIGN_UP(4 * 216) + (csf_ws > sf_ws ? csf_ws : sf_ws));
     CHECK(n3 == 2 * SFL_ALIGN_UP(4 * 216 * 3) + (csf_ws > sf_ws ? csf_ws : sf_ws));
+    // ... and the compile-time macro from the layers' own macros says the same.
+    constexpr size_t kCsf = SFL_CSF_FORWARD_WORKSPACE_BYTES(9, 6, SFL_ENET_LARS_WORKSPACE_BYTES(6));
+    constexpr size_t kSf = SFL_SF_FORWARD_WORKSPACE_BYTES(10, SFL_ENET_CD_WORKSPACE_BYTES(10));
+    CHECK(kCsf == csf_ws);
+    CHECK(kSf == sf_ws);
+    CHECK(n1 == SFL_MODEL_FORWARD_WORKSPACE_BYTES(4, 216, kCsf > kSf ? kCsf : kSf, 1));
+    CHECK(n3 == SFL_MODEL_FORWARD_WORKSPACE_BYTES(4, 216, kCsf > kSf ? kCsf : kSf, 3));
+    {
+        // conv2d: its tile grows with the batch; one- and two-layer models keep fewer buffers
+        ConvNet conv;
+        for (int32_t n : {1, 2, 5}) {
+            size_t q = 0;
+            REQUIRE(sfl_model_forward_workspace_size(&conv.model, n, &q) == SFL_OK);
+            CHECK(q == SFL_MODEL_FORWARD_WORKSPACE_BYTES(4, 256, SFL_CONV2D_FORWARD_WORKSPACE_BYTES_FOR(9, n * 64), n));
+            sfl_model two = conv.model;
+            two.n_layers = 2;
+            two.out = two.layers[1].out;
+            REQUIRE(sfl_model_forward_workspace_size(&two, n, &q) == SFL_OK);
+            CHECK(q == SFL_MODEL_FORWARD_WORKSPACE_BYTES(2, 256, SFL_CONV2D_FORWARD_WORKSPACE_BYTES_FOR(9, n * 64), n));
+            sfl_model one = conv.model;
+            one.n_layers = 1;
+            one.out = one.layers[0].out;
+            REQUIRE(sfl_model_forward_workspace_size(&one, n, &q) == SFL_OK);
+            CHECK(q == SFL_MODEL_FORWARD_WORKSPACE_BYTES(1, 0, SFL_CONV2D_FORWARD_WORKSPACE_BYTES_FOR(9, n * 64), n));
+        }
+    }
 
     // Exactly n3 bytes work; one byte less does not; the n = 1 size is too small for n = 3.
     const std::vector<float> X = input(3, 64, 9);

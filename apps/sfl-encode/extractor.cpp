@@ -61,7 +61,7 @@ ForwardResult run_forward(const sfl_model &model, const float *X, size_t n, unsi
         const sfl_workspace view = ws[t].view();
         for (size_t i = i0; i < i1; ++i) {
             status[i] = sfl_model_forward(&view, &model, 1, X + i * in, r.Y.data() + i * out);
-            if (status[i] < 0 && status[i] != SFL_ERR_SINGULAR) break; // a whole-call failure: reported below
+            if (status[i] < 0) break; // a whole-call failure (nothing written): reported below
         }
     };
 
@@ -70,8 +70,9 @@ ForwardResult run_forward(const sfl_model &model, const float *X, size_t n, unsi
     for (size_t i = 0; i < n; ++i) {
         const sfl_status st = status[i];
         if (st == SFL_WARN_NOT_CONVERGED) ++r.not_converged;
-        if (st == SFL_ERR_SINGULAR) {
-            // sfl_model_forward: SINGULAR is per solve and Y is written (as sfl_sf_forward).
+        if (st == SFL_WARN_ROWS_FAILED) {
+            // sfl_model_forward: some solve of this sample failed (singular support or values
+            // beyond float); Y is written.
             if (r.errors++ == 0) {
                 r.first_error_sample = static_cast<long>(i);
                 r.first_error_status = st;

@@ -29,7 +29,7 @@ struct ForwardResult {
     unsigned threads = 0;           // threads used
     double seconds = 0.0;           // wall clock of the forward (threads started .. joined)
     size_t not_converged = 0;       // samples with a solve that hit max_iter (SFL_WARN_NOT_CONVERGED)
-    size_t errors = 0;              // samples whose forward returned SFL_ERR_SINGULAR (Y written)
+    size_t errors = 0;              // samples whose forward returned SFL_WARN_ROWS_FAILED (Y written)
     long first_error_sample = -1;   // the first of them, -1 if none
     int first_error_status = 0;     // its status
 };

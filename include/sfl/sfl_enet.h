@@ -30,10 +30,12 @@
 extern "C" {
 #endif
 
-/** Which algorithm solves the problem. Both reach the same minimiser. */
+/** Which algorithm solves the problem. Both reach the same minimiser. 32 bits wide on
+ *  every ABI, -fshort-enums included (the sentinel is not a solver). */
 typedef enum sfl_enet_solver {
     SFL_ENET_LARS = 0, /**< LARS-EN homotopy (exact support, Cholesky of G[L,L] kept) */
-    SFL_ENET_CD = 1    /**< coordinate descent with covariance updates, duality-gap stop */
+    SFL_ENET_CD = 1,   /**< coordinate descent with covariance updates, duality-gap stop */
+    SFL_ENET_SOLVER_FORCE_32BIT = 0x7FFFFFFF /**< not a solver: keeps the enum 32 bits wide */
 } sfl_enet_solver;
 
 /** Solver parameters. Initialise with SFL_ENET_PARAMS_INIT or sfl_enet_default_params(). */
@@ -167,16 +169,17 @@ SFL_API sfl_status sfl_enet_solve_workspace_size(const sfl_enet_params *params, 
  *  @param a         out: K floats, the code (dense, zeros off the support)
  *  @param info      out, may be NULL: diagnostics
  *  @return SFL_OK; SFL_WARN_NOT_CONVERGED (a holds the last iterate, finite);
- *          SFL_ERR_NULL_ARG; SFL_ERR_BAD_PLAN; SFL_ERR_BAD_PARAM; SFL_ERR_WORKSPACE_TOO_SMALL;
- *          SFL_ERR_MISALIGNED; SFL_ERR_NOT_FINITE (c or x_sqnorm) - a untouched on these;
- *          SFL_ERR_SINGULAR (LARS only. An atom whose Cholesky pivot is below 1e-6 G_jj, i.e. in
- *          the span of the active atoms - duplicate or collinear atoms with l2 = 0 - is left out
- *          of the path; that is harmless, and SFL_OK is returned, when the final code still
- *          satisfies KKT for it (e.g. an exact duplicate). If it does not, SFL_ERR_SINGULAR is
- *          returned and a holds the finite end of the path without that atom. CD handles such
- *          dictionaries.);
- *          SFL_ERR_NOT_FINITE with a set to zero (info->status says so): finite c whose code
- *          leaves float range (or whose CD iterates overflow float, on a badly scaled G) */
+ *          SFL_WARN_ROWS_FAILED: the solve failed on its own, a is written and info->status
+ *          says why -
+ *            SFL_ERR_SINGULAR (LARS only): an atom whose Cholesky pivot is at most 1e-6 G_jj
+ *            (in the span of the active atoms: duplicate or collinear atoms with l2 = 0) is
+ *            left out of the path; that is harmless, and SFL_OK is returned, when the final
+ *            code still satisfies KKT for it (e.g. an exact duplicate); if it does not, a
+ *            holds the finite end of the path without that atom. CD handles such dictionaries.
+ *            SFL_ERR_NOT_FINITE: finite c whose code leaves float range (or whose CD iterates
+ *            overflow float, on a badly scaled G); a is set to zero;
+ *          with a untouched: SFL_ERR_NULL_ARG; SFL_ERR_BAD_PLAN; SFL_ERR_BAD_PARAM;
+ *          SFL_ERR_WORKSPACE_TOO_SMALL; SFL_ERR_MISALIGNED; SFL_ERR_NOT_FINITE (c or x_sqnorm) */
 SFL_API sfl_status sfl_enet_solve(const sfl_workspace *ws, const sfl_enet_params *params,
                                   const sfl_enet_plan *plan, const float *c, double x_sqnorm, float *a,
                                   sfl_enet_info *info);
@@ -221,12 +224,13 @@ SFL_API sfl_status sfl_enet_encode_workspace_size(const sfl_enet_params *params,
  *  @param X       n x m row-major signals, finite
  *  @param A       out: n x K row-major codes
  *  @param info    out, may be NULL: n diagnostics
- *  @return SFL_OK; SFL_WARN_NOT_CONVERGED if any signal hit its bound; the first per-signal
- *          error (SFL_ERR_SINGULAR; SFL_ERR_NOT_FINITE when c = P^T x or the code of a row
- *          leaves float range, that row set to zero) if any (other rows are still solved; see
- *          info[i].status);
- *          SFL_ERR_NULL_ARG, SFL_ERR_BAD_DIMS, SFL_ERR_BAD_PLAN, SFL_ERR_BAD_PARAM,
- *          SFL_ERR_WORKSPACE_TOO_SMALL, SFL_ERR_MISALIGNED, SFL_ERR_NOT_FINITE (X) with A untouched */
+ *  @return SFL_OK; SFL_WARN_NOT_CONVERGED if a signal hit its bound (and none failed);
+ *          SFL_WARN_ROWS_FAILED if some signals failed on their own (every row is still solved
+ *          and written; info[i].status says which and why: SFL_ERR_SINGULAR as sfl_enet_solve(),
+ *          SFL_ERR_NOT_FINITE when c = P^T x or the code of a row leaves float range, that row
+ *          set to zero);
+ *          with A and info untouched: SFL_ERR_NULL_ARG, SFL_ERR_BAD_DIMS, SFL_ERR_BAD_PLAN,
+ *          SFL_ERR_BAD_PARAM, SFL_ERR_WORKSPACE_TOO_SMALL, SFL_ERR_MISALIGNED, SFL_ERR_NOT_FINITE (X) */
 SFL_API sfl_status sfl_enet_encode(const sfl_workspace *ws, const sfl_enet_params *params,
                                    const sfl_enet_plan *plan, const float *P, int32_t n, const float *X,
                                    float *A, sfl_enet_info *info);

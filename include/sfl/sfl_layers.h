@@ -170,10 +170,10 @@ SFL_API sfl_status sfl_csf_backward_workspace_size(const sfl_enet_plan *plan, si
  *  @param lu      out, may be NULL: n floats, lu[i] = lU of sample i (rows in range)
  *  @param info    out, may be NULL: n diagnostics (rows in range), as sfl_enet_encode()
  *  @return SFL_OK; SFL_WARN_NOT_CONVERGED (some sample hit max_iter; its code is the last
- *          iterate); SFL_ERR_SINGULAR (LARS: some G[L,L] singular - the first per-sample error;
- *          every sample is still solved, see info[i].status); SFL_ERR_NOT_FINITE also as a
- *          per-sample error (as sfl_enet_encode(): a code or correlation beyond float range,
- *          that code set to zero);
+ *          iterate); SFL_WARN_ROWS_FAILED (some samples failed on their own, as in
+ *          sfl_enet_encode(): every sample is still solved and written, info[i].status says
+ *          which and why - SFL_ERR_SINGULAR, or SFL_ERR_NOT_FINITE for a code or correlation
+ *          beyond float range, that code set to zero);
  *          with every output untouched: SFL_ERR_NULL_ARG; SFL_ERR_BAD_PLAN (not a plan, or P's
  *          column norms do not match it); SFL_ERR_BAD_PARAM; SFL_ERR_BAD_DIMS (n < 1, bad
  *          range); SFL_ERR_WORKSPACE_TOO_SMALL, SFL_ERR_MISALIGNED (ws or cache);
@@ -202,8 +202,9 @@ SFL_API sfl_status sfl_sf_forward(const sfl_workspace *ws, const sfl_enet_params
  *                   (without the mu term when mix->lu_stop_input is nonzero)
  *  @param dP        in/out: m x K, dT/dP of the rows in range is ADDED (zero it before the
  *                   first call; one accumulator per thread)
- *  @return SFL_OK; SFL_ERR_SINGULAR (a G[S,S] could not be factored: that sample's b is 0 and
- *          its dX/dP carry only the lU part; other samples are done);
+ *  @return SFL_OK; SFL_WARN_ROWS_FAILED (a G[S,S] could not be factored - its pivot at most
+ *          1e-6 of its diagonal entry, docs/design.md section 6: that sample's b is 0 and its
+ *          dX/dP carry only the lU part; every output is still written);
  *          with every output untouched: SFL_ERR_NULL_ARG; SFL_ERR_BAD_PLAN; SFL_ERR_BAD_PARAM
  *          (mu outside [0, 1], sup_weight < 0 or not finite, A does not match the cache);
  *          SFL_ERR_BAD_DIMS; SFL_ERR_WORKSPACE_TOO_SMALL, SFL_ERR_MISALIGNED (ws or cache);

@@ -45,14 +45,16 @@ extern "C" {
 #define SFL_MODEL_HEADER_BYTES 64
 #define SFL_MODEL_RECORD_BYTES 128
 
-/** Layer kinds. The values are stored in blobs and pinned forever. */
+/** Layer kinds. The values are stored in blobs and pinned forever. 32 bits wide on every
+ *  ABI, -fshort-enums included (the sentinel is not a kind). */
 typedef enum sfl_model_kind {
     SFL_MODEL_CONV2D = 1,    /**< sfl_conv2d_forward: weight m x cout (m = kh*kw*c), bias cout */
     SFL_MODEL_CSF = 2,       /**< sfl_csf_forward: weight = P, m x K; no bias */
     SFL_MODEL_MAXPOOL2D = 3, /**< sfl_maxpool2d_forward: geom = window and stride, padding 0 */
     SFL_MODEL_RELU = 4,      /**< sfl_relu_forward */
     SFL_MODEL_LINEAR = 5,    /**< sfl_linear_forward: weight in x out (in = h*w*c of `in`), bias out */
-    SFL_MODEL_SF = 6         /**< sfl_sf_forward on the whole sample (m = h*w*c): weight = P, m x K */
+    SFL_MODEL_SF = 6,        /**< sfl_sf_forward on the whole sample (m = h*w*c): weight = P, m x K */
+    SFL_MODEL_KIND_FORCE_32BIT = 0x7FFFFFFF /**< not a kind: keeps the enum 32 bits wide */
 } sfl_model_kind;
 
 /** One layer. Shapes are of one sample (n = 1), HWC. */
@@ -150,10 +152,26 @@ SFL_API sfl_status sfl_model_build_plans(sfl_model *model, void *mem, size_t siz
 /** Workspace bytes of sfl_model_forward() for batches of up to n samples: two activation
  *  buffers of n times the largest output of the layers but the last (one buffer for two
  *  layers, none for one), plus the largest layer workspace. The value depends only on the
- *  shapes and solvers (it is the same on every target).
+ *  shapes and solvers (it is the same on every target); SFL_MODEL_FORWARD_WORKSPACE_BYTES
+ *  gives the same number at compile time.
  *  @return SFL_OK; SFL_ERR_BAD_DIMS (n < 1 or n > SFL_PATCH_MAX_DIM); the errors of
  *          sfl_model_check() */
 SFL_API sfl_status sfl_model_forward_workspace_size(const sfl_model *model, int32_t n, size_t *bytes);
+
+/** Workspace bytes of sfl_model_forward() for n samples, at compile time
+ *  (== sfl_model_forward_workspace_size()):
+ *  @param n_layers    the model's layer count, >= 1
+ *  @param act_floats  floats per sample of the largest output of layers 0 .. n_layers-2 (the
+ *                     outputs that live in the workspace; h*w*c of the layer's out), 0 if one layer
+ *  @param layer_ws    the largest forward workspace of the model's layers at this n: conv2d
+ *                     SFL_CONV2D_FORWARD_WORKSPACE_BYTES_FOR(m, n*oh*ow), csf
+ *                     SFL_CSF_FORWARD_WORKSPACE_BYTES(m, K, solver bytes), sf
+ *                     SFL_SF_FORWARD_WORKSPACE_BYTES(K, solver bytes); 0 if none
+ *  @param n           samples per call
+ *  sfl-export writes these numbers for an exported model (docs/deploy.md). */
+#define SFL_MODEL_FORWARD_WORKSPACE_BYTES(n_layers, act_floats, layer_ws, n) \
+    ((size_t)((n_layers) > 2 ? 2 : (n_layers) - 1) * SFL_ALIGN_UP(4 * (size_t)(act_floats) * (size_t)(n)) + \
+     SFL_ALIGN_UP(layer_ws))
 
 /** Run the model on n samples.
  *  @param ws     workspace of at least sfl_model_forward_workspace_size(model, n) bytes
@@ -162,11 +180,13 @@ SFL_API sfl_status sfl_model_forward_workspace_size(const sfl_model *model, int3
  *  @param X      n x in (HWC, sample-major), finite
  *  @param Y      out: n x out
  *  @return SFL_OK; SFL_WARN_NOT_CONVERGED (some solve hit max_iter; Y holds the result with
- *          its last iterate); SFL_ERR_SINGULAR (as sfl_sf_forward; Y written);
+ *          its last iterate); SFL_WARN_ROWS_FAILED (some solve failed on its own, as in
+ *          sfl_sf_forward(); Y written, takes precedence over SFL_WARN_NOT_CONVERGED);
  *          with Y untouched: SFL_ERR_NULL_ARG (also a missing plan); the errors of
  *          sfl_model_check(); SFL_ERR_BAD_DIMS (n); SFL_ERR_WORKSPACE_TOO_SMALL;
- *          SFL_ERR_MISALIGNED; SFL_ERR_NOT_FINITE (X; or, Y then possibly written, a
- *          layer's result left float range: an activation, a correlation or a code) */
+ *          SFL_ERR_MISALIGNED; SFL_ERR_BAD_PLAN, SFL_ERR_ZERO_ATOM (a csf/sf weight that does
+ *          not match its plan, or has a zero column); SFL_ERR_NOT_FINITE (X, a csf/sf weight,
+ *          or the input a csf/sf layer receives from the layers below) */
 SFL_API sfl_status sfl_model_forward(const sfl_workspace *ws, const sfl_model *model, int32_t n, const float *X,
                                      float *Y);
 

@@ -37,8 +37,9 @@ extern "C" {
 #define SFL_CONV2D_FORWARD_WORKSPACE_BYTES_FOR(m, patches) \
     SFL_ALIGN_UP(4 * (size_t)((patches) < SFL_CONV2D_BLOCK ? (patches) : SFL_CONV2D_BLOCK) * (size_t)(m))
 
-/** Workspace bytes of sfl_conv2d_forward() that suffice for any batch (a full tile). */
-#define SFL_CONV2D_FORWARD_WORKSPACE_BYTES(m, cout) SFL_ALIGN_UP(4 * (size_t)SFL_CONV2D_BLOCK * (size_t)(m))
+/** Workspace bytes of sfl_conv2d_forward() that suffice for any batch (a full tile of
+ *  patch length m = kh*kw*c). */
+#define SFL_CONV2D_FORWARD_WORKSPACE_BYTES(m) SFL_ALIGN_UP(4 * (size_t)SFL_CONV2D_BLOCK * (size_t)(m))
 
 /** Workspace bytes of sfl_conv2d_backward(): im2col tile, its gradient and W^T. */
 #define SFL_CONV2D_BACKWARD_WORKSPACE_BYTES(m, cout) \
@@ -53,7 +54,7 @@ extern "C" {
 /* ---- convolution ---- */
 
 /** Workspace bytes of sfl_conv2d_forward() (== SFL_CONV2D_FORWARD_WORKSPACE_BYTES_FOR(m, n*oh*ow),
- *  at most SFL_CONV2D_FORWARD_WORKSPACE_BYTES(m, cout)).
+ *  at most SFL_CONV2D_FORWARD_WORKSPACE_BYTES(m)).
  *  @param patch  kernel, stride, zero padding (sfl_patch.h rules)
  *  @param in     input batch shape (n, h, w, c)
  *  @param cout   output channels, 1 .. SFL_NN_MAX_DIM

@@ -1,9 +1,14 @@
 /* sfl_status.h - status codes returned by every sfl C function.
  *
- * Negative values are errors (the call had no effect on its outputs unless the
- * function's documentation says otherwise), zero is success, positive values
- * are warnings (the call completed; outputs are valid but see the code).
+ * Negative values are errors: the call wrote none of its outputs. Zero is
+ * success. Positive values are warnings: the call completed and wrote all of
+ * its outputs, but see the code. A batch call (many signals, samples or
+ * patches) whose individual rows fail - a row's own status, in its
+ * sfl_enet_info, is SFL_ERR_SINGULAR or SFL_ERR_NOT_FINITE - still writes
+ * every row and returns SFL_WARN_ROWS_FAILED (docs/design.md section 5).
  * The numeric values are pinned forever: new codes only take unused values.
+ * The enum is 32 bits wide on every ABI, -fshort-enums included (the sentinel
+ * SFL_STATUS_FORCE_32BIT pins it; it is never returned).
  */
 #ifndef SFL_STATUS_H
 #define SFL_STATUS_H
@@ -45,8 +50,14 @@ typedef enum sfl_status {
     SFL_ERR_MODEL_INVALID = -45,   /**< the CRCs match but the content is inconsistent (shapes, offsets,
                                         kinds, parameters); a writer bug or a forged blob */
 
-    /* positive: warnings */
-    SFL_WARN_NOT_CONVERGED = 1 /**< an iteration bound was hit; outputs hold the last iterate */
+    /* positive: warnings (every output written) */
+    SFL_WARN_NOT_CONVERGED = 1, /**< an iteration bound was hit; outputs hold the last iterate */
+    SFL_WARN_ROWS_FAILED = 2,   /**< some rows of a batch failed on their own (their status in
+                                     sfl_enet_info says why: SFL_ERR_SINGULAR, SFL_ERR_NOT_FINITE);
+                                     every row was written, see each function for what a failed
+                                     row holds; takes precedence over SFL_WARN_NOT_CONVERGED */
+
+    SFL_STATUS_FORCE_32BIT = 0x7FFFFFFF /**< not a status: keeps the enum 32 bits wide */
 } sfl_status;
 
 /** Human-readable text for a status. Never returns NULL: out-of-range values

@@ -2,26 +2,24 @@
 // output is written), arena set-up, then the block kernels of
 // lib/kernels/layers over the sample range. Nothing here allocates or throws.
 #include <cmath>
-#include <cstring>
 
 #include "sfl/sfl_layers.h"
 #include "common/arena.hpp"
 #include "common/api_checks.hpp"
 #include "common/check.hpp"
-#include "kernels/enet/plan.hpp"
+#include "common/outcome.hpp"
+#include "api/enet_checks.hpp"
 #include "kernels/layers/backward.hpp"
 #include "kernels/layers/dict.hpp"
 #include "kernels/layers/forward.hpp"
 #include "kernels/layers/support.hpp"
 #include "kernels/patch/geometry.hpp"
-#include "kernels/patch/im2col.hpp"
 
 using namespace sfl;
 using namespace sfl::layers;
+using sfl::enet::make_solver_config;
 
 namespace {
-
-constexpr int32_t kBlock = SFL_LAYER_BLOCK;
 
 sfl_status check_cache(const sfl_layer_cache *cache, size_t need) {
     if (!cache) return SFL_ERR_NULL_ARG;
@@ -47,26 +45,6 @@ sfl_status csf_geometry(const sfl_patch_params *patch, const sfl_enet_plan *plan
     return g->m == plan->m ? SFL_OK : SFL_ERR_BAD_DIMS;
 }
 
-size_t forward_bytes(sfl_enet_solver solver, int32_t m, int32_t K, bool csf) {
-    Arena count;
-    if (csf) count.take<float>(static_cast<size_t>(kBlock) * static_cast<size_t>(m));
-    ForwardBuffers::carve(count, solver, K);
-    return count.used();
-}
-
-size_t backward_bytes(int32_t m, int32_t K, bool csf) {
-    Arena count;
-    BackwardBuffers::carve(count, m, K);
-    if (csf) count.take<float>(static_cast<size_t>(kBlock) * static_cast<size_t>(m));
-    return count.used();
-}
-
-// Weight of sample i's upstream gradient (see sfl_loss_mix).
-float upstream_weight(const sfl_loss_mix *mix, const uint8_t *labelled, const float *dA, int32_t i) {
-    if (!dA) return 0.0f;
-    return (labelled == nullptr || labelled[i] != 0) ? mix->sup_weight : 0.0f;
-}
-
 // Everything backward reads must be finite and A must match the cache, over
 // rows [r0, r1) (rows_per_sample rows each for CSF).
 sfl_status check_backward_rows(const sfl_loss_mix *mix, int32_t K, int64_t row_len, int32_t rows_per_sample,
@@ -78,7 +56,7 @@ sfl_status check_backward_rows(const sfl_loss_mix *mix, int32_t K, int64_t row_l
         if (!all_finite(X + i * row_len, static_cast<size_t>(row_len))) return SFL_ERR_NOT_FINITE;
         const size_t nk = static_cast<size_t>(rows_per_sample) * static_cast<size_t>(K);
         if (!all_finite(A + r0 * K, nk)) return SFL_ERR_NOT_FINITE;
-        if (upstream_weight(mix, labelled, dA, i) != 0.0f && !all_finite(dA + r0 * K, nk)) return SFL_ERR_NOT_FINITE;
+        if (upstream_weight(*mix, labelled, dA, i) != 0.0f && !all_finite(dA + r0 * K, nk)) return SFL_ERR_NOT_FINITE;
     }
     for (int64_t r = static_cast<int64_t>(range.begin) * rows_per_sample;
          r < static_cast<int64_t>(range.end) * rows_per_sample; ++r)
@@ -110,8 +88,7 @@ SFL_API sfl_status sfl_csf_cache_size(const sfl_patch_params *patch, const sfl_e
 
 SFL_API sfl_status sfl_sf_forward_workspace_size(const sfl_enet_params *params, const sfl_enet_plan *plan,
                                                  size_t *bytes) {
-    size_t solver_bytes = 0;
-    SFL_RETURN_IF_ERROR(sfl_enet_solve_workspace_size(params, plan, &solver_bytes));
+    SFL_RETURN_IF_ERROR(check_params_with_plan(params, plan));
     if (!bytes) return SFL_ERR_NULL_ARG;
     *bytes = forward_bytes(params->solver, plan->m, plan->K, false);
     return SFL_OK;
@@ -119,8 +96,7 @@ SFL_API sfl_status sfl_sf_forward_workspace_size(const sfl_enet_params *params, 
 
 SFL_API sfl_status sfl_csf_forward_workspace_size(const sfl_enet_params *params, const sfl_enet_plan *plan,
                                                   size_t *bytes) {
-    size_t solver_bytes = 0;
-    SFL_RETURN_IF_ERROR(sfl_enet_solve_workspace_size(params, plan, &solver_bytes));
+    SFL_RETURN_IF_ERROR(check_params_with_plan(params, plan));
     if (!bytes) return SFL_ERR_NULL_ARG;
     *bytes = forward_bytes(params->solver, plan->m, plan->K, true);
     return SFL_OK;
@@ -143,8 +119,7 @@ SFL_API sfl_status sfl_csf_backward_workspace_size(const sfl_enet_plan *plan, si
 SFL_API sfl_status sfl_sf_forward(const sfl_workspace *ws, const sfl_enet_params *params, const sfl_enet_plan *plan,
                                   const float *P, int32_t n, sfl_range range, const float *X, float *A,
                                   const sfl_layer_cache *cache, float *lu, sfl_enet_info *info) {
-    size_t solver_bytes = 0;
-    SFL_RETURN_IF_ERROR(sfl_enet_solve_workspace_size(params, plan, &solver_bytes));
+    SFL_RETURN_IF_ERROR(check_params_with_plan(params, plan));
     if (!P || !X || !A) return SFL_ERR_NULL_ARG;
     SFL_RETURN_IF_ERROR(check_range(n, range));
     const int32_t m = plan->m, K = plan->K;
@@ -155,18 +130,10 @@ SFL_API sfl_status sfl_sf_forward(const sfl_workspace *ws, const sfl_enet_params
     SFL_RETURN_IF_ERROR(check_dictionary(plan, P));
 
     Arena arena(ws->buf, ws->size);
-    const ForwardBuffers fb = ForwardBuffers::carve(arena, params->solver, K);
-    const SolverConfig cfg = make_solver_config(params, K);
-    uint32_t *words = cache ? static_cast<uint32_t *>(cache->buf) : nullptr;
-    const int32_t nw = support_words(K);
+    const ForwardBuffers fb = ForwardBuffers::carve(arena, params->solver, m, K, false);
     Outcome out;
-    for (int32_t i0 = range.begin; i0 < range.end; i0 += kBlock) {
-        const int32_t nb = range.end - i0 < kBlock ? range.end - i0 : kBlock;
-        forward_block(fb, cfg, plan, P, nb, X + static_cast<int64_t>(i0) * m, A + static_cast<int64_t>(i0) * K,
-                      words ? words + static_cast<int64_t>(i0) * nw : nullptr, info ? info + i0 : nullptr, &out);
-        if (lu)
-            for (int32_t i = 0; i < nb; ++i) lu[i0 + i] = static_cast<float>(fb.xobj[i]);
-    }
+    sf_forward(fb, make_solver_config(*params, K), plan, P, range.begin, range.end, X, A,
+               cache ? static_cast<uint32_t *>(cache->buf) : nullptr, lu, info, &out);
     return out.status();
 }
 
@@ -185,30 +152,14 @@ SFL_API sfl_status sfl_sf_backward(const sfl_workspace *ws, const sfl_loss_mix *
     SFL_RETURN_IF_ERROR(check_dictionary(plan, P));
     SFL_RETURN_IF_ERROR(check_backward_rows(mix, K, m, 1, range, X, A, words, dA, labelled));
 
-    Arena arena(ws->buf, ws->size);
-    const BackwardBuffers bb = BackwardBuffers::carve(arena, m, K);
-    transpose_dict(m, K, P, bb.PT);
-    const int32_t nw = support_words(K);
-    sfl_status status = SFL_OK;
-    for (int32_t i0 = range.begin; i0 < range.end; i0 += kBlock) {
-        const int32_t nb = range.end - i0 < kBlock ? range.end - i0 : kBlock;
-        std::memcpy(bb.Z, X + static_cast<int64_t>(i0) * m, sizeof(float) * static_cast<size_t>(nb) * static_cast<size_t>(m));
-        for (int32_t i = 0; i < nb; ++i) bb.w[i] = upstream_weight(mix, labelled, dA, i0 + i);
-        const sfl_status st = backward_block(bb, plan, mix->mu, mix->lu_stop_input ? 0.0f : mix->mu, nb, A + static_cast<int64_t>(i0) * K,
-                                             words + static_cast<int64_t>(i0) * nw,
-                                             dA ? dA + static_cast<int64_t>(i0) * K : nullptr,
-                                             dX ? dX + static_cast<int64_t>(i0) * m : nullptr, dP);
-        if (st < 0 && status == SFL_OK) status = st;
-    }
-    return status;
+    return sf_backward(*ws, *mix, plan, P, range.begin, range.end, X, A, words, dA, labelled, dX, dP);
 }
 
 SFL_API sfl_status sfl_csf_forward(const sfl_workspace *ws, const sfl_enet_params *params,
                                    const sfl_patch_params *patch, const sfl_enet_plan *plan, const float *P,
                                    const sfl_dims4 *in, sfl_range range, const float *X, float *A,
                                    const sfl_layer_cache *cache, float *lu, sfl_enet_info *info) {
-    size_t solver_bytes = 0;
-    SFL_RETURN_IF_ERROR(sfl_enet_solve_workspace_size(params, plan, &solver_bytes));
+    SFL_RETURN_IF_ERROR(check_params_with_plan(params, plan));
     if (!P || !X || !A) return SFL_ERR_NULL_ARG;
     patch::Geometry g;
     SFL_RETURN_IF_ERROR(csf_geometry(patch, plan, in, &g));
@@ -222,24 +173,10 @@ SFL_API sfl_status sfl_csf_forward(const sfl_workspace *ws, const sfl_enet_param
     SFL_RETURN_IF_ERROR(check_dictionary(plan, P));
 
     Arena arena(ws->buf, ws->size);
-    float *tile = arena.take<float>(static_cast<size_t>(kBlock) * static_cast<size_t>(m));
-    const ForwardBuffers fb = ForwardBuffers::carve(arena, params->solver, K);
-    const SolverConfig cfg = make_solver_config(params, K);
-    uint32_t *words = cache ? static_cast<uint32_t *>(cache->buf) : nullptr;
-    const int32_t nw = support_words(K);
+    const ForwardBuffers fb = ForwardBuffers::carve(arena, params->solver, m, K, true);
     Outcome out;
-    for (int32_t i = range.begin; i < range.end; ++i) {
-        double lu_sum = 0.0;
-        for (int64_t p0 = 0; p0 < np; p0 += kBlock) {
-            const int32_t nb = static_cast<int32_t>(np - p0 < kBlock ? np - p0 : kBlock);
-            const int64_t row = i * np + p0;
-            patch::im2col_rows(g, X + i * img, p0, p0 + nb, tile);
-            forward_block(fb, cfg, plan, P, nb, tile, A + row * K, words ? words + row * nw : nullptr,
-                          info ? info + row : nullptr, &out);
-            for (int32_t k = 0; k < nb; ++k) lu_sum += fb.xobj[k];
-        }
-        if (lu) lu[i] = static_cast<float>(lu_sum);
-    }
+    csf_forward(fb, make_solver_config(*params, K), g, plan, P, range.begin, range.end, X, A,
+                cache ? static_cast<uint32_t *>(cache->buf) : nullptr, lu, info, &out);
     return out.status();
 }
 
@@ -263,28 +200,7 @@ SFL_API sfl_status sfl_csf_backward(const sfl_workspace *ws, const sfl_loss_mix 
     SFL_RETURN_IF_ERROR(
         check_backward_rows(mix, K, img, static_cast<int32_t>(np), range, X, A, words, dA, labelled));
 
-    Arena arena(ws->buf, ws->size);
-    const BackwardBuffers bb = BackwardBuffers::carve(arena, m, K);
-    float *dtile = arena.take<float>(static_cast<size_t>(kBlock) * static_cast<size_t>(m));
-    transpose_dict(m, K, P, bb.PT);
-    const int32_t nw = support_words(K);
-    sfl_status status = SFL_OK;
-    for (int32_t i = range.begin; i < range.end; ++i) {
-        float *dXi = dX ? dX + i * img : nullptr;
-        if (dXi) std::memset(dXi, 0, sizeof(float) * static_cast<size_t>(img));
-        const float w = upstream_weight(mix, labelled, dA, i);
-        for (int64_t p0 = 0; p0 < np; p0 += kBlock) {
-            const int32_t nb = static_cast<int32_t>(np - p0 < kBlock ? np - p0 : kBlock);
-            const int64_t row = i * np + p0;
-            patch::im2col_rows(g, X + i * img, p0, p0 + nb, bb.Z);
-            for (int32_t k = 0; k < nb; ++k) bb.w[k] = w;
-            const sfl_status st = backward_block(bb, plan, mix->mu, mix->lu_stop_input ? 0.0f : mix->mu, nb, A + row * K, words + row * nw,
-                                                 dA ? dA + row * K : nullptr, dXi ? dtile : nullptr, dP);
-            if (st < 0 && status == SFL_OK) status = st;
-            if (dXi) patch::col2im_rows(g, dtile, p0, p0 + nb, dXi);
-        }
-    }
-    return status;
+    return csf_backward(*ws, *mix, g, plan, P, range.begin, range.end, X, A, words, dA, labelled, dX, dP);
 }
 
 SFL_API sfl_status sfl_dict_project(const sfl_enet_dims *dims, float *P) {

@@ -8,6 +8,7 @@
 #include "common/arena.hpp"
 #include "common/check.hpp"
 #include "kernels/enet/plan.hpp"
+#include "kernels/layers/dict.hpp"
 #include "kernels/model/blob_format.hpp"
 #include "kernels/model/blob_layout.hpp"
 #include "kernels/model/blob_read.hpp"
@@ -26,6 +27,16 @@ constexpr int32_t kMaxBatch = SFL_PATCH_MAX_DIM;
 sfl_status blob_layout(const sfl_model *model, int32_t with_plans, BlobLayout *layout) {
     SFL_RETURN_IF_ERROR(check_model(model));
     return make_layout(*model, with_plans != 0, layout);
+}
+
+// Bytes of the plans a checked model lacks (its factorization layers with plan NULL).
+size_t missing_plans_bytes(const sfl_model &model) {
+    size_t sum = 0;
+    for (int32_t i = 0; i < model.n_layers; ++i) {
+        const sfl_model_layer &L = model.layers[i];
+        if (is_factor_kind(L.kind) && !L.plan) sum += static_cast<size_t>(plan_image(L.out.c).bytes);
+    }
+    return sum;
 }
 
 } // namespace
@@ -69,19 +80,13 @@ SFL_API sfl_status sfl_model_load(const void *blob, size_t size, sfl_model *mode
 SFL_API sfl_status sfl_model_plans_size(const sfl_model *model, size_t *bytes) {
     SFL_RETURN_IF_ERROR(check_model(model));
     if (!bytes) return SFL_ERR_NULL_ARG;
-    size_t sum = 0;
-    for (int32_t i = 0; i < model->n_layers; ++i) {
-        const sfl_model_layer &L = model->layers[i];
-        if (is_factor_kind(L.kind) && !L.plan) sum += static_cast<size_t>(plan_image(L.out.c).bytes);
-    }
-    *bytes = sum;
+    *bytes = missing_plans_bytes(*model);
     return SFL_OK;
 }
 
 SFL_API sfl_status sfl_model_build_plans(sfl_model *model, void *mem, size_t size) {
-    size_t need = 0;
-    SFL_RETURN_IF_ERROR(sfl_model_plans_size(model, &need));
-    SFL_RETURN_IF_ERROR(check_memory(mem, size, need));
+    SFL_RETURN_IF_ERROR(check_model(model));
+    SFL_RETURN_IF_ERROR(check_memory(mem, size, missing_plans_bytes(*model)));
     // Build every missing plan first; point the layers at them only when all succeeded.
     const sfl_enet_plan *built[SFL_MODEL_MAX_LAYERS] = {};
     unsigned char *at = static_cast<unsigned char *>(mem);
@@ -90,10 +95,10 @@ SFL_API sfl_status sfl_model_build_plans(sfl_model *model, void *mem, size_t siz
         if (!is_factor_kind(L.kind) || L.plan) continue;
         LayerInfo info;
         SFL_RETURN_IF_ERROR(check_layer(L, &info));
-        const sfl_enet_dims dims = {info.m, info.K};
         const size_t bytes = static_cast<size_t>(plan_image(info.K).bytes);
+        if (!all_finite(L.weight, static_cast<size_t>(info.m) * static_cast<size_t>(info.K))) return SFL_ERR_NOT_FINITE;
         sfl_enet_plan *plan = nullptr;
-        SFL_RETURN_IF_ERROR(sfl_enet_plan_init(at, bytes, &L.enet, &dims, L.weight, &plan));
+        SFL_RETURN_IF_ERROR(enet::build_plan(at, bytes, L.enet.l2, info.m, info.K, L.weight, &plan));
         built[i] = plan;
         at += bytes;
     }
@@ -116,8 +121,13 @@ SFL_API sfl_status sfl_model_forward(const sfl_workspace *ws, const sfl_model *m
     SFL_RETURN_IF_ERROR(check_model(model));
     if (n < 1 || n > kMaxBatch) return SFL_ERR_BAD_DIMS;
     if (!X || !Y) return SFL_ERR_NULL_ARG;
-    for (int32_t i = 0; i < model->n_layers; ++i)
-        if (is_factor_kind(model->layers[i].kind) && !model->layers[i].plan) return SFL_ERR_NULL_ARG;
+    for (int32_t i = 0; i < model->n_layers; ++i) {
+        const sfl_model_layer &L = model->layers[i];
+        if (!is_factor_kind(L.kind)) continue;
+        if (!L.plan) return SFL_ERR_NULL_ARG;
+        // P finite, no zero column, its norms those of the plan (as the layer calls check).
+        SFL_RETURN_IF_ERROR(layers::check_dictionary(L.plan, L.weight));
+    }
     const ForwardNeeds needs = forward_needs(*model, n);
     size_t need = 0;
     SFL_RETURN_IF_ERROR(forward_bytes(needs, n, &need));

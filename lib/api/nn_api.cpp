@@ -11,6 +11,7 @@
 #include "kernels/nn/linear.hpp"
 #include "kernels/nn/maxpool.hpp"
 #include "kernels/nn/relu.hpp"
+#include "kernels/nn/rows.hpp"
 #include "kernels/nn/softmax_xent.hpp"
 #include "kernels/patch/geometry.hpp"
 
@@ -19,39 +20,15 @@ using namespace sfl::nn;
 
 namespace {
 
-bool nn_dim_ok(int32_t v) { return v >= 1 && v <= SFL_NN_MAX_DIM; }
-
 // Geometry of a convolution (sfl_patch.h rules) with cout output channels.
 sfl_status conv_geometry(const sfl_patch_params *patch, const sfl_dims4 *in, int32_t cout, patch::Geometry *g) {
     SFL_RETURN_IF_ERROR(patch::make_geometry(patch, in, g));
-    return nn_dim_ok(cout) ? SFL_OK : SFL_ERR_BAD_DIMS;
-}
-
-int32_t conv_forward_rows(const patch::Geometry &g) {
-    return conv2d_forward_tile_rows(static_cast<int64_t>(g.n) * g.patches());
-}
-
-size_t conv_forward_bytes(const patch::Geometry &g) {
-    Arena count;
-    Conv2dForwardBuffers::carve(count, g.m, conv_forward_rows(g));
-    return count.used();
-}
-
-size_t conv_backward_bytes(int32_t m, int32_t cout) {
-    Arena count;
-    Conv2dBackwardBuffers::carve(count, m, cout);
-    return count.used();
+    return dim_ok(cout) ? SFL_OK : SFL_ERR_BAD_DIMS;
 }
 
 sfl_status check_linear_dims(const sfl_linear_dims *dims) {
     if (!dims) return SFL_ERR_NULL_ARG;
-    return nn_dim_ok(dims->in) && nn_dim_ok(dims->out) ? SFL_OK : SFL_ERR_BAD_DIMS;
-}
-
-size_t linear_backward_bytes(int32_t in, int32_t out) {
-    Arena count;
-    LinearBackwardBuffers::carve(count, in, out);
-    return count.used();
+    return dim_ok(dims->in) && dim_ok(dims->out) ? SFL_OK : SFL_ERR_BAD_DIMS;
 }
 
 } // namespace
@@ -65,7 +42,7 @@ SFL_API sfl_status sfl_conv2d_forward_workspace_size(const sfl_patch_params *pat
     if (!bytes) return SFL_ERR_NULL_ARG;
     patch::Geometry g;
     SFL_RETURN_IF_ERROR(conv_geometry(patch, in, cout, &g));
-    *bytes = conv_forward_bytes(g);
+    *bytes = conv2d_forward_bytes(g);
     return SFL_OK;
 }
 
@@ -74,7 +51,7 @@ SFL_API sfl_status sfl_conv2d_backward_workspace_size(const sfl_patch_params *pa
     if (!bytes) return SFL_ERR_NULL_ARG;
     patch::Geometry g;
     SFL_RETURN_IF_ERROR(conv_geometry(patch, in, cout, &g));
-    *bytes = conv_backward_bytes(g.m, cout);
+    *bytes = conv2d_backward_bytes(g.m, cout);
     return SFL_OK;
 }
 
@@ -85,10 +62,10 @@ SFL_API sfl_status sfl_conv2d_forward(const sfl_workspace *ws, const sfl_patch_p
     patch::Geometry g;
     SFL_RETURN_IF_ERROR(conv_geometry(patch, in, cout, &g));
     SFL_RETURN_IF_ERROR(check_range(g.n, range));
-    SFL_RETURN_IF_ERROR(check_workspace(ws, conv_forward_bytes(g)));
+    SFL_RETURN_IF_ERROR(check_workspace(ws, conv2d_forward_bytes(g)));
 
     Arena arena(ws->buf, ws->size);
-    const Conv2dForwardBuffers buf = Conv2dForwardBuffers::carve(arena, g.m, conv_forward_rows(g));
+    const Conv2dForwardBuffers buf = conv2d_forward_carve(arena, g);
     conv2d_forward(g, buf, range.begin, range.end, X, cout, W, b, Y);
     return SFL_OK;
 }
@@ -100,7 +77,7 @@ SFL_API sfl_status sfl_conv2d_backward(const sfl_workspace *ws, const sfl_patch_
     patch::Geometry g;
     SFL_RETURN_IF_ERROR(conv_geometry(patch, in, cout, &g));
     SFL_RETURN_IF_ERROR(check_range(g.n, range));
-    SFL_RETURN_IF_ERROR(check_workspace(ws, conv_backward_bytes(g.m, cout)));
+    SFL_RETURN_IF_ERROR(check_workspace(ws, conv2d_backward_bytes(g.m, cout)));
 
     Arena arena(ws->buf, ws->size);
     const Conv2dBackwardBuffers buf = Conv2dBackwardBuffers::carve(arena, g.m, cout);

@@ -35,6 +35,7 @@ extern "C" SFL_API const char *sfl_status_string(sfl_status status_in) {
     case SFL_ERR_MODEL_CRC: return SFL_TEXT("the model blob is corrupt (CRC-32 mismatch)");
     case SFL_ERR_MODEL_INVALID: return SFL_TEXT("the model blob's content is inconsistent (shapes, offsets or parameters)");
     case SFL_WARN_NOT_CONVERGED: return SFL_TEXT("iteration bound reached before convergence; output holds the last iterate");
+    case SFL_WARN_ROWS_FAILED: return SFL_TEXT("some rows of the batch failed (see each row's status); every row was written");
     }
     return SFL_TEXT("unknown status");
 }

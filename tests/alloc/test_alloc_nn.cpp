@@ -33,9 +33,9 @@ int main() {
     std::vector<int32_t> i1(P1.size()), i2(P2.size()), labels = {3, -1, 7};
     for (auto *v : {&X, &W1, &b1, &W2, &b2, &W3, &b3, &W4, &b4})
         for (auto &x : *v) x = N(rng);
-    Aligned fwd(SFL_CONV2D_FORWARD_WORKSPACE_BYTES(500, 50));
+    Aligned fwd(SFL_CONV2D_FORWARD_WORKSPACE_BYTES(500));
     Aligned bwd(SFL_LINEAR_BACKWARD_WORKSPACE_BYTES(800, 500)); // the largest backward workspace here
-    const sfl_workspace fw = {fwd.p, SFL_CONV2D_FORWARD_WORKSPACE_BYTES(500, 50)};
+    const sfl_workspace fw = {fwd.p, SFL_CONV2D_FORWARD_WORKSPACE_BYTES(500)};
     const sfl_workspace bw = {bwd.p, SFL_LINEAR_BACKWARD_WORKSPACE_BYTES(800, 500)};
 
     sfl_heap::start();

@@ -22,7 +22,9 @@ void add_lu(const std::vector<float> &lu, int32_t n, float *out) {
 }
 
 void count_warning(sfl_status st, LayerState &s, const char *what) {
-    if (check(st, what) == SFL_WARN_NOT_CONVERGED) ++s.not_converged;
+    const sfl_status w = check(st, what);
+    if (w == SFL_WARN_NOT_CONVERGED) ++s.not_converged;
+    if (w == SFL_WARN_ROWS_FAILED) ++s.rows_failed;
 }
 
 } // namespace

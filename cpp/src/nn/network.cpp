@@ -88,6 +88,12 @@ int64_t Runner::not_converged() const {
     return n;
 }
 
+int64_t Runner::rows_failed() const {
+    int64_t n = 0;
+    for (const auto &s : states_) n += s->rows_failed;
+    return n;
+}
+
 const float *Runner::forward(int32_t n, const float *x, bool training) {
     if (n < 1 || n > max_batch_) throw std::invalid_argument("Runner::forward: chunk size out of range");
     std::memcpy(acts_[0].data(), x, size_t(n) * size_t(net_.in_shape().size()) * sizeof(float));

@@ -111,11 +111,12 @@ EpochStats Trainer::train_epoch(const Dataset &d, const std::vector<int32_t> &id
 
     const int32_t T = cfg_.threads;
     const size_t in_size = size_t(d.shape.size());
-    const int64_t not_conv0 = [&] {
+    const auto warnings = [&](int64_t (Runner::*count)() const) {
         int64_t s = 0;
-        for (auto &r : runners_) s += r->not_converged();
+        for (auto &r : runners_) s += ((*r).*count)();
         return s;
-    }();
+    };
+    const int64_t not_conv0 = warnings(&Runner::not_converged), failed0 = warnings(&Runner::rows_failed);
     // Per-thread staging of the chunk's images and labels.
     std::vector<std::vector<float>> xs(static_cast<size_t>(T));
     std::vector<std::vector<int32_t>> ys(static_cast<size_t>(T));
@@ -169,9 +170,8 @@ EpochStats Trainer::train_epoch(const Dataset &d, const std::vector<int32_t> &id
     st.accuracy = total.labelled ? 100.0 * double(total.correct) / double(total.labelled) : 0.0;
     st.samples = total.samples;
     st.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    int64_t nc = 0;
-    for (auto &r : runners_) nc += r->not_converged();
-    st.not_converged = nc - not_conv0;
+    st.not_converged = warnings(&Runner::not_converged) - not_conv0;
+    st.rows_failed = warnings(&Runner::rows_failed) - failed0;
     return st;
 }
 

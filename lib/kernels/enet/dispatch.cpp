@@ -9,16 +9,6 @@
 namespace sfl {
 namespace enet {
 
-SolverConfig make_solver_config(const sfl_enet_params *params, int32_t K, sfl_enet_solver solver) {
-    SolverConfig cfg;
-    cfg.solver = solver;
-    cfg.l1 = params->l1;
-    cfg.tol = params->tol;
-    // The defaults sfl_enet_params documents: LARS 4K + 16 steps, CD 10000 sweeps.
-    cfg.max_iter = params->max_iter > 0 ? params->max_iter : (solver == SFL_ENET_LARS ? 4 * K + 16 : 10000);
-    return cfg;
-}
-
 SolverBuffers SolverBuffers::carve(Arena &arena, sfl_enet_solver solver, int32_t K) {
     SolverBuffers s;
     if (solver == SFL_ENET_LARS) s.lars = LarsBuffers::carve(arena, K);
@@ -45,14 +35,7 @@ sfl_status overflowed(int32_t K, float *a, sfl_enet_info *info, int32_t *support
 } // namespace
 
 Problem row_problem(const sfl_enet_plan *plan, float l1, const float *c, double x_sqnorm) {
-    Problem pb;
-    pb.G = plan_gram(plan);
-    pb.inv_diag = plan_inv_diag(plan);
-    pb.K = plan->K;
-    pb.l1 = l1;
-    pb.x_sqnorm = x_sqnorm;
-    pb.c = c;
-    return pb;
+    return gram_problem(plan_gram(plan), plan_inv_diag(plan), plan->K, l1, c, x_sqnorm);
 }
 
 sfl_status solve_row(const SolverBuffers &buf, const SolverConfig &cfg, const sfl_enet_plan *plan, const float *c,

@@ -10,23 +10,10 @@
 #include "common/arena.hpp"
 #include "kernels/enet/cd.hpp"
 #include "kernels/enet/lars.hpp"
+#include "kernels/enet/params.hpp"
 
 namespace sfl {
 namespace enet {
-
-struct SolverConfig {
-    sfl_enet_solver solver;
-    float l1;
-    float tol;
-    int32_t max_iter; // effective bound (the defaults when params->max_iter == 0)
-};
-
-// params must have been validated; solver is params->solver, or LARS where the
-// caller needs its factor (sfl_enet_solve_lars_factor).
-SolverConfig make_solver_config(const sfl_enet_params *params, int32_t K, sfl_enet_solver solver);
-inline SolverConfig make_solver_config(const sfl_enet_params *params, int32_t K) {
-    return make_solver_config(params, K, params->solver);
-}
 
 struct SolverBuffers {
     LarsBuffers lars{};

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "kernels/linalg/cholesky.hpp"
+
 namespace sfl {
 namespace enet {
 
@@ -22,96 +24,51 @@ LarsBuffers LarsBuffers::carve(Arena &arena, int32_t K) {
 
 namespace {
 
-// A pivot below this fraction of G_jj means the new atom is (numerically) in
-// the span of the active ones: float G carries ~1e-7 relative error, so
-// anything smaller than ~1e-6 is noise.
-constexpr double kPivotTol = 1e-6;
+using linalg::backward_sub;
+using linalg::forward_sub;
 
-// Solve L y = b (forward) for the leading n x n block.
-void forward_sub(const double *L, int32_t ld, int32_t n, const double *b, double *y) {
-    for (int32_t i = 0; i < n; ++i) {
-        const double *li = L + static_cast<int64_t>(i) * ld;
-        double s = b[i];
-        for (int32_t k = 0; k < i; ++k) s -= li[k] * y[k];
-        y[i] = s / li[i];
-    }
-}
+// Where the homotopy stopped: s active atoms (b.act, b.a, b.sgn, factor b.L), the
+// path parameter lambda, the steps taken, and whether the step bound cut it short.
+struct PathEnd {
+    int32_t s = 0;
+    int32_t iter = 0;
+    double lambda = 0.0;
+    bool hit_limit = false;
+};
 
-// Solve L^T x = y (backward) for the leading n x n block; x may alias y.
-void backward_sub(const double *L, int32_t ld, int32_t n, const double *y, double *x) {
-    for (int32_t i = n - 1; i >= 0; --i) {
-        double s = y[i];
-        for (int32_t k = i + 1; k < n; ++k) s -= L[static_cast<int64_t>(k) * ld + i] * x[k];
-        x[i] = s / L[static_cast<int64_t>(i) * ld + i];
-    }
-}
-
-// Append atom j to the factor of G[A,A] (A has s atoms). Returns false when
-// the new pivot is not positive enough (singular G[A+j, A+j]).
-bool chol_append(const LarsBuffers &b, const float *G, int32_t K, int32_t s, int32_t j) {
+// Append atom j to the factor of G[A,A] (A has s atoms); false when its pivot
+// fails the singularity policy (j is in the span of the active atoms).
+bool append_atom(const LarsBuffers &b, const float *G, int32_t K, int32_t s, int32_t j) {
     double *row = b.L + static_cast<int64_t>(s) * K;
     const float *gj = G + static_cast<int64_t>(j) * K;
-    for (int32_t k = 0; k < s; ++k) b.tmp[k] = gj[b.act[k]];
-    forward_sub(b.L, K, s, b.tmp, row);
-    double d2 = gj[j];
-    for (int32_t k = 0; k < s; ++k) d2 -= row[k] * row[k];
-    if (!(d2 > kPivotTol * static_cast<double>(gj[j]))) return false;
-    row[s] = std::sqrt(d2);
-    return true;
+    for (int32_t k = 0; k < s; ++k) row[k] = gj[b.act[k]];
+    return linalg::chol_append(b.L, K, s, gj[j]);
 }
 
-// Remove position p from the factor of s atoms: drop row p, then Givens
-// rotations on column pairs (k, k+1) restore the lower-triangular shape
-// (L Q stays a factor of the reduced G[A,A] since Q is orthogonal).
-void chol_remove(const LarsBuffers &b, int32_t K, int32_t s, int32_t p) {
-    double *L = b.L;
-    for (int32_t i = p; i + 1 < s; ++i) {
-        const double *src = L + static_cast<int64_t>(i + 1) * K;
-        double *dst = L + static_cast<int64_t>(i) * K;
-        for (int32_t k = 0; k <= i + 1; ++k) dst[k] = src[k];
-    }
-    for (int32_t k = p; k + 1 < s; ++k) {
-        double *lk = L + static_cast<int64_t>(k) * K;
-        const double x = lk[k], y = lk[k + 1];
-        const double h = std::hypot(x, y);
-        const double cs = x / h, sn = y / h;
-        for (int32_t i = k; i + 1 < s; ++i) {
-            double *li = L + static_cast<int64_t>(i) * K;
-            const double xi = li[k], yi = li[k + 1];
-            li[k] = cs * xi + sn * yi;
-            li[k + 1] = -sn * xi + cs * yi;
-        }
-        lk[k] = h;
-        lk[k + 1] = 0.0;
-    }
-}
-
-} // namespace
-
-sfl_status lars_solve(const LarsBuffers &b, const Problem &pb, int32_t max_iter, float *a_out, int32_t *support,
-                      float *chol, sfl_enet_info *info) {
+// The homotopy from lambda = max|c| down to l1: an atom joins when its
+// correlation reaches lambda, an active coefficient that crosses zero leaves
+// (the lasso modification). Leaves the end point in b.
+PathEnd lars_path(const LarsBuffers &b, const Problem &pb, int32_t max_iter) {
     const int32_t K = pb.K;
     const double l1 = pb.l1;
     const float *G = pb.G;
 
-    double lambda = 0.0;
+    PathEnd e;
     int32_t jmax = -1;
     for (int32_t j = 0; j < K; ++j) {
         b.r[j] = pb.c[j];
         b.pos[j] = -1;
         const double v = std::fabs(b.r[j]);
-        if (v > lambda) { lambda = v; jmax = j; }
+        if (v > e.lambda) { e.lambda = v; jmax = j; }
     }
 
-    sfl_status status = SFL_OK;
     int32_t s = 0, iter = 0, last_dropped = -1;
-    double last_sign = 0.0;
-    bool hit_limit = false;
+    double lambda = e.lambda, last_sign = 0.0;
     int32_t to_add = (lambda > l1) ? jmax : -1;
 
     while (to_add >= 0 || (s > 0 && lambda > l1)) {
         if (to_add >= 0) {
-            if (chol_append(b, G, K, s, to_add)) {
+            if (append_atom(b, G, K, s, to_add)) {
                 b.act[s] = to_add;
                 b.pos[to_add] = s;
                 b.sgn[s] = b.r[to_add] > 0 ? 1.0 : -1.0;
@@ -119,7 +76,7 @@ sfl_status lars_solve(const LarsBuffers &b, const Problem &pb, int32_t max_iter,
                 ++s;
             } else {
                 // In the span of the active atoms (duplicate / collinear with l2 = 0):
-                // leave it out; the final KKT check says whether that was harmless.
+                // leave it out; check_excluded says whether that was harmless.
                 b.pos[to_add] = -2;
             }
             to_add = -1;
@@ -133,7 +90,7 @@ sfl_status lars_solve(const LarsBuffers &b, const Problem &pb, int32_t max_iter,
             if (lambda <= l1 || to_add < 0) break;
             continue;
         }
-        if (iter >= max_iter) { hit_limit = true; break; }
+        if (iter >= max_iter) { e.hit_limit = true; break; }
         ++iter;
 
         // Direction: G[A,A] w = sgn(A); u = G[:,A] w.
@@ -184,7 +141,7 @@ sfl_status lars_solve(const LarsBuffers &b, const Problem &pb, int32_t max_iter,
         if (event_drop >= 0) {
             const int32_t atom = b.act[event_drop];
             last_sign = b.sgn[event_drop];
-            chol_remove(b, K, s, event_drop);
+            linalg::chol_remove(b.L, K, s, event_drop);
             for (int32_t k = event_drop; k + 1 < s; ++k) {
                 b.act[k] = b.act[k + 1];
                 b.sgn[k] = b.sgn[k + 1];
@@ -200,23 +157,66 @@ sfl_status lars_solve(const LarsBuffers &b, const Problem &pb, int32_t max_iter,
             break; // reached lambda == l1
         }
     }
+    e.s = s;
+    e.iter = iter;
+    e.lambda = lambda;
+    return e;
+}
 
-    // Polish: at the end of the path a[A] solves G[A,A] a = c[A] - l1 sgn(A)
-    // exactly; re-solve from c to remove the drift of the incremental updates,
-    // unless rounding would flip a sign.
-    if (!hit_limit && s > 0 && lambda <= l1) {
-        for (int32_t k = 0; k < s; ++k) b.tmp[k] = static_cast<double>(pb.c[b.act[k]]) - l1 * b.sgn[k];
-        forward_sub(b.L, K, s, b.tmp, b.tmp);
-        backward_sub(b.L, K, s, b.tmp, b.tmp);
-        bool consistent = true;
-        for (int32_t k = 0; k < s; ++k) consistent = consistent && (b.tmp[k] * b.sgn[k] > 0.0);
-        if (consistent)
-            for (int32_t k = 0; k < s; ++k) b.a[k] = b.tmp[k];
+// At the end of the path a[A] solves G[A,A] a = c[A] - l1 sgn(A) exactly:
+// re-solve from c to remove the drift of the incremental updates, unless
+// rounding would flip a sign.
+void polish(const LarsBuffers &b, const Problem &pb, const PathEnd &e) {
+    const int32_t s = e.s;
+    if (e.hit_limit || s == 0 || e.lambda > pb.l1) return;
+    for (int32_t k = 0; k < s; ++k) b.tmp[k] = static_cast<double>(pb.c[b.act[k]]) - pb.l1 * b.sgn[k];
+    linalg::chol_solve(b.L, pb.K, s, b.tmp);
+    for (int32_t k = 0; k < s; ++k)
+        if (!(b.tmp[k] * b.sgn[k] > 0.0)) return;
+    for (int32_t k = 0; k < s; ++k) b.a[k] = b.tmp[k];
+}
+
+// Atoms left out as collinear are harmless only if they satisfy KKT at the
+// returned code (b.r = c - G a, from evaluate). Only at the end of the path: a
+// stopped iterate does not satisfy KKT anyway. Allowed rounding: r_j = c_j -
+// G[j,A] a[A] from float data is off by ~eps t_j, t_j = |c_j| + sum_k |G_jk a_k|
+// (the size of its terms), plus what the rounding of rows A moves a[A] by, seen
+// through beta = G[A,A]^-1 G[A,j] (large when the active atoms are nearly
+// dependent, l2 = 0): |r_j| <= l1 (1 + 1e-4) + 1e-6 (t_j + sum_k |beta_k| t_k).
+sfl_status check_excluded(const LarsBuffers &b, const Problem &pb, int32_t s, const float *a) {
+    const int32_t K = pb.K;
+    const double l1 = pb.l1;
+    const float *G = pb.G;
+    auto terms = [&](int32_t row) {
+        const float *g = G + static_cast<int64_t>(row) * K;
+        double t = std::fabs(static_cast<double>(pb.c[row]));
+        for (int32_t k = 0; k < s; ++k) t += std::fabs(static_cast<double>(g[b.act[k]]) * a[b.act[k]]);
+        return t;
+    };
+    sfl_status status = SFL_OK;
+    for (int32_t j = 0; j < K; ++j) {
+        if (b.pos[j] != -2) continue;
+        const float *gj = G + static_cast<int64_t>(j) * K;
+        for (int32_t k = 0; k < s; ++k) b.tmp[k] = gj[b.act[k]];
+        linalg::chol_solve(b.L, K, s, b.tmp);
+        double allowed = terms(j);
+        for (int32_t k = 0; k < s; ++k) allowed += std::fabs(b.tmp[k]) * terms(b.act[k]);
+        if (std::fabs(b.r[j]) > l1 + 1e-4 * l1 + 1e-6 * allowed) status = SFL_ERR_SINGULAR;
     }
+    return status;
+}
+
+} // namespace
+
+sfl_status lars_solve(const LarsBuffers &b, const Problem &pb, int32_t max_iter, float *a_out, int32_t *support,
+                      float *chol, sfl_enet_info *info) {
+    const int32_t K = pb.K;
+    const PathEnd e = lars_path(b, pb, max_iter);
+    polish(b, pb, e);
+    const int32_t s = e.s;
 
     for (int32_t j = 0; j < K; ++j) a_out[j] = 0.0f;
     for (int32_t k = 0; k < s; ++k) a_out[b.act[k]] = static_cast<float>(b.a[k]);
-
     if (support) {
         for (int32_t k = 0; k < K; ++k) support[k] = k < s ? b.act[k] : -1;
     }
@@ -229,35 +229,12 @@ sfl_status lars_solve(const LarsBuffers &b, const Problem &pb, int32_t max_iter,
 
     sfl_enet_info local;
     evaluate(pb, a_out, b.r, &local);
-    // Atoms left out as collinear are harmless only if they satisfy KKT.
-    // (Only at the end of the path: a stopped iterate does not satisfy KKT anyway.)
-    // Allowed rounding: r_j = c_j - G[j,A] a[A] from float data is off by ~eps
-    // t_j, t_j = |c_j| + sum_k |G_jk a_k| (the size of its terms), plus what the
-    // rounding of rows A moves a[A] by, seen through beta = G[A,A]^-1 G[A,j]
-    // (p_j on the active atoms; large when they are nearly dependent, l2 = 0):
-    // |r_j| <= l1 (1 + 1e-4) + 1e-6 (t_j + sum_k |beta_k| t_k).
-    for (int32_t j = 0; j < K && !hit_limit; ++j) {
-        if (b.pos[j] != -2) continue;
-        auto terms = [&](int32_t row) {
-            const float *g = G + static_cast<int64_t>(row) * K;
-            double t = std::fabs(static_cast<double>(pb.c[row]));
-            for (int32_t k = 0; k < s; ++k) t += std::fabs(static_cast<double>(g[b.act[k]]) * a_out[b.act[k]]);
-            return t;
-        };
-        const float *gj = G + static_cast<int64_t>(j) * K;
-        for (int32_t k = 0; k < s; ++k) b.tmp[k] = gj[b.act[k]];
-        forward_sub(b.L, K, s, b.tmp, b.tmp);
-        backward_sub(b.L, K, s, b.tmp, b.tmp);
-        double allowed = terms(j);
-        for (int32_t k = 0; k < s; ++k) allowed += std::fabs(b.tmp[k]) * terms(b.act[k]);
-        if (std::fabs(b.r[j]) > l1 + 1e-4 * l1 + 1e-6 * allowed) status = SFL_ERR_SINGULAR;
-    }
-    if (hit_limit && status == SFL_OK) status = SFL_WARN_NOT_CONVERGED;
+    sfl_status status = e.hit_limit ? SFL_WARN_NOT_CONVERGED : check_excluded(b, pb, s, a_out);
     if (info) {
         *info = local;
         info->status = status;
-        info->iterations = iter;
-        info->hit_iter_limit = hit_limit ? 1 : 0;
+        info->iterations = e.iter;
+        info->hit_iter_limit = e.hit_limit ? 1 : 0;
     }
     return status;
 }

@@ -18,6 +18,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "common/outcome.hpp"
 #include "kernels/enet/lars.hpp"
 #include "kernels/enet/problem.hpp"
 #include "simd/simd.hpp"
@@ -67,9 +68,11 @@ inline B gather_lanes(const float *base, const int32_t *idx) { return base[*idx]
 constexpr int32_t W = simd::lanes;
 
 // A new pivot d = G_jj - g^T G[A,A]^-1 g below this fraction of G_jj sends the
-// row to lars_solve: the reference leaves out atoms below 1e-6 G_jj (its
-// kPivotTol), and in float a Schur complement that small has too few correct digits.
-constexpr float kPivotTol = 1e-4f;
+// row to lars_solve. Not a second singularity rule (that is linalg::kPivotRel,
+// 1e-6, applied by lars_solve in double): a Schur complement computed in float
+// below 1e-4 G_jj has too few correct digits to tell which side of the rule it
+// is on, so the double path decides.
+constexpr float kLanePivotHandoff = 1e-4f;
 // KKT check of a lane's end point, on r = c - G a in float (t_j = |c_j| + sum_k
 // |G_jk a_k|, the size of r_j's terms, bounds its rounding at ~K eps t_j):
 // |r_j - l1 sgn_j| (active) or |r_j| - l1 (inactive) <= kKktRel l1 + kKktTerms t_j.
@@ -90,8 +93,9 @@ struct Work {
     int32_t *row, *steps, *pend_add, *pend_drop, *state, *nact, *jW; // W ints each
     LarsBuffers ref;
 
-    static Work carve(Arena &ar, int32_t K) {
-        const size_t kw = static_cast<size_t>(K) * W;
+    // width: the lanes to carve for (W; larger in counting mode for a fixed-width size).
+    static Work carve(Arena &ar, int32_t K, int32_t width = W) {
+        const size_t kw = static_cast<size_t>(K) * static_cast<size_t>(width);
         Work s;
         s.M = ar.take<float>(kw * static_cast<size_t>(K));
         s.Gs = ar.take<float>(kw * static_cast<size_t>(K));
@@ -99,10 +103,10 @@ struct Work {
         for (float **p : vecs) *p = ar.take<float>(kw);
         float **lane[] = {&s.lam, &s.lastd, &s.lasts, &s.gjj, &s.inv, &s.gam,
                           &s.ev,  &s.kind,  &s.runf,  &s.addf, &s.finf, &s.dd};
-        for (float **p : lane) *p = ar.take<float>(W);
+        for (float **p : lane) *p = ar.take<float>(static_cast<size_t>(width));
         s.actW = ar.take<int32_t>(kw);
         int32_t **ints[] = {&s.row, &s.steps, &s.pend_add, &s.pend_drop, &s.state, &s.nact, &s.jW};
-        for (int32_t **p : ints) *p = ar.take<int32_t>(W);
+        for (int32_t **p : ints) *p = ar.take<int32_t>(static_cast<size_t>(width));
         s.ref = LarsBuffers::carve(ar, K);
         return s;
     }
@@ -229,7 +233,7 @@ struct Solver {
     int32_t *row_steps;
     bool solve_fallbacks;
     LanesStats st;
-    sfl_status status = SFL_OK;
+    Outcome out; // of the rows lars_solve solved here
     int32_t next = 0;
     int32_t S = 0; // slots in use by some lane (max nact)
 
@@ -239,26 +243,15 @@ struct Solver {
     float &Gsel(int32_t p, int32_t k, int32_t l) { return s.Gs[(static_cast<size_t>(p) * K + k) * W + l]; }
     int32_t act(int32_t p, int32_t l) const { return (s.actW[at(p, l)] - l) / W; }
 
-    void note(sfl_status x) {
-        if (x < 0 && status >= 0) status = x;
-        else if (x > 0 && status == SFL_OK) status = x;
-    }
-
     void reference(int32_t i) {
         if (!solve_fallbacks) { // the caller solves the flagged rows itself (sfl_enet_encode)
             ++st.fallbacks;
             row_fallback[i] = 1;
             return;
         }
-        Problem pb;
-        pb.G = G;
-        pb.inv_diag = inv_diag;
-        pb.K = K;
-        pb.l1 = l1;
-        pb.x_sqnorm = xsq ? xsq[i] : 0.0;
-        pb.c = crow(i);
+        const Problem pb = gram_problem(G, inv_diag, K, l1, crow(i), xsq ? xsq[i] : 0.0);
         sfl_enet_info info;
-        note(lars_solve(s.ref, pb, max_iter, arow(i), nullptr, nullptr, &info));
+        out.add(lars_solve(s.ref, pb, max_iter, arow(i), nullptr, nullptr, &info));
         ++st.fallbacks;
         if (row_fallback) row_fallback[i] = 1;
         if (row_steps) row_steps[i] = info.iterations;
@@ -417,7 +410,7 @@ void Solver::step_updates() {
             if (s.addf[l] == 0.0f) continue;
             const int32_t j = s.pend_add[l], p = s.nact[l];
             s.pend_add[l] = -1;
-            if (!(s.dd[l] > kPivotTol * s.gjj[l]) || !std::isfinite(s.dd[l])) {
+            if (!(s.dd[l] > kLanePivotHandoff * s.gjj[l]) || !std::isfinite(s.dd[l])) {
                 s.state[l] = kFail; // collinear atom (lars_solve leaves it out) or lost precision
                 for (int32_t q = 0; q < S_old; ++q) s.v[at(q, l)] = 0.0f;
                 continue;
@@ -625,10 +618,12 @@ void Solver::run() {
 
 int32_t lars_lanes_width() { return W; }
 
-size_t lars_lanes_workspace_bytes(int32_t K) {
-    if (K < 1 || K > kLanesMaxK) return 0;
+size_t lars_lanes_workspace_bytes(int32_t K) { return lars_lanes_workspace_bytes_for(K, W); }
+
+size_t lars_lanes_workspace_bytes_for(int32_t K, int32_t lanes) {
+    if (K < 1 || K > kLanesMaxK || lanes < W) return 0;
     Arena counting;
-    (void)Work::carve(counting, K);
+    (void)Work::carve(counting, K, lanes);
     return counting.used();
 }
 
@@ -665,7 +660,7 @@ sfl_status lars_lanes_solve_rows(void *ws, size_t ws_bytes, const float *G, cons
     sv.solve_fallbacks = solve_fallbacks;
     sv.run();
     if (stats) *stats = sv.st;
-    return sv.status;
+    return sv.out.worst_row();
 }
 
 } // namespace enet

@@ -33,8 +33,13 @@ struct LanesStats {
 // including the LarsBuffers of the fallback. 0 when K is outside [1, kLanesMaxK].
 size_t lars_lanes_workspace_bytes(int32_t K);
 
+// The same workspace laid out for `lanes` lanes (>= the build's width; 0 below it):
+// a size that does not depend on the target (sfl_enet_encode hands the kernel
+// lars_lanes_workspace_bytes_for(K, 16), SFL_ENET_ENCODE_LANES_BYTES's share).
+size_t lars_lanes_workspace_bytes_for(int32_t K, int32_t lanes);
+
 // Solves n elastic-net problems that share G:
-//   min_a 1/2 a^T G a - c_i^T a + l1 ||a||_1     (DESIGN.md section 2)
+//   min_a 1/2 a^T G a - c_i^T a + l1 ||a||_1     (docs/design.md section 2)
 // ws, ws_bytes: workspace of lars_lanes_workspace_bytes(K) bytes, SFL_WORKSPACE_ALIGN-aligned.
 // G:        K x K row-major float, G = P^T P + l2 I (the plan's Gram; symmetric).
 // inv_diag: K floats 1/G_jj (only handed to the fallback's Problem; may be nullptr).

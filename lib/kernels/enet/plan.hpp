@@ -46,5 +46,19 @@ struct PlanRegions {
     }
 };
 
+// Bytes of a plan for K atoms (== SFL_ENET_PLAN_BYTES(K)).
+inline size_t plan_bytes(int32_t K) {
+    Arena count;
+    PlanRegions::carve(count, K);
+    return count.used();
+}
+
+// Builds a plan of P (m x K, finite) with ridge l2 into mem (checked by the caller:
+// aligned, at least the carved size): G = P^T P (one GEMM) + l2 on the diagonal,
+// 1/G_jj, then the header. Returns SFL_OK with *out set; SFL_ERR_ZERO_ATOM (a zero
+// column) or SFL_ERR_NOT_FINITE (P^T P overflowed float) with the header cleared,
+// so a half-built plan never looks valid.
+sfl_status build_plan(void *mem, size_t size, float l2, int32_t m, int32_t K, const float *P, sfl_enet_plan **out);
+
 } // namespace enet
 } // namespace sfl

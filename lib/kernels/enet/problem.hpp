@@ -1,4 +1,4 @@
-// One elastic-net problem in Gram form (DESIGN.md section 2):
+// One elastic-net problem in Gram form (docs/design.md section 2):
 //   min_a 1/2 a^T G a - c^T a + l1 ||a||_1 + 1/2 ||x||^2,   G = P^T P + l2 I.
 #pragma once
 
@@ -17,6 +17,19 @@ struct Problem {
     double x_sqnorm;       // ||x||^2
     const float *c;        // P^T x
 };
+
+// The one builder of a Problem (inv_diag may be null where no CD runs).
+inline Problem gram_problem(const float *G, const float *inv_diag, int32_t K, float l1, const float *c,
+                            double x_sqnorm) {
+    Problem pb;
+    pb.G = G;
+    pb.inv_diag = inv_diag;
+    pb.K = K;
+    pb.l1 = l1;
+    pb.x_sqnorm = x_sqnorm;
+    pb.c = c;
+    return pb;
+}
 
 // Objective, duality gap and KKT violation of a code, in double (fills info's
 // objective, gap, kkt and support). r_out (K doubles, may be nullptr) receives

@@ -1,9 +1,14 @@
 #include "kernels/layers/backward.hpp"
 
+#include <cstring>
+
+#include "common/outcome.hpp"
 #include "kernels/enet/plan.hpp"
 #include "kernels/gemm/gemm.hpp"
-#include "kernels/layers/gram_solve.hpp"
+#include "kernels/linalg/cholesky.hpp"
+#include "kernels/linalg/dense.hpp"
 #include "kernels/layers/support.hpp"
+#include "kernels/patch/im2col.hpp"
 #include "kernels/vec/vec.hpp"
 
 namespace sfl {
@@ -22,17 +27,6 @@ BackwardBuffers BackwardBuffers::carve(Arena &arena, int32_t m, int32_t K) {
     return bb;
 }
 
-void transpose_dict(int32_t m, int32_t K, const float *P, float *PT) {
-    constexpr int32_t T = 16; // square tiles keep both sides in cache
-    for (int32_t r0 = 0; r0 < m; r0 += T)
-        for (int32_t k0 = 0; k0 < K; k0 += T) {
-            const int32_t r1 = r0 + T < m ? r0 + T : m, k1 = k0 + T < K ? k0 + T : K;
-            for (int32_t r = r0; r < r1; ++r)
-                for (int32_t k = k0; k < k1; ++k)
-                    PT[static_cast<int64_t>(k) * m + r] = P[static_cast<int64_t>(r) * K + k];
-        }
-}
-
 namespace {
 
 // Y row i = b_i: w_i (G[S,S])^-1 g[S] on the support, 0 elsewhere.
@@ -42,9 +36,9 @@ bool solve_b(const BackwardBuffers &bb, const float *G, int32_t K, const uint32_
     if (w == 0.0f || g == nullptr) return true;
     const int32_t s = read_support(words, K, bb.S);
     if (s == 0) return true;
-    if (!factor_gram(G, K, bb.S, s, bb.L)) return false;
+    if (!linalg::chol_factor_gathered(G, K, bb.S, s, bb.L, s)) return false;
     for (int32_t k = 0; k < s; ++k) bb.v[k] = static_cast<double>(w) * g[bb.S[k]];
-    solve_factored(bb.L, s, bb.v);
+    linalg::chol_solve(bb.L, s, s, bb.v);
     for (int32_t k = 0; k < s; ++k) b[bb.S[k]] = static_cast<float>(bb.v[k]);
     return true;
 }
@@ -67,7 +61,7 @@ sfl_status backward_block(const BackwardBuffers &bb, const sfl_enet_plan *plan, 
     for (int32_t i = 0; i < nb; ++i) {
         const float *g = dAb ? dAb + static_cast<int64_t>(i) * K : nullptr;
         if (!solve_b(bb, G, K, cache + static_cast<int64_t>(i) * words, g, bb.w[i], Yb + static_cast<int64_t>(i) * K))
-            status = SFL_ERR_SINGULAR;
+            status = SFL_WARN_ROWS_FAILED;
     }
     for (int64_t e = 0; e < nk; ++e) Ya[e] = Ab[e];
 
@@ -85,6 +79,64 @@ sfl_status backward_block(const BackwardBuffers &bb, const sfl_enet_plan *plan, 
         for (int32_t i = 0; i < nb; ++i) kernels::axpy_f32(K, -mu, Ya + static_cast<int64_t>(i) * K, Yb + static_cast<int64_t>(i) * K);
     kernels::gemm_f32(m, K, 2 * nb, bb.Z, m, true, bb.Y, K, dP, K, true);
     return status;
+}
+
+size_t backward_bytes(int32_t m, int32_t K, bool csf) {
+    Arena count;
+    BackwardBuffers::carve(count, m, K);
+    if (csf) count.take<float>(static_cast<size_t>(SFL_LAYER_BLOCK) * static_cast<size_t>(m));
+    return count.used();
+}
+
+sfl_status sf_backward(const sfl_workspace &ws, const sfl_loss_mix &mix, const sfl_enet_plan *plan, const float *P,
+                       int32_t i0, int32_t i1, const float *X, const float *A, const uint32_t *cache,
+                       const float *dA, const uint8_t *labelled, float *dX, float *dP) {
+    constexpr int32_t kBlock = SFL_LAYER_BLOCK;
+    const int32_t m = plan->m, K = plan->K, nw = support_words(K);
+    Arena arena(ws.buf, ws.size);
+    const BackwardBuffers bb = BackwardBuffers::carve(arena, m, K);
+    linalg::transpose(m, K, P, bb.PT);
+    const float mu_x = mix.lu_stop_input ? 0.0f : mix.mu;
+    Outcome out;
+    for (int32_t b0 = i0; b0 < i1; b0 += kBlock) {
+        const int32_t nb = i1 - b0 < kBlock ? i1 - b0 : kBlock;
+        std::memcpy(bb.Z, X + static_cast<int64_t>(b0) * m, sizeof(float) * static_cast<size_t>(nb) * static_cast<size_t>(m));
+        for (int32_t i = 0; i < nb; ++i) bb.w[i] = upstream_weight(mix, labelled, dA, b0 + i);
+        out.add(backward_block(bb, plan, mix.mu, mu_x, nb, A + static_cast<int64_t>(b0) * K,
+                               cache + static_cast<int64_t>(b0) * nw, dA ? dA + static_cast<int64_t>(b0) * K : nullptr,
+                               dX ? dX + static_cast<int64_t>(b0) * m : nullptr, dP));
+    }
+    return out.status();
+}
+
+sfl_status csf_backward(const sfl_workspace &ws, const sfl_loss_mix &mix, const patch::Geometry &g,
+                        const sfl_enet_plan *plan, const float *P, int32_t i0, int32_t i1, const float *X,
+                        const float *A, const uint32_t *cache, const float *dA, const uint8_t *labelled, float *dX,
+                        float *dP) {
+    constexpr int32_t kBlock = SFL_LAYER_BLOCK;
+    const int32_t m = plan->m, K = plan->K, nw = support_words(K);
+    const int64_t np = g.patches(), img = g.image_elems();
+    Arena arena(ws.buf, ws.size);
+    const BackwardBuffers bb = BackwardBuffers::carve(arena, m, K);
+    float *dtile = arena.take<float>(static_cast<size_t>(kBlock) * static_cast<size_t>(m));
+    linalg::transpose(m, K, P, bb.PT);
+    const float mu_x = mix.lu_stop_input ? 0.0f : mix.mu;
+    Outcome out;
+    for (int32_t i = i0; i < i1; ++i) {
+        float *dXi = dX ? dX + i * img : nullptr;
+        if (dXi) std::memset(dXi, 0, sizeof(float) * static_cast<size_t>(img));
+        const float w = upstream_weight(mix, labelled, dA, i);
+        for (int64_t p0 = 0; p0 < np; p0 += kBlock) {
+            const int32_t nb = static_cast<int32_t>(np - p0 < kBlock ? np - p0 : kBlock);
+            const int64_t row = i * np + p0;
+            patch::im2col_rows(g, X + i * img, p0, p0 + nb, bb.Z);
+            for (int32_t k = 0; k < nb; ++k) bb.w[k] = w;
+            out.add(backward_block(bb, plan, mix.mu, mu_x, nb, A + row * K, cache + row * nw,
+                                   dA ? dA + row * K : nullptr, dXi ? dtile : nullptr, dP));
+            if (dXi) patch::col2im_rows(g, dtile, p0, p0 + nb, dXi);
+        }
+    }
+    return out.status();
 }
 
 } // namespace layers

@@ -5,6 +5,7 @@
 
 #include "common/check.hpp"
 #include "kernels/enet/plan.hpp"
+#include "kernels/linalg/dense.hpp"
 
 namespace sfl {
 namespace layers {
@@ -13,21 +14,9 @@ namespace {
 
 constexpr int32_t kChunk = 64;
 
-// Squared norms (double) of columns j0 .. j0+w-1.
-void column_sqnorms(int32_t m, int32_t K, const float *P, int32_t j0, int32_t w, double *out) {
-    for (int32_t j = 0; j < w; ++j) out[j] = 0.0;
-    for (int32_t r = 0; r < m; ++r) {
-        const float *row = P + static_cast<int64_t>(r) * K + j0;
-        for (int32_t j = 0; j < w; ++j) out[j] += static_cast<double>(row[j]) * row[j];
-    }
-}
-
 double column_sqnorm(int32_t m, int32_t K, const float *P, int32_t j) {
     double s = 0.0;
-    for (int32_t r = 0; r < m; ++r) {
-        const double v = P[static_cast<int64_t>(r) * K + j];
-        s += v * v;
-    }
+    linalg::column_sqnorms(m, K, P, j, 1, &s);
     return s;
 }
 
@@ -41,7 +30,7 @@ sfl_status check_dictionary(const sfl_enet_plan *plan, const float *P) {
     double n2[kChunk];
     for (int32_t j0 = 0; j0 < K; j0 += kChunk) {
         const int32_t w = K - j0 < kChunk ? K - j0 : kChunk;
-        column_sqnorms(m, K, P, j0, w, n2);
+        linalg::column_sqnorms(m, K, P, j0, w, n2);
         for (int32_t j = 0; j < w; ++j) {
             if (!(n2[j] > 0.0)) return SFL_ERR_ZERO_ATOM;
             const double gjj = G[static_cast<int64_t>(j0 + j) * K + j0 + j];
@@ -59,7 +48,7 @@ void project_columns(int32_t m, int32_t K, float *P) {
     double n2[kChunk];
     for (int32_t j0 = 0; j0 < K; j0 += kChunk) {
         const int32_t w = K - j0 < kChunk ? K - j0 : kChunk;
-        column_sqnorms(m, K, P, j0, w, n2);
+        linalg::column_sqnorms(m, K, P, j0, w, n2);
         for (int32_t j = 0; j < w; ++j) {
             if (!(n2[j] > 1.0)) continue; // shorter columns stay bit for bit
             // Scale in double, round to float; rounding can leave the norm a few

@@ -1,44 +1,39 @@
-// Forward of a block of at most SFL_LAYER_BLOCK rows (SF samples or CSF
-// patches): C = X_block P by GEMM, ||x||^2 per row, one solve per row, the
-// support of each code into the cache, lU per row.
+// SF and CSF forward over a sample range (sfl_layers.h; arguments checked by the
+// caller): rows in blocks of SFL_LAYER_BLOCK through the enet block driver
+// (kernels/enet/encode.hpp), then each code's support into the cache and lU.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 #include "sfl/sfl_layers.h"
 #include "common/arena.hpp"
-#include "kernels/enet/dispatch.hpp"
+#include "common/outcome.hpp"
+#include "kernels/enet/encode.hpp"
+#include "kernels/patch/geometry.hpp"
 
 namespace sfl {
 namespace layers {
 
-using enet::make_solver_config;
-using enet::solve_row;
-using enet::SolverBuffers;
-using enet::SolverConfig;
-
 struct ForwardBuffers {
-    float *C;      // SFL_LAYER_BLOCK x K correlations
-    double *xobj;  // per row: ||x||^2 before the solves, lU after
-    SolverBuffers solve;
-    static ForwardBuffers carve(Arena &arena, sfl_enet_solver solver, int32_t K);
+    float *tile = nullptr; // CSF: SFL_LAYER_BLOCK x m im2col tile
+    enet::BlockBuffers block;
+    static ForwardBuffers carve(Arena &arena, sfl_enet_solver solver, int32_t m, int32_t K, bool csf);
 };
 
-// Worst outcome over rows: the first error, else a warning if any row warned.
-struct Outcome {
-    sfl_status first_error = SFL_OK;
-    bool warned = false;
-    void add(sfl_status st) {
-        if (st < 0 && first_error == SFL_OK) first_error = st;
-        if (st == SFL_WARN_NOT_CONVERGED) warned = true;
-    }
-    sfl_status status() const { return first_error != SFL_OK ? first_error : (warned ? SFL_WARN_NOT_CONVERGED : SFL_OK); }
-};
+// Workspace bytes of the SF (csf = false) or CSF forward (== SFL_SF/CSF_FORWARD_WORKSPACE_BYTES).
+size_t forward_bytes(sfl_enet_solver solver, int32_t m, int32_t K, bool csf);
 
-// Rows Xb (nb x m) -> codes Ab (nb x K); cache (nb rows of support words) and
-// info (nb) may be null. Afterwards fb.xobj[0 .. nb) holds each row's lU.
-void forward_block(const ForwardBuffers &fb, const SolverConfig &cfg, const sfl_enet_plan *plan, const float *P,
-                   int32_t nb, const float *Xb, float *Ab, uint32_t *cache, sfl_enet_info *info, Outcome *out);
+// Samples [i0, i1) of X (n x m) -> codes A (n x K); cache words, lu, info may be null.
+void sf_forward(const ForwardBuffers &fb, const enet::SolverConfig &cfg, const sfl_enet_plan *plan, const float *P,
+                int32_t i0, int32_t i1, const float *X, float *A, uint32_t *cache, float *lu, sfl_enet_info *info,
+                Outcome *out);
+
+// Images [i0, i1) of X (g: n x h x w x c) -> codes A (n x oh x ow x K), one per patch;
+// lu[i] sums the image's patches; cache words, lu, info may be null.
+void csf_forward(const ForwardBuffers &fb, const enet::SolverConfig &cfg, const patch::Geometry &g,
+                 const sfl_enet_plan *plan, const float *P, int32_t i0, int32_t i1, const float *X, float *A,
+                 uint32_t *cache, float *lu, sfl_enet_info *info, Outcome *out);
 
 } // namespace layers
 } // namespace sfl

@@ -1,12 +1,14 @@
 #include "kernels/model/model_check.hpp"
 
-#include <cstring>
-
-#include "sfl/sfl_layers.h"
-#include "sfl/sfl_nn.h"
 #include "common/arena.hpp"
 #include "common/check.hpp"
+#include "kernels/enet/params.hpp"
 #include "kernels/enet/plan.hpp"
+#include "kernels/layers/forward.hpp"
+#include "kernels/nn/conv2d.hpp"
+#include "kernels/nn/maxpool.hpp"
+#include "kernels/nn/rows.hpp"
+#include "kernels/patch/geometry.hpp"
 
 namespace sfl {
 namespace model {
@@ -29,45 +31,22 @@ bool geom_zero(const sfl_patch_params &g) {
            g.padding.w == 0;
 }
 
-// The solver field as a plain integer (a C caller may store any int there).
-int32_t solver_id(const sfl_enet_params &p) {
-    static_assert(sizeof(sfl_enet_solver) == sizeof(int32_t), "enum size");
-    int32_t v;
-    std::memcpy(&v, &p.solver, sizeof v);
-    return v;
-}
-
 bool enet_zero(const sfl_enet_params &p) {
-    return p.l1 == 0.0f && p.l2 == 0.0f && p.tol == 0.0f && p.max_iter == 0 && solver_id(p) == 0;
+    return p.l1 == 0.0f && p.l2 == 0.0f && p.tol == 0.0f && p.max_iter == 0 && enet::solver_id(p) == 0;
 }
 
-// A plan header stating only m, K and l2: lets the size queries of sfl_layers.h
-// validate the enet parameters (as the forward call will) before a plan exists.
-// Never dereferenced beyond these fields.
-sfl_enet_plan shape_plan(int32_t m, int32_t K, float l2) {
-    sfl_enet_plan p;
-    std::memset(&p, 0, sizeof p);
-    p.magic = enet::kPlanMagic;
-    p.m = m;
-    p.K = K;
-    p.l2 = l2;
-    return p;
-}
-
-// conv2d and csf: the patch geometry of `in`, the output extent oh x ow.
-sfl_status patch_shape(const sfl_model_layer &L, int32_t *m) {
-    sfl_dims4 cols;
-    SFL_RETURN_IF_ERROR(sfl_patch_out_dims(&L.geom, &L.in, &cols));
-    if (L.out.h != cols.h || L.out.w != cols.w) return SFL_ERR_BAD_DIMS;
-    *m = cols.c;
-    return SFL_OK;
+// conv2d and csf: the patch geometry of `in` (sfl_patch.h rules), the output extent oh x ow.
+sfl_status patch_shape(const sfl_model_layer &L, patch::Geometry *g) {
+    SFL_RETURN_IF_ERROR(patch::make_geometry(&L.geom, &L.in, g));
+    return L.out.h == g->oh && L.out.w == g->ow ? SFL_OK : SFL_ERR_BAD_DIMS;
 }
 
 sfl_status check_conv2d(const sfl_model_layer &L, LayerInfo *info) {
-    int32_t m = 0;
-    SFL_RETURN_IF_ERROR(patch_shape(L, &m));
-    // validates cout as sfl_conv2d_forward does, and gives its workspace
-    SFL_RETURN_IF_ERROR(sfl_conv2d_forward_workspace_size(&L.geom, &L.in, L.out.c, &info->workspace_bytes));
+    patch::Geometry g;
+    SFL_RETURN_IF_ERROR(patch_shape(L, &g));
+    if (!nn::dim_ok(L.out.c)) return SFL_ERR_BAD_DIMS; // as sfl_conv2d_forward
+    const int32_t m = g.m;
+    info->workspace_bytes = nn::conv2d_forward_bytes(g);
     info->m = m;
     info->weight_floats = uint64_t(m) * uint64_t(L.out.c);
     info->bias_floats = uint64_t(L.out.c);
@@ -77,7 +56,9 @@ sfl_status check_conv2d(const sfl_model_layer &L, LayerInfo *info) {
 sfl_status check_factor(const sfl_model_layer &L, bool csf, LayerInfo *info) {
     int32_t m = 0;
     if (csf) {
-        SFL_RETURN_IF_ERROR(patch_shape(L, &m));
+        patch::Geometry g;
+        SFL_RETURN_IF_ERROR(patch_shape(L, &g));
+        m = g.m;
     } else {
         if (!geom_zero(L.geom)) return SFL_ERR_BAD_PARAM;
         if (L.out.h != 1 || L.out.w != 1) return SFL_ERR_BAD_DIMS;
@@ -87,11 +68,8 @@ sfl_status check_factor(const sfl_model_layer &L, bool csf, LayerInfo *info) {
     }
     const int32_t K = L.out.c;
     if (m > SFL_ENET_MAX_DIM || K > SFL_ENET_MAX_DIM) return SFL_ERR_BAD_DIMS;
-    const sfl_enet_plan shape = shape_plan(m, K, L.enet.l2);
-    if (csf)
-        SFL_RETURN_IF_ERROR(sfl_csf_forward_workspace_size(&L.enet, &shape, &info->workspace_bytes));
-    else
-        SFL_RETURN_IF_ERROR(sfl_sf_forward_workspace_size(&L.enet, &shape, &info->workspace_bytes));
+    SFL_RETURN_IF_ERROR(enet::check_params(L.enet)); // as the forward call
+    info->workspace_bytes = layers::forward_bytes(L.enet.solver, m, K, csf);
     info->m = m;
     info->K = K;
     info->weight_floats = uint64_t(m) * uint64_t(K);
@@ -99,8 +77,9 @@ sfl_status check_factor(const sfl_model_layer &L, bool csf, LayerInfo *info) {
 }
 
 sfl_status check_maxpool(const sfl_model_layer &L) {
-    sfl_dims4 out;
-    SFL_RETURN_IF_ERROR(sfl_maxpool2d_out_dims(&L.geom, &L.in, &out));
+    nn::PoolGeometry g;
+    SFL_RETURN_IF_ERROR(nn::make_pool_geometry(&L.geom, &L.in, &g));
+    const sfl_dims4 out = {g.n, g.oh, g.ow, g.c};
     return same_dims(out, L.out) ? SFL_OK : SFL_ERR_BAD_DIMS;
 }
 
@@ -109,11 +88,9 @@ sfl_status check_linear(const sfl_model_layer &L, LayerInfo *info) {
     if (L.out.h != 1 || L.out.w != 1) return SFL_ERR_BAD_DIMS;
     const int64_t in = sample_floats(L.in);
     if (in > SFL_NN_MAX_DIM) return SFL_ERR_BAD_DIMS;
-    const sfl_linear_dims dims = {static_cast<int32_t>(in), L.out.c};
-    size_t unused = 0; // validates the dims as sfl_linear_forward does
-    SFL_RETURN_IF_ERROR(sfl_linear_backward_workspace_size(&dims, &unused));
-    info->weight_floats = uint64_t(dims.in) * uint64_t(dims.out);
-    info->bias_floats = uint64_t(dims.out);
+    if (!nn::dim_ok(static_cast<int32_t>(in)) || !nn::dim_ok(L.out.c)) return SFL_ERR_BAD_DIMS; // as sfl_linear_forward
+    info->weight_floats = uint64_t(in) * uint64_t(L.out.c);
+    info->bias_floats = uint64_t(L.out.c);
     return SFL_OK;
 }
 

@@ -1,8 +1,14 @@
 #include "kernels/model/model_forward.hpp"
 
-#include "sfl/sfl_layers.h"
-#include "sfl/sfl_nn.h"
+#include "common/check.hpp"
+#include "common/outcome.hpp"
+#include "kernels/enet/params.hpp"
+#include "kernels/layers/forward.hpp"
 #include "kernels/model/model_check.hpp"
+#include "kernels/nn/conv2d.hpp"
+#include "kernels/nn/linear.hpp"
+#include "kernels/nn/maxpool.hpp"
+#include "kernels/nn/relu.hpp"
 
 namespace sfl {
 namespace model {
@@ -17,9 +23,8 @@ ForwardNeeds forward_needs(const sfl_model &model, int32_t n) {
         check_layer(ly, &info); // checked by the caller: cannot fail
         if (ly.kind == SFL_MODEL_CONV2D) {
             // The convolution's im2col tile grows with the batch (up to SFL_CONV2D_BLOCK
-            // patches); n is checked by the caller, so this cannot fail either.
-            const sfl_dims4 batch = {n, ly.in.h, ly.in.w, ly.in.c};
-            sfl_conv2d_forward_workspace_size(&ly.geom, &batch, ly.out.c, &info.workspace_bytes);
+            // patches); n is checked by the caller, so the geometry is valid.
+            info.workspace_bytes = nn::conv2d_forward_bytes(batch_geometry(ly, n));
         }
         if (info.workspace_bytes > r.layer_ws) r.layer_ws = info.workspace_bytes;
         const uint64_t f = static_cast<uint64_t>(sample_floats(model.layers[i].out));
@@ -49,42 +54,72 @@ sfl_status forward_bytes(const ForwardNeeds &needs, int32_t n, size_t *bytes) {
 
 namespace {
 
-sfl_status run_layer(const sfl_workspace *ws, const sfl_model_layer &L, int32_t n, const float *X, float *Y) {
-    const sfl_range all = {0, n};
-    const sfl_dims4 in = {n, L.in.h, L.in.w, L.in.c};
+// One layer on the whole batch through its kernel (the model is checked, so every
+// shape and parameter is valid). Returns the layer's call-level status.
+sfl_status run_layer(const sfl_workspace &ws, const sfl_model_layer &L, int32_t n, const float *X, float *Y) {
     const int64_t in_floats = sample_floats(L.in);
+    Arena arena(ws.buf, ws.size);
+    Outcome out;
     switch (L.kind) {
-    case SFL_MODEL_CONV2D: return sfl_conv2d_forward(ws, &L.geom, &in, all, X, L.out.c, L.weight, L.bias, Y);
-    case SFL_MODEL_CSF:
-        return sfl_csf_forward(ws, &L.enet, &L.geom, L.plan, L.weight, &in, all, X, Y, nullptr, nullptr, nullptr);
-    case SFL_MODEL_MAXPOOL2D: return sfl_maxpool2d_forward(&L.geom, &in, all, X, Y, nullptr);
-    case SFL_MODEL_RELU: return sfl_relu_forward(static_cast<size_t>(in_floats) * static_cast<size_t>(n), X, Y);
-    case SFL_MODEL_LINEAR: {
-        const sfl_linear_dims dims = {static_cast<int32_t>(in_floats), L.out.c};
-        return sfl_linear_forward(&dims, n, all, X, L.weight, L.bias, Y);
+    case SFL_MODEL_CONV2D: {
+        const patch::Geometry g = batch_geometry(L, n);
+        nn::conv2d_forward(g, nn::conv2d_forward_carve(arena, g), 0, n, X, L.out.c, L.weight, L.bias, Y);
+        break;
     }
-    case SFL_MODEL_SF:
-        return sfl_sf_forward(ws, &L.enet, L.plan, L.weight, n, all, X, Y, nullptr, nullptr, nullptr);
-    default: return SFL_ERR_BAD_PARAM; // not reached: the model is checked
+    case SFL_MODEL_CSF: {
+        const patch::Geometry g = batch_geometry(L, n);
+        const layers::ForwardBuffers fb = layers::ForwardBuffers::carve(arena, L.enet.solver, g.m, L.out.c, true);
+        layers::csf_forward(fb, enet::make_solver_config(L.enet, L.out.c), g, L.plan, L.weight, 0, n, X, Y, nullptr,
+                            nullptr, nullptr, &out);
+        break;
     }
+    case SFL_MODEL_MAXPOOL2D: {
+        const sfl_dims4 in = {n, L.in.h, L.in.w, L.in.c};
+        nn::PoolGeometry g;
+        nn::make_pool_geometry(&L.geom, &in, &g);
+        nn::maxpool_forward(g, 0, n, X, Y, nullptr);
+        break;
+    }
+    case SFL_MODEL_RELU: nn::relu_forward_f32(static_cast<size_t>(in_floats) * static_cast<size_t>(n), X, Y); break;
+    case SFL_MODEL_LINEAR:
+        nn::linear_forward(static_cast<int32_t>(in_floats), L.out.c, 0, n, X, L.weight, L.bias, Y);
+        break;
+    case SFL_MODEL_SF: {
+        const int32_t m = static_cast<int32_t>(in_floats);
+        const layers::ForwardBuffers fb = layers::ForwardBuffers::carve(arena, L.enet.solver, m, L.out.c, false);
+        layers::sf_forward(fb, enet::make_solver_config(L.enet, L.out.c), L.plan, L.weight, 0, n, X, Y, nullptr,
+                           nullptr, nullptr, &out);
+        break;
+    }
+    default: break; // not reached: the model is checked
+    }
+    return out.status();
 }
 
 } // namespace
 
 sfl_status run_forward(const ForwardBuffers &buf, const sfl_model &model, int32_t n, const float *X, float *Y) {
-    sfl_status kept = SFL_OK;
+    Outcome out;
     const float *src = X;
     for (int32_t i = 0; i < model.n_layers; ++i) {
+        const sfl_model_layer &L = model.layers[i];
+        // A factorization layer's input must be finite (the model's input is checked by the
+        // caller; a layer below can still overflow): stop before Y is written.
+        if (i > 0 && is_factor_kind(L.kind) &&
+            !all_finite(src, static_cast<size_t>(sample_floats(L.in)) * static_cast<size_t>(n)))
+            return SFL_ERR_NOT_FINITE;
         float *dst = i == model.n_layers - 1 ? Y : buf.act[i % 2];
-        const sfl_status st = run_layer(&buf.layer, model.layers[i], n, src, dst);
-        if (st == SFL_WARN_NOT_CONVERGED || st == SFL_ERR_SINGULAR) {
-            if (kept == SFL_OK) kept = st; // the layer wrote its output: go on
-        } else if (st != SFL_OK) {
-            return st; // checked before writing: Y untouched (the last layer writes it)
-        }
+        out.add(run_layer(buf.layer, L, n, src, dst));
         src = dst;
     }
-    return kept;
+    return out.status();
+}
+
+patch::Geometry batch_geometry(const sfl_model_layer &L, int32_t n) {
+    const sfl_dims4 in = {n, L.in.h, L.in.w, L.in.c};
+    patch::Geometry g;
+    patch::make_geometry(&L.geom, &in, &g); // checked layer, n in range: cannot fail
+    return g;
 }
 
 } // namespace model

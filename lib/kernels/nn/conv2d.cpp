@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "kernels/gemm/gemm.hpp"
+#include "kernels/linalg/dense.hpp"
 #include "kernels/nn/rows.hpp"
 #include "kernels/patch/im2col.hpp"
 
@@ -43,6 +44,22 @@ int32_t conv2d_forward_tile_rows(int64_t patches) {
     return static_cast<int32_t>(patches < kBlock ? patches : kBlock);
 }
 
+Conv2dForwardBuffers conv2d_forward_carve(Arena &arena, const patch::Geometry &g) {
+    return Conv2dForwardBuffers::carve(arena, g.m, conv2d_forward_tile_rows(static_cast<int64_t>(g.n) * g.patches()));
+}
+
+size_t conv2d_forward_bytes(const patch::Geometry &g) {
+    Arena count;
+    conv2d_forward_carve(count, g);
+    return count.used();
+}
+
+size_t conv2d_backward_bytes(int32_t m, int32_t cout) {
+    Arena count;
+    Conv2dBackwardBuffers::carve(count, m, cout);
+    return count.used();
+}
+
 Conv2dForwardBuffers Conv2dForwardBuffers::carve(Arena &arena, int32_t m, int32_t rows) {
     Conv2dForwardBuffers b;
     b.cols = arena.take<float>(static_cast<size_t>(rows) * static_cast<size_t>(m));
@@ -77,7 +94,7 @@ void conv2d_backward(const patch::Geometry &g, const Conv2dBackwardBuffers &buf,
     const int32_t m = g.m;
     const int64_t np = g.patches(), end = i1 * np;
     if (dX) {
-        transpose(m, cout, W, buf.WT);
+        linalg::transpose(m, cout, W, buf.WT);
         std::memset(dX + i0 * g.image_elems(), 0, sizeof(float) * static_cast<size_t>((i1 - i0) * g.image_elems()));
     }
     for (int64_t P0 = i0 * np; P0 < end; P0 += kBlock) {

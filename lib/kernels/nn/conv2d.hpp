@@ -24,12 +24,20 @@ struct Conv2dForwardBuffers {
 // one image) needs only its own patches, not a whole SFL_CONV2D_BLOCK.
 int32_t conv2d_forward_tile_rows(int64_t patches);
 
+// The forward buffers of geometry g (its whole batch) and their bytes
+// (== SFL_CONV2D_FORWARD_WORKSPACE_BYTES_FOR(g.m, g.n * g.patches())).
+Conv2dForwardBuffers conv2d_forward_carve(Arena &arena, const patch::Geometry &g);
+size_t conv2d_forward_bytes(const patch::Geometry &g);
+
 struct Conv2dBackwardBuffers {
     float *cols;  // SFL_CONV2D_BLOCK x m: im2col tile of X
     float *dcols; // SFL_CONV2D_BLOCK x m: its gradient dY_tile W^T
     float *WT;    // cout x m: W transposed (once per call; the GEMM never transposes B)
     static Conv2dBackwardBuffers carve(Arena &arena, int32_t m, int32_t cout);
 };
+
+// Bytes of the backward buffers (== SFL_CONV2D_BACKWARD_WORKSPACE_BYTES(m, cout)).
+size_t conv2d_backward_bytes(int32_t m, int32_t cout);
 
 // Y (images [i0, i1)) = im2col(X) W + b; b may be null.
 void conv2d_forward(const patch::Geometry &g, const Conv2dForwardBuffers &buf, int32_t i0, int32_t i1,

@@ -1,6 +1,7 @@
 #include "kernels/nn/linear.hpp"
 
 #include "kernels/gemm/gemm.hpp"
+#include "kernels/linalg/dense.hpp"
 #include "kernels/nn/rows.hpp"
 
 namespace sfl {
@@ -10,6 +11,12 @@ LinearBackwardBuffers LinearBackwardBuffers::carve(Arena &arena, int32_t in, int
     LinearBackwardBuffers b;
     b.WT = arena.take<float>(static_cast<size_t>(in) * static_cast<size_t>(out));
     return b;
+}
+
+size_t linear_backward_bytes(int32_t in, int32_t out) {
+    Arena count;
+    LinearBackwardBuffers::carve(count, in, out);
+    return count.used();
 }
 
 void linear_forward(int32_t in, int32_t out, int32_t r0, int32_t r1, const float *X, const float *W, const float *b,
@@ -28,7 +35,7 @@ void linear_backward(const LinearBackwardBuffers &buf, int32_t in, int32_t out, 
     kernels::gemm_f32(in, out, rows, X + static_cast<int64_t>(r0) * in, in, true, dYr, out, dW, out, true);
     if (db) add_column_sums(rows, out, dYr, db);
     if (dX) {
-        transpose(in, out, W, buf.WT);
+        linalg::transpose(in, out, W, buf.WT);
         kernels::gemm_f32(rows, in, out, dYr, out, false, buf.WT, in, dX + static_cast<int64_t>(r0) * in, in, false);
     }
 }

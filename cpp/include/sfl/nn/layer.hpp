@@ -32,7 +32,9 @@ struct Param {
 /** Per-thread scratch of one layer. */
 struct LayerState {
     virtual ~LayerState() = default;
-    int64_t not_converged = 0; // SF/CSF solves that hit max_iter (SFL_WARN_NOT_CONVERGED)
+    int64_t not_converged = 0; // SF/CSF calls where a solve hit max_iter (SFL_WARN_NOT_CONVERGED)
+    int64_t rows_failed = 0;   // SF/CSF calls where some rows failed (SFL_WARN_ROWS_FAILED: a
+                               // singular support or values beyond float; the call went on)
 };
 
 /** Weights of the losses a step minimises: (1 - mu) Lsup + mu sum lU (DESIGN.md section 2). */

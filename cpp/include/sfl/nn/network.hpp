@@ -72,6 +72,7 @@ public:
     void zero_grads();
     /** Solves that hit the iteration limit so far (SF/CSF). */
     int64_t not_converged() const;
+    int64_t rows_failed() const; // layer calls that returned SFL_WARN_ROWS_FAILED
 
 private:
     /** Loss/accuracy totals from ce_ (filled by softmax), lu_ and the logits. */

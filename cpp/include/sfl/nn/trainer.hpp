@@ -51,7 +51,8 @@ struct EpochStats {
     double accuracy = 0.0;  // percent, training samples during the epoch
     double seconds = 0.0;
     int64_t samples = 0;
-    int64_t not_converged = 0;
+    int64_t not_converged = 0; // SF/CSF calls during the epoch that hit max_iter somewhere
+    int64_t rows_failed = 0;   // SF/CSF calls during the epoch in which some rows failed
     float mu = 0.0f;
 };
 
