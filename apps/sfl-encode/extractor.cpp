@@ -24,14 +24,14 @@ Extractor make_extractor(const sfl_model &full, int32_t layers, const std::strin
     e.chosen = layers != 0;
     if (e.chosen) {
         if (layers > full.n_layers)
-            throw UsageError("--layers " + std::to_string(layers) + " is more than the " +
+            throw InputError("--layers " + std::to_string(layers) + " is more than the " +
                              std::to_string(full.n_layers) + " layers of --model '" + path + "'");
         e.run = layers;
     } else {
         for (int32_t i = 0; i < full.n_layers && e.run == 0; ++i)
             if (factorizes(full.layers[i].kind)) e.run = i + 1;
         if (e.run == 0)
-            throw UsageError("--model '" + path + "' has no SF or CSF layer: choose the layers to run with " +
+            throw InputError("--model '" + path + "' has no SF or CSF layer: choose the layers to run with " +
                              "--layers K (1 .. " + std::to_string(full.n_layers) + ")");
     }
     // sfl_model.h: an extractor is the model with n_layers = k and out = layers[k-1].out.
