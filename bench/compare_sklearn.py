@@ -24,7 +24,7 @@ The fixtures' signals are tiled (repeated) to reach --signals; the output says s
 
 Both sides solve, per signal x (length m) and dictionary P (m x K, atoms as columns),
     a* = argmin_a 1/2 ||x - P a||^2 + l1 ||a||_1 + l2/2 ||a||^2       (DESIGN.md section 2)
-sfl: `sfl-encode --solver lars|cd --threads 1 --json`.
+sfl: `sfl-encode --solver lars|cd --threads 1 --json -`.
 scikit-learn: sparse_encode(X, D, algorithm="lasso_lars", alpha=l1, n_jobs=1), D = P^T (atoms
 as rows). sparse_encode passes LassoLars alpha / n_features, and LassoLars minimises
 1/(2 n) ||y - D^T a||^2 + (alpha / n) ||a||_1 with n = n_features, i.e. our objective with
@@ -156,7 +156,7 @@ def run_sfl(encode, p_path, x_path, a_path, solver, args, n, K):
     if os.path.exists(a_path):
         os.remove(a_path)
     cmd = [encode, "--dict", p_path, "--input", x_path, "--output", a_path, "--l1", args.l1_text,
-           "--l2", args.l2_text, "--solver", solver, "--threads", "1", "--json"]
+           "--l2", args.l2_text, "--solver", solver, "--threads", "1", "--json", "-"]
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True)
     wall = time.perf_counter() - t0

@@ -68,7 +68,7 @@ cd "$ROOT"
 for l1 in "$L1" 0.1; do
   echo "== sfl-encode LARS, 1 thread, l1 = $l1, l2 = $L2 ($ROWS signals)"
   "$ENCODE" --dict "$OUT/P_sf.npy" --input "$OUT/X_pool2.npy" --output "$OUT/A_l1_$l1.npy" \
-    --l1 "$l1" --l2 "$L2" --solver lars --threads 1 --json
+    --l1 "$l1" --l2 "$L2" --solver lars --threads 1 --json -
   echo
 done
 for l1 in "$L1" 0.1; do

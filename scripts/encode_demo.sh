@@ -46,8 +46,9 @@ for size in 5 8; do
     rc=0
     "$ENCODE" --dict "$PATCHES/patches${size}_P.npy" --input "$PATCHES/patches${size}_X.npy" \
               --output "$PATCHES/codes${size}_${solver}.npy" --l1 "$L1" --l2 "$L2" --solver "$solver" \
-              --threads "$THREADS" --json >"$BUILD/run.json" || rc=$?
-    if [[ $rc -eq 1 ]]; then echo "demo: sfl-encode failed" >&2; exit 1; fi
+              --threads "$THREADS" --json "$BUILD/run.json" >/dev/null || rc=$?
+    # 3: codes written but some signals failed (recorded below); anything else is an error.
+    if [[ $rc -ne 0 && $rc -ne 3 ]]; then echo "demo: sfl-encode failed" >&2; exit 1; fi
     printf '{"patch": "%sx%s", "exit": %d, "run": %s}\n' "$size" "$size" "$rc" "$(cat "$BUILD/run.json")" >>"$RESULTS"
   done
 done

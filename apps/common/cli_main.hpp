@@ -1,6 +1,6 @@
-// cli_main.hpp - the main() of the command-line programs: the usage on stdout for
-// -h / --help, and every failure as one line "<program>: <message>" on stderr with
-// the program's exit status (usage errors may have their own, as sfl-export's 2).
+// cli_main.hpp - the main() of the command-line programs and their shared exit
+// statuses: the usage on stdout for -h / --help, and every failure as one line
+// "<program>: error: <message>" on stderr.
 #pragma once
 
 #include <cstdio>
@@ -12,12 +12,17 @@
 
 namespace sfl_cli {
 
+// Exit statuses of every program (README.md, "Command-line conventions").
+constexpr int kExitOk = 0;
+constexpr int kExitError = 1;   // bad input file, unwritable output, failed check, ...
+constexpr int kExitUsage = 2;   // a UsageError: the command line itself is wrong
+constexpr int kExitPartial = 3; // output written, but incomplete (sfl-encode: some rows failed;
+                                // sfl-train: stopped by --halt-after-epochs)
+
 /** A program as its main() presents it. */
 struct Program {
-    const char *name;              // "sfl-export", the start of every error line
-    const char *usage;             // the --help text
-    int usage_status = 1;          // exit status of a UsageError (any other failure is 1)
-    const char *error_prefix = ""; // before every error message ("error: " in sfl-encode)
+    const char *name;  // "sfl-export", the start of every error line
+    const char *usage; // the --help text
 };
 
 /** s with its line breaks (file names may hold them) turned into spaces. */
@@ -27,27 +32,29 @@ inline std::string one_line(std::string s) {
     return s;
 }
 
-/** fn()'s exit status. If it throws HelpRequest: the usage on stdout, 0. Else the message
- *  on one stderr line and the exit status: p.usage_status for a UsageError, 1 for anything
- *  else ("out of memory" for bad_alloc). */
+/** "<program>: <kind>: <what>" on one stderr line (kind: "error", "warning"). */
+inline void print_diagnostic(const char *program, const char *kind, const std::string &what) {
+    std::fprintf(stderr, "%s: %s: %s\n", program, kind, one_line(what).c_str());
+}
+
+/** fn()'s exit status. If it throws HelpRequest: the usage on stdout, kExitOk. Else the
+ *  message on one stderr line "<program>: error: ..." and kExitUsage for a UsageError,
+ *  kExitError for anything else ("out of memory" for bad_alloc). */
 template <class Fn> int run_main(const Program &p, Fn &&fn) {
-    auto report = [&](const std::string &what) {
-        std::fprintf(stderr, "%s: %s%s\n", p.name, p.error_prefix, one_line(what).c_str());
-    };
     try {
         return fn();
     } catch (const HelpRequest &) {
         std::fputs(p.usage, stdout);
-        return 0;
+        return kExitOk;
     } catch (const UsageError &e) {
-        report(e.what());
-        return p.usage_status;
+        print_diagnostic(p.name, "error", e.what());
+        return kExitUsage;
     } catch (const std::bad_alloc &) {
-        report("out of memory");
+        print_diagnostic(p.name, "error", "out of memory");
     } catch (const std::exception &e) {
-        report(e.what());
+        print_diagnostic(p.name, "error", e.what());
     }
-    return 1;
+    return kExitError;
 }
 
 } // namespace sfl_cli

@@ -27,7 +27,11 @@ FlagArg read_flag(const std::string &arg) {
 std::string flag_value(const FlagArg &f, int argc, const char *const *argv, int &i) {
     if (f.inline_value) return f.value;
     if (i + 1 >= argc) throw UsageError(f.flag + " needs a value");
-    return argv[++i];
+    const std::string next = argv[i + 1];
+    if (next.size() > 2 && next.compare(0, 2, "--") == 0)
+        throw UsageError(f.flag + " needs a value, got the option '" + next + "'");
+    ++i;
+    return next;
 }
 
 void refuse_value(const FlagArg &f) {

@@ -10,7 +10,7 @@
  * stderr). The images are read one at a time: the program never holds the data set.
  *
  * The header is "sfl_demo_model.h", written by
- *     sfl-export MODEL.sflm --header DIR/sfl_demo_model.h --name sfl_demo
+ *     sfl-export --model MODEL.sflm --header DIR/sfl_demo_model.h --name sfl_demo
  * (docs/deploy.md); add DIR to the include path. Pixels are scaled as sfl-train
  * does, p * (1/255) in float, so the inputs, and with them the outputs, are the
  * ones the C++ model saw; the predicted class is the first largest logit, as in

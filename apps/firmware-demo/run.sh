@@ -7,7 +7,7 @@
 #      Release build of sfl-train, sfl-export and libsfl.a (build/demo);
 #   2. with no MODEL: trains the paper's CSF network on 100 labelled digits with
 #      sfl-train (one trial, seed 1; about a minute on 2 cores) -> model.sflm;
-#   3. sfl-export MODEL --header OUT/sfl_demo_model.h --name sfl_demo;
+#   3. sfl-export --model MODEL --header OUT/sfl_demo_model.h --name sfl_demo;
 #   4. compiles apps/firmware-demo/main.c with the C compiler alone
 #      (cc -std=c99 -pedantic -Wall -Wextra -Werror) against the header and libsfl.a;
 #   5. runs it on the 10,000 MNIST test digits and prints its accuracy beside the
@@ -49,7 +49,7 @@ if [[ -z "$MODEL" ]]; then
 fi
 
 step "export $MODEL"
-"$BUILD/apps/sfl-export/sfl-export" "$MODEL" --header "$OUT/sfl_demo_model.h" --name sfl_demo
+"$BUILD/apps/sfl-export/sfl-export" --model "$MODEL" --header "$OUT/sfl_demo_model.h" --name sfl_demo
 
 step "compile the C99 demo with $CC"
 "$CC" -std=c99 -pedantic -Wall -Wextra -Werror -O2 -I"$ROOT/include" -I"$BUILD/include" -I"$OUT" \

@@ -2,9 +2,11 @@
 // kernels are single-threaded and reentrant; threads share only read-only data
 // (plan, P, X) and write disjoint rows of A and info.
 #include "encode.hpp"
-#include "parallel.hpp"
 
+#include <chrono>
 #include <climits>
+
+#include "sfl/parallel.hpp"
 
 namespace sfl_encode {
 namespace {
@@ -19,37 +21,37 @@ EncodeResult encode_rows(const sfl::EnetPlan &plan, const sfl_enet_params &param
                          size_t n, unsigned threads) {
     const sfl_enet_dims dims = plan.dims();
     const size_t m = static_cast<size_t>(dims.m), K = static_cast<size_t>(dims.K);
-    const unsigned T = static_cast<unsigned>(threads < 1 ? 1 : (threads > n ? n : threads));
+    const int T = sfl::parallel_threads(int64_t(n), int(threads));
 
     size_t ws_bytes = 0;
     sfl::check(sfl_enet_encode_workspace_size(&params, plan.get(), &ws_bytes), "sfl_enet_encode_workspace_size");
     ws_bytes += SFL_ENET_ENCODE_LANES_BYTES(K); // LARS with K <= 32: several signals at a time (sfl_enet.h)
     std::vector<sfl::Workspace> ws;
     ws.reserve(T);
-    for (unsigned t = 0; t < T; ++t) ws.emplace_back(ws_bytes);
+    for (int t = 0; t < T; ++t) ws.emplace_back(ws_bytes);
 
     EncodeResult r;
     r.A.assign(n * K, 0.0f);
     sfl_enet_info blank{};
     blank.status = kNotRun;
     r.info.assign(n, blank);
-    r.threads = T;
+    r.threads = unsigned(T);
 
-    std::vector<sfl_status> status(T, SFL_OK);
-    auto work = [&](unsigned t) {
-        const size_t i0 = n * t / T, i1 = n * (t + 1) / T;
-        const sfl_workspace view = ws[t].view();
-        status[t] = sfl_enet_encode(&view, &params, plan.get(), P, static_cast<int32_t>(i1 - i0), X + i0 * m,
-                                    r.A.data() + i0 * K, r.info.data() + i0);
-    };
+    // Thread t encodes the rows [i0, i1) of its range (sfl::split_range).
+    std::vector<sfl_status> status(size_t(T), SFL_OK);
+    const auto start = std::chrono::steady_clock::now();
+    sfl::parallel_for(int64_t(n), T, [&](int64_t i0, int64_t i1, int t) {
+        const sfl_workspace view = ws[size_t(t)].view();
+        status[size_t(t)] = sfl_enet_encode(&view, &params, plan.get(), P, static_cast<int32_t>(i1 - i0),
+                                            X + size_t(i0) * m, r.A.data() + size_t(i0) * K, r.info.data() + i0);
+    });
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-    r.seconds = run_parallel(T, work);
-
-    for (unsigned t = 0; t < T; ++t) {
-        if (status[t] >= 0) continue;
-        const size_t i0 = n * t / T, i1 = n * (t + 1) / T;
-        for (size_t i = i0; i < i1; ++i)
-            if (r.info[i].status == kNotRun) sfl::check(status[t], "sfl_enet_encode");
+    for (int t = 0; t < T; ++t) {
+        if (status[size_t(t)] >= 0) continue;
+        const sfl::ItemRange range = sfl::split_range(int64_t(n), T, t);
+        for (int64_t i = range.begin; i < range.end; ++i)
+            if (r.info[size_t(i)].status == kNotRun) sfl::check(status[size_t(t)], "sfl_enet_encode");
     }
     return r;
 }

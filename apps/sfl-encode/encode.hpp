@@ -1,4 +1,4 @@
-// encode.hpp - threaded batch encoding: one plan, rows split over std::threads,
+// encode.hpp - threaded batch encoding: one plan, rows split over threads (sfl::parallel_for),
 // one workspace per thread, sfl_enet_encode on each row range.
 #pragma once
 

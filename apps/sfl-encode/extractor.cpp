@@ -3,10 +3,11 @@
 // (read only) and write disjoint rows of Y and of the status array.
 #include "extractor.hpp"
 
+#include <chrono>
 
 #include "options.hpp"
+#include "sfl/parallel.hpp"
 #include "sfl/sfl.hpp"
-#include "parallel.hpp"
 
 namespace sfl_encode {
 namespace {
@@ -23,14 +24,14 @@ Extractor make_extractor(const sfl_model &full, int32_t layers, const std::strin
     e.chosen = layers != 0;
     if (e.chosen) {
         if (layers > full.n_layers)
-            throw UsageError("--layers " + std::to_string(layers) + " is more than the " +
+            throw InputError("--layers " + std::to_string(layers) + " is more than the " +
                              std::to_string(full.n_layers) + " layers of --model '" + path + "'");
         e.run = layers;
     } else {
         for (int32_t i = 0; i < full.n_layers && e.run == 0; ++i)
             if (factorizes(full.layers[i].kind)) e.run = i + 1;
         if (e.run == 0)
-            throw UsageError("--model '" + path + "' has no SF or CSF layer: choose the layers to run with " +
+            throw InputError("--model '" + path + "' has no SF or CSF layer: choose the layers to run with " +
                              "--layers K (1 .. " + std::to_string(full.n_layers) + ")");
     }
     // sfl_model.h: an extractor is the model with n_layers = k and out = layers[k-1].out.
@@ -43,29 +44,29 @@ Extractor make_extractor(const sfl_model &full, int32_t layers, const std::strin
 
 ForwardResult run_forward(const sfl_model &model, const float *X, size_t n, unsigned threads) {
     const size_t in = sample_size(model.in), out = sample_size(model.out);
-    const unsigned T = static_cast<unsigned>(threads < 1 ? 1 : (threads > n ? n : threads));
+    const int T = sfl::parallel_threads(int64_t(n), int(threads));
 
     size_t ws_bytes = 0;
     sfl::check(sfl_model_forward_workspace_size(&model, 1, &ws_bytes), "sfl_model_forward_workspace_size");
     std::vector<sfl::Workspace> ws;
     ws.reserve(T);
-    for (unsigned t = 0; t < T; ++t) ws.emplace_back(ws_bytes);
+    for (int t = 0; t < T; ++t) ws.emplace_back(ws_bytes);
 
     ForwardResult r;
-    r.threads = T;
+    r.threads = unsigned(T);
     r.Y.assign(n * out, 0.0f);
     std::vector<sfl_status> status(n, SFL_OK);
 
-    auto work = [&](unsigned t) {
-        const size_t i0 = n * t / T, i1 = n * (t + 1) / T;
-        const sfl_workspace view = ws[t].view();
-        for (size_t i = i0; i < i1; ++i) {
+    // Thread t runs the samples [i0, i1) of its range (sfl::split_range), one call each.
+    const auto start = std::chrono::steady_clock::now();
+    sfl::parallel_for(int64_t(n), T, [&](int64_t i0, int64_t i1, int t) {
+        const sfl_workspace view = ws[size_t(t)].view();
+        for (size_t i = size_t(i0); i < size_t(i1); ++i) {
             status[i] = sfl_model_forward(&view, &model, 1, X + i * in, r.Y.data() + i * out);
             if (status[i] < 0) break; // a whole-call failure (nothing written): reported below
         }
-    };
-
-    r.seconds = run_parallel(T, work);
+    });
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
     for (size_t i = 0; i < n; ++i) {
         const sfl_status st = status[i];

@@ -21,7 +21,7 @@ struct Extractor {
 
 /** The prefix of `full`: its first `layers` layers (1 .. full.n_layers), or with
  *  layers == 0 every layer up to and including the first SF or CSF one. Throws
- *  UsageError naming --layers / the file `path` when there is no such prefix. */
+ *  InputError naming --layers / the file `path` when there is no such prefix. */
 Extractor make_extractor(const sfl_model &full, int32_t layers, const std::string &path);
 
 struct ForwardResult {

@@ -60,9 +60,9 @@ bool npy_shape_fits(const std::vector<size_t> &s, const sfl_dims4 &in) {
 }
 
 void require_samples(const std::string &path, size_t n) {
-    if (n < 1) throw UsageError("--input " + quoted(path) + " holds no images (0 samples)");
+    if (n < 1) throw InputError("--input " + quoted(path) + " holds no images (0 samples)");
     if (n > size_t(INT32_MAX))
-        throw UsageError("--input " + quoted(path) + " has more than " + std::to_string(INT32_MAX) + " samples");
+        throw InputError("--input " + quoted(path) + " has more than " + std::to_string(INT32_MAX) + " samples");
 }
 
 ImageBatch from_npy(const std::string &path, const sfl_dims4 &in) {
@@ -70,10 +70,10 @@ ImageBatch from_npy(const std::string &path, const sfl_dims4 &in) {
     try {
         a = sfl::npy::load_f32(path);
     } catch (const sfl::npy::Error &e) {
-        throw UsageError(std::string("--input: ") + e.what());
+        throw InputError(std::string("--input: ") + e.what());
     }
     if (!npy_shape_fits(a.shape, in))
-        throw UsageError("shape mismatch: --input " + quoted(path) + " is " + shape_text(a.shape) +
+        throw InputError("shape mismatch: --input " + quoted(path) + " is " + shape_text(a.shape) +
                          " but the model takes " + model_shape_text(in) + " images (h x w x c): give " +
                          accepted_shapes(in));
     ImageBatch b;
@@ -90,12 +90,12 @@ ImageBatch from_idx(const std::string &path, const sfl_dims4 &in) {
     try {
         im = sfl::idx::load_images(path);
     } catch (const sfl::idx::Error &e) {
-        throw UsageError(std::string("--input: ") + e.what());
+        throw InputError(std::string("--input: ") + e.what());
     }
     ImageBatch b;
     b.shape = {size_t(im.n), size_t(im.rows), size_t(im.cols)};
     if (im.rows != in.h || im.cols != in.w || in.c != 1)
-        throw UsageError("shape mismatch: --input " + quoted(path) + " holds " + std::to_string(im.n) +
+        throw InputError("shape mismatch: --input " + quoted(path) + " holds " + std::to_string(im.n) +
                          " idx images of " + std::to_string(im.rows) + "x" + std::to_string(im.cols) +
                          "x1 but the model takes " + model_shape_text(in) + " images (h x w x c)");
     b.n = size_t(im.n);
@@ -112,7 +112,7 @@ void require_finite(const std::string &path, const ImageBatch &b) {
     for (size_t i = 0; i < b.x.size(); ++i) {
         const float v = b.x[i];
         if (!std::isfinite(v))
-            throw UsageError("--input " + quoted(path) + " holds " + (std::isnan(v) ? "NaN" : "Inf") + " in sample " +
+            throw InputError("--input " + quoted(path) + " holds " + (std::isnan(v) ? "NaN" : "Inf") + " in sample " +
                              std::to_string(i / per) + " at element " + std::to_string(i % per) +
                              " (HWC order)");
     }

@@ -22,7 +22,7 @@ struct ImageBatch {
  *  float64; shape (N, h*w*c), (N, h, w, c), or (N, h, w) when c = 1); two zero bytes,
  *  the start of the idx magic 00 00 08 03, as an idx image file (uint8, c = 1), scaled
  *  by 1/255 as sfl-train does (sfl::nn::load_idx_dataset); anything else goes to the
- *  .npy reader, which says what is wrong. Throws UsageError naming the file and the
+ *  .npy reader, which says what is wrong. Throws InputError naming the file and the
  *  problem: a shape that does not fit (naming both shapes), no samples, more than
  *  INT32_MAX samples, a NaN or infinite value (naming sample and element). */
 ImageBatch load_images(const std::string &path, const sfl_dims4 &in);

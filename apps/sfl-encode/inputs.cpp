@@ -18,13 +18,13 @@ sfl::npy::Array load(const char *flag, const std::string &path) {
     try {
         return sfl::npy::load_f32(path);
     } catch (const sfl::npy::Error &e) {
-        throw UsageError(std::string(flag) + ": " + e.what());
+        throw InputError(std::string(flag) + ": " + e.what());
     }
 }
 
 void require_2d(const char *flag, const std::string &path, const sfl::npy::Array &a, const char *layout) {
     if (a.shape.size() != 2)
-        throw UsageError(std::string(flag) + " " + quoted(path) + " must be 2-D " + layout + ", got shape " +
+        throw InputError(std::string(flag) + " " + quoted(path) + " must be 2-D " + layout + ", got shape " +
                          shape_text(a.shape));
 }
 
@@ -33,14 +33,14 @@ void require_finite(const char *flag, const std::string &path, const sfl::npy::A
     for (size_t i = 0; i < a.data.size(); ++i) {
         const float v = a.data[i];
         if (!std::isfinite(v))
-            throw UsageError(std::string(flag) + " " + quoted(path) + " holds " + (std::isnan(v) ? "NaN" : "Inf") +
+            throw InputError(std::string(flag) + " " + quoted(path) + " holds " + (std::isnan(v) ? "NaN" : "Inf") +
                              " at row " + std::to_string(i / cols) + ", column " + std::to_string(i % cols));
     }
 }
 
 void require_dim(const char *what, size_t v) {
     if (v < 1 || v > SFL_ENET_MAX_DIM)
-        throw UsageError(std::string(what) + " = " + std::to_string(v) + " is outside 1 .. " +
+        throw InputError(std::string(what) + " = " + std::to_string(v) + " is outside 1 .. " +
                          std::to_string(SFL_ENET_MAX_DIM));
 }
 
@@ -51,7 +51,7 @@ void require_nonzero_atoms(const std::string &path, const sfl::npy::Array &P) {
         for (size_t k = 0; k < K; ++k) sq[k] += double(P.data[i * K + k]) * double(P.data[i * K + k]);
     for (size_t k = 0; k < K; ++k)
         if (sq[k] == 0.0)
-            throw UsageError("--dict " + quoted(path) + " column " + std::to_string(k) +
+            throw InputError("--dict " + quoted(path) + " column " + std::to_string(k) +
                              " (an atom) has zero norm");
 }
 
@@ -67,9 +67,9 @@ void require_output_dir(const std::string &path) {
     const size_t slash = path.find_last_of('/');
     const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
     if (slash != std::string::npos && slash + 1 == path.size())
-        throw UsageError("--output " + quoted(path) + " is a directory name, not a file name");
+        throw InputError("--output " + quoted(path) + " is a directory name, not a file name");
     if (::access(dir.c_str(), W_OK | X_OK) != 0)
-        throw UsageError("--output " + quoted(path) + ": directory " + quoted(dir) +
+        throw InputError("--output " + quoted(path) + ": directory " + quoted(dir) +
                          " does not exist or is not writable");
 }
 
@@ -85,14 +85,14 @@ Inputs load_inputs(const Options &opt) {
     in.K = in.P.shape[1];
     in.n = in.X.shape[0];
     if (in.X.shape[1] != in.m)
-        throw UsageError("shape mismatch: --input " + quoted(opt.input) + " is " + shape_text(in.X.shape) +
+        throw InputError("shape mismatch: --input " + quoted(opt.input) + " is " + shape_text(in.X.shape) +
                          " but --dict " + quoted(opt.dict) + " is " + shape_text(in.P.shape) +
                          "; X must be (N, m) for P (m, K)");
     require_dim("m (rows of --dict)", in.m);
     require_dim("K (columns of --dict)", in.K);
-    if (in.n < 1) throw UsageError("--input " + quoted(opt.input) + " holds no signals (0 rows)");
+    if (in.n < 1) throw InputError("--input " + quoted(opt.input) + " holds no signals (0 rows)");
     if (in.n > INT32_MAX)
-        throw UsageError("--input " + quoted(opt.input) + " has more than " + std::to_string(INT32_MAX) + " rows");
+        throw InputError("--input " + quoted(opt.input) + " has more than " + std::to_string(INT32_MAX) + " rows");
 
     require_finite("--dict", opt.dict, in.P);
     require_finite("--input", opt.input, in.X);

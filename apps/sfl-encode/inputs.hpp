@@ -18,10 +18,10 @@ struct Inputs {
 
 /** Load --dict and --input and check everything the encoder needs: 2-D, matching
  *  m, sizes within the library's limits, finite values, no zero-norm atom, and an
- *  existing writable directory for --output. Throws UsageError naming the problem. */
+ *  existing writable directory for --output. Throws InputError naming the problem. */
 Inputs load_inputs(const Options &opt);
 
-/** UsageError unless --output names a file in an existing, writable directory. */
+/** InputError unless --output names a file in an existing, writable directory. */
 void require_output_dir(const std::string &path);
 
 /** "(a, b, c)" ("(a,)" for one dimension), as NumPy prints a shape. */

@@ -1,8 +1,8 @@
 // sfl-encode: elastic-net sparse codes of the rows of a .npy matrix over a
 // .npy dictionary, or (--model) the features of images from the first layers of
-// a model file. Every failure is one line on stderr and exit status 1, with no
-// output file: the output is written (atomically) only after everything else
-// succeeded.
+// a model file. Every failure is one line on stderr, exit status 1 (2 for a bad
+// command line), with no output file: the output is written (atomically) only
+// after everything else succeeded.
 #include <cstdint>
 #include <cstdio>
 #include <stdexcept>
@@ -15,6 +15,7 @@
 #include "extractor.hpp"
 #include "images.hpp"
 #include "inputs.hpp"
+#include "json_output.hpp"
 #include "model_report.hpp"
 #include "options.hpp"
 #include "report.hpp"
@@ -24,10 +25,13 @@
 
 namespace {
 
-constexpr int kExitSignalErrors = 2;
+void print_warning(const std::string &what) { sfl_cli::print_diagnostic("sfl-encode", "warning", what); }
 
-void print_warning(const std::string &what) {
-    std::fprintf(stderr, "sfl-encode: warning: %s\n", sfl_cli::one_line(what).c_str());
+// The summary: for people on stdout unless --json - puts the JSON there instead.
+template <class Human> void print_summary(const std::string &json_path, const std::string &json, Human human) {
+    if (!sfl_cli::json_to_stdout(json_path)) human();
+    std::fflush(stdout);
+    if (!json_path.empty()) sfl_cli::write_json_output(json_path, json);
 }
 
 // Counts of a run's per-item problems (items: signals or samples).
@@ -44,14 +48,14 @@ int report_outcome(const Outcome &o, const std::string &not_converged_text, cons
     if (o.errors == 0) return 0;
     print_warning(std::to_string(o.errors) + of + failed_text + std::to_string(o.first_error_item) + ": " +
                   sfl_status_string(static_cast<sfl_status>(o.first_error_status)) + failed_tail);
-    return kExitSignalErrors;
+    return sfl_cli::kExitPartial;
 }
 
 void save_output(const std::string &path, const std::vector<float> &data, const std::vector<size_t> &shape) {
     try {
         sfl::npy::save_f32(path, data.data(), shape);
     } catch (const sfl::npy::Error &e) {
-        throw sfl_encode::UsageError(std::string("--output: ") + e.what());
+        throw sfl_encode::InputError(std::string("--output: ") + e.what());
     }
 }
 
@@ -64,9 +68,7 @@ int run_dict(const sfl_encode::Options &opt, unsigned threads) {
 
     save_output(opt.output, r.A, {in.n, in.K});
 
-    if (opt.json) print_json(stdout, opt, s);
-    else print_human(stdout, opt, s);
-    std::fflush(stdout);
+    print_summary(opt.json, summary_json(opt, s), [&] { print_human(stdout, opt, s); });
 
     return report_outcome(
         {int64_t(s.not_converged), int64_t(s.errors), int64_t(s.signals), int64_t(s.first_error_row),
@@ -81,7 +83,7 @@ sfl::LoadedModel load_model(const std::string &path) {
     try {
         return sfl::LoadedModel::from_file(path);
     } catch (const std::runtime_error &e) { // sfl::Error (a bad blob) or an unreadable file
-        throw sfl_encode::UsageError(std::string("--model: ") + e.what());
+        throw sfl_encode::InputError(std::string("--model: ") + e.what());
     }
 }
 
@@ -103,9 +105,7 @@ int run_model(const sfl_encode::Options &opt, unsigned threads) {
 
     save_output(opt.output, r.Y, shape);
 
-    if (opt.json) print_model_json(stdout, s);
-    else print_model_human(stdout, s);
-    std::fflush(stdout);
+    print_summary(opt.json, model_summary_json(s), [&] { print_model_human(stdout, s); });
 
     return report_outcome(
         {int64_t(r.not_converged), int64_t(r.errors), int64_t(images.n), int64_t(r.first_error_sample),
@@ -125,6 +125,5 @@ int run(int argc, char **argv) {
 } // namespace
 
 int main(int argc, char **argv) {
-    // Every failure: exit status 1, one line "sfl-encode: error: ...".
-    return sfl_cli::run_main({"sfl-encode", sfl_encode::usage(), 1, "error: "}, [&] { return run(argc, argv); });
+    return sfl_cli::run_main({"sfl-encode", sfl_encode::usage()}, [&] { return run(argc, argv); });
 }

@@ -102,22 +102,21 @@ void print_model_human(std::FILE *out, const ModelSummary &s) {
     std::fprintf(out, "errors           %zu\n", s.errors);
 }
 
-void print_model_json(std::FILE *out, const ModelSummary &s) {
+std::string model_summary_json(const ModelSummary &s) {
     const sfl_model &m = s.ex->model;
     std::string layers = "[";
     for (int32_t i = 0; i < m.n_layers; ++i) layers += (i ? ", " : "") + layer_json(i, m.layers[i]);
     layers += "]";
-    std::fprintf(out,
-                 "{\"mode\": \"model\", \"model\": %s, \"model_layers\": %d, \"layers_run\": %d, \"layers\": %s, "
-                 "\"plans_in_model\": %s, \"input\": %s, \"input_format\": %s, \"input_shape\": %s, "
-                 "\"output\": %s, \"output_shape\": %s, \"samples\": %zu, \"threads\": %u, \"seconds\": %s, "
-                 "\"samples_per_second\": %s, \"not_converged\": %zu, \"errors\": %zu}\n",
-                 json_string(s.opt->model).c_str(), int(s.ex->total), int(s.ex->run), layers.c_str(),
-                 s.plans_in_model ? "true" : "false", json_string(s.opt->input).c_str(),
-                 json_string(s.input_format).c_str(), shape_json(s.input_shape).c_str(),
-                 json_string(s.opt->output).c_str(), shape_json(s.output_shape).c_str(), s.samples, s.threads,
-                 json_number(s.seconds).c_str(), json_number(s.samples_per_second).c_str(), s.not_converged,
-                 s.errors);
+    return "{\"mode\": \"model\", \"model\": " + json_string(s.opt->model) +
+           ", \"model_layers\": " + std::to_string(s.ex->total) + ", \"layers_run\": " + std::to_string(s.ex->run) +
+           ", \"layers\": " + layers + ", \"plans_in_model\": " + (s.plans_in_model ? "true" : "false") +
+           ", \"input\": " + json_string(s.opt->input) + ", \"input_format\": " + json_string(s.input_format) +
+           ", \"input_shape\": " + shape_json(s.input_shape) + ", \"output\": " + json_string(s.opt->output) +
+           ", \"output_shape\": " + shape_json(s.output_shape) + ", \"samples\": " + std::to_string(s.samples) +
+           ", \"threads\": " + std::to_string(s.threads) + ", \"seconds\": " + json_number(s.seconds) +
+           ", \"samples_per_second\": " + json_number(s.samples_per_second) +
+           ", \"not_converged\": " + std::to_string(s.not_converged) + ", \"errors\": " + std::to_string(s.errors) +
+           "}\n";
 }
 
 } // namespace sfl_encode

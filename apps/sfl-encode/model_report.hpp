@@ -33,11 +33,11 @@ ModelSummary summarize_model(const Options &opt, const Extractor &ex, bool plans
 /** Aligned "name  value" lines, one per layer run. */
 void print_model_human(std::FILE *out, const ModelSummary &s);
 
-/** One JSON object on one line. Keys: mode ("model"), model, model_layers, layers_run,
+/** One JSON object on one line, with its line break. Keys: mode ("model"), model, model_layers, layers_run,
  *  layers (one object per layer run: layer (1-based, as --layers counts), kind, in, out as [h, w, c], and for csf/sf
  *  l1, l2, solver, tol, max_iter; for conv2d/csf/maxpool2d kernel, stride, padding as
  *  [h, w]), plans_in_model, input, input_format, input_shape, output, output_shape,
  *  samples, threads, seconds, samples_per_second, not_converged, errors. */
-void print_model_json(std::FILE *out, const ModelSummary &s);
+std::string model_summary_json(const ModelSummary &s);
 
 } // namespace sfl_encode

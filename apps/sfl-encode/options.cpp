@@ -12,8 +12,8 @@ namespace {
 
 const char kUsage[] =
     "usage: sfl-encode --dict P.npy --input X.npy --output A.npy --l1 L1 --l2 L2 --solver lars|cd\n"
-    "                  [--tol T] [--max-iter N] [--threads N] [--json]\n"
-    "       sfl-encode --model M.sflm --input IMAGES --output F.npy [--layers K] [--threads N] [--json]\n"
+    "                  [--tol T] [--max-iter N] [--threads N] [--json FILE]\n"
+    "       sfl-encode --model M.sflm --input IMAGES --output F.npy [--layers K] [--threads N] [--json FILE]\n"
     "\n"
     "With --dict: elastic-net sparse codes of the rows of X over the dictionary P:\n"
     "  a_i = argmin_a 1/2 ||x_i - P a||^2 + l1 ||a||_1 + l2/2 ||a||^2\n"
@@ -28,9 +28,9 @@ const char kUsage[] =
     "  --max-iter N     LARS steps / CD sweeps per signal, 0 = library default (default 0)\n"
     "\n"
     "With --model: features of images from the first layers of a model (sfl-train's\n"
-    "model.sflm), by default the CSF extractor: every layer up to and including the\n"
-    "first SF or CSF layer. l1, l2 and the solver are the model's (--l1, --l2, --solver,\n"
-    "--tol and --max-iter are refused).\n"
+    "--model file, OUT/model.sflm by default), by default the CSF extractor: every layer up\n"
+    "to and including the first SF or CSF layer. l1, l2 and the solver are the model's\n"
+    "(--l1, --l2, --solver, --tol and --max-iter are refused).\n"
     "\n"
     "  --model M.sflm   model file (instead of --dict)\n"
     "  --layers K       run the first K layers instead (1 .. the model's layer count)\n"
@@ -45,14 +45,16 @@ const char kUsage[] =
     "Both:\n"
     "  --threads N      worker threads (default: hardware concurrency); the output does not\n"
     "                   depend on N\n"
-    "  --json           print the summary as one JSON object\n"
+    "  --json FILE      also write the summary as one JSON object to FILE; - : to stdout,\n"
+    "                   instead of the summary for people\n"
     "  -h, --help       print this help\n"
     "\n"
     "Prints signals/s (encode only), mean objective, mean support size, worst KKT residual\n"
     "and how many signals hit the iteration bound; with --model: the layers run and their\n"
     "shapes, samples/s (forward only) and how many samples hit the iteration bound.\n"
-    "Exit status: 0 success; 1 error (one line on stderr, no output file written);\n"
-    "2 output written but some signals failed (see the warning on stderr).\n";
+    "Exit status: 0 success; 1 error (one line \"sfl-encode: error: ...\" on stderr, no output\n"
+    "file written); 2 usage error (bad command line; nothing read or written); 3 output\n"
+    "written but some signals or samples failed (see the warning on stderr).\n";
 
 bool flag_is(const std::string &arg, const char *name) { return arg == name; }
 
@@ -81,16 +83,11 @@ Options parse_options(int argc, const char *const *argv) {
     for (int i = 1; i < argc; ++i) {
         const sfl_cli::FlagArg f = sfl_cli::read_flag(argv[i]);
         const std::string &arg = f.flag;
-        if (flag_is(arg, "--json")) {
-            sfl_cli::refuse_value(f);
-            o.json = true;
-            continue;
-        }
-
-        // Every other option takes a value.
+        // Every option takes a value.
         std::string *text_target = nullptr;
         bool *seen = nullptr;
         if (flag_is(arg, "--dict")) text_target = &o.dict;
+        else if (flag_is(arg, "--json")) text_target = &o.json;
         else if (flag_is(arg, "--model")) text_target = &o.model;
         else if (flag_is(arg, "--input")) text_target = &o.input;
         else if (flag_is(arg, "--output")) text_target = &o.output;

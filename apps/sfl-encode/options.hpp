@@ -10,8 +10,12 @@
 
 namespace sfl_encode {
 
-/** A problem the user must fix; what() is one line without the program prefix. */
+/** A problem with the command line: exit status 2. */
 using UsageError = sfl_cli::UsageError;
+
+/** A problem with a file named on the command line (unreadable, malformed, wrong shape,
+ *  non-finite values) or with the output's directory: exit status 1. */
+using InputError = std::runtime_error;
 
 struct Options {
     std::string dict;          // --dict P.npy, (m, K)
@@ -21,7 +25,7 @@ struct Options {
     std::string output;        // --output A.npy, (N, K); with --model: the model prefix's outputs
     sfl_enet_params params{};  // --l1 --l2 --solver --tol --max-iter (--dict only)
     unsigned threads = 0;      // --threads; 0 = hardware concurrency
-    bool json = false;         // --json
+    std::string json;          // --json FILE; "-": stdout; empty: no JSON
 };
 
 /** Parse argv. Throws UsageError naming the flag and the problem (also --dict with

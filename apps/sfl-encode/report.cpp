@@ -54,8 +54,9 @@ void print_human(std::FILE *out, const Options &opt, const Summary &s) {
     std::fprintf(out, "errors           %zu\n", s.errors);
 }
 
-void print_json(std::FILE *out, const Options &opt, const Summary &s) {
-    std::fprintf(out,
+std::string summary_json(const Options &opt, const Summary &s) {
+    char buf[1024];
+    std::snprintf(buf, sizeof buf,
                  "{\"signals\": %zu, \"m\": %zu, \"K\": %zu, \"solver\": \"%s\", \"l1\": %s, \"l2\": %s, "
                  "\"threads\": %u, \"seconds\": %s, \"signals_per_second\": %s, \"mean_objective\": %s, "
                  "\"mean_support\": %s, \"max_kkt\": %s, \"not_converged\": %zu, \"errors\": %zu}\n",
@@ -63,6 +64,7 @@ void print_json(std::FILE *out, const Options &opt, const Summary &s) {
                  json_float(opt.params.l2).c_str(), s.threads, json_number(s.seconds).c_str(),
                  json_number(s.signals_per_second).c_str(), json_number(s.mean_objective).c_str(),
                  json_number(s.mean_support).c_str(), json_number(s.max_kkt).c_str(), s.not_converged, s.errors);
+    return buf;
 }
 
 } // namespace sfl_encode

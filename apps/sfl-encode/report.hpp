@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdio>
+#include <string>
 #include <vector>
 
 #include "options.hpp"
@@ -28,8 +29,9 @@ Summary summarize(const std::vector<sfl_enet_info> &info, size_t m, size_t K, un
 /** Aligned "name  value" lines. */
 void print_human(std::FILE *out, const Options &opt, const Summary &s);
 
-/** One JSON object on one line (keys: signals, m, K, solver, l1, l2, threads, seconds,
- *  signals_per_second, mean_objective, mean_support, max_kkt, not_converged, errors). */
-void print_json(std::FILE *out, const Options &opt, const Summary &s);
+/** One JSON object on one line, with its line break (keys: signals, m, K, solver, l1, l2,
+ *  threads, seconds, signals_per_second, mean_objective, mean_support, max_kkt,
+ *  not_converged, errors). */
+std::string summary_json(const Options &opt, const Summary &s);
 
 } // namespace sfl_encode

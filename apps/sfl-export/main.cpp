@@ -1,7 +1,7 @@
 // sfl-export: a model blob as a C header for firmware (static const arrays and a
 // static const sfl_model) and/or as a blob with or without the SF/CSF plans.
 // Every failure is one line on stderr: exit 1 for a bad model or an output that
-// cannot be written, 2 for a usage error. Outputs are written atomically.
+// cannot be written, 2 for a bad command line. Outputs are written atomically.
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -39,5 +39,5 @@ int run(int argc, char **argv) {
 } // namespace
 
 int main(int argc, char **argv) {
-    return sfl_cli::run_main({"sfl-export", sfl_export::usage(), 2}, [&] { return run(argc, argv); }); // usage errors: exit 2
+    return sfl_cli::run_main({"sfl-export", sfl_export::usage()}, [&] { return run(argc, argv); });
 }

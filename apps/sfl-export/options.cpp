@@ -1,16 +1,18 @@
-// Command-line parsing of sfl-export: one positional model file, --flag value or
-// --flag=value; every value checked here.
+// Command-line parsing of sfl-export: --flag value or --flag=value; every value
+// checked here.
 #include "options.hpp"
 
 namespace sfl_export {
 namespace {
 
 const char kUsage[] =
-    "usage: sfl-export MODEL.sflm [--header OUT.h] [--name NAME] [--blob OUT.sflm] [--no-plans] [--quiet]\n"
+    "usage: sfl-export --model MODEL.sflm [--header OUT.h] [--name NAME] [--blob OUT.sflm] [--no-plans]\n"
+    "                  [--quiet]\n"
     "\n"
-    "Reads a model blob (include/sfl/sfl_model.h; sfl-train writes OUT/model.sflm), checks it\n"
-    "completely, and writes it for a device:\n"
+    "Reads a model blob (include/sfl/sfl_model.h; sfl-train writes it, OUT/model.sflm by default),\n"
+    "checks it completely, and writes it for a device:\n"
     "\n"
+    "  --model FILE     the model blob to read (required)\n"
     "  --header OUT.h   a C header for firmware: the weights, biases and (unless --no-plans) the\n"
     "                   SF/CSF plans as static const arrays (64-byte aligned, floats as exact C99\n"
     "                   hexadecimal literals, plans as uint32_t words in this machine's byte order:\n"
@@ -29,8 +31,9 @@ const char kUsage[] =
     "\n"
     "Outputs are written atomically (complete or not at all). The summary gives the layers,\n"
     "the input and output shapes, and the const, workspace and plan bytes.\n"
-    "Exit status: 0 success; 1 error (one line on stderr: a missing, corrupt or invalid model,\n"
-    "or an output that cannot be written); 2 usage error (bad option or NAME, no output asked for).\n";
+    "Exit status: 0 success; 1 error (one line \"sfl-export: error: ...\" on stderr: a missing,\n"
+    "corrupt or invalid model, or an output that cannot be written); 2 usage error (bad option\n"
+    "or NAME, no model or no output asked for).\n";
 
 } // namespace
 
@@ -50,25 +53,22 @@ Options parse_options(int argc, const char *const *argv) {
     Options o;
     bool have_name = false;
     for (int i = 1; i < argc; ++i) {
-        std::string arg = argv[i];
-        if (arg.empty() || arg[0] != '-') {
-            if (!o.model.empty())
-                throw UsageError("more than one model file given ('" + o.model + "' and '" + arg + "')");
-            o.model = arg;
-            continue;
-        }
-        const sfl_cli::FlagArg f = sfl_cli::read_flag(arg);
-        arg = f.flag;
+        const std::string a = argv[i];
+        if (!a.empty() && a[0] != '-') // sfl-export MODEL.sflm, the spelling before --model
+            throw UsageError("unexpected argument '" + a + "': give the model file with --model FILE");
+        const sfl_cli::FlagArg f = sfl_cli::read_flag(a);
+        const std::string &arg = f.flag;
         if (arg == "--no-plans" || arg == "--quiet") {
             sfl_cli::refuse_value(f);
             if (arg == "--quiet") o.quiet = true;
             else o.plans = false;
             continue;
         }
-        std::string *target = arg == "--header" ? &o.header
-                              : arg == "--blob" ? &o.blob
-                              : arg == "--name" ? &o.name
-                                                : nullptr;
+        std::string *target = arg == "--model"    ? &o.model
+                              : arg == "--header" ? &o.header
+                              : arg == "--blob"   ? &o.blob
+                              : arg == "--name"   ? &o.name
+                                                  : nullptr;
         if (!target) throw UsageError("unknown option '" + arg + "' (see --help)");
         const std::string value = sfl_cli::flag_value(f, argc, argv, i);
         if (arg == "--name") {
@@ -82,7 +82,7 @@ Options parse_options(int argc, const char *const *argv) {
     }
     if (!is_c_identifier(o.name))
         throw UsageError("--name must be a C identifier ([A-Za-z_][A-Za-z0-9_]*), got '" + o.name + "'");
-    if (o.model.empty()) throw UsageError("no model file given (see --help)");
+    if (o.model.empty()) throw UsageError("no model file given: --model FILE is required (see --help)");
     if (o.header.empty() && o.blob.empty()) throw UsageError("nothing to write: give --header and/or --blob");
     return o;
 }

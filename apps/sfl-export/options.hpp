@@ -10,7 +10,7 @@ namespace sfl_export {
 using sfl_cli::UsageError;
 
 struct Options {
-    std::string model;            // MODEL.sflm (positional)
+    std::string model;            // --model MODEL.sflm
     std::string header;           // --header OUT.h; empty: none
     std::string name = "sfl_net"; // --name NAME: prefix of every identifier in the header
     std::string blob;             // --blob OUT.sflm; empty: none

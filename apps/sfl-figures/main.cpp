@@ -7,6 +7,7 @@
 #include <cstring>
 #include <filesystem>
 #include <numeric>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -37,7 +38,7 @@ const char kUsage[] =
     "  sparsity.svg            per SF/CSF layer, the histogram of the fraction of nonzero\n"
     "                          coefficients per code on the images\n"
     "\n"
-    "  --model FILE   model blob (include/sfl/sfl_model.h)\n"
+    "  --model FILE   model blob (include/sfl/sfl_model.h): sfl-train's --model file\n"
     "  --out DIR      output directory (created)\n"
     "  --images IDX   idx image file for the sparsity histogram (default: the MNIST test\n"
     "                 images, $SFL_DATA/mnist or data/mnist), pixels / 255 as sfl-train\n"
@@ -45,7 +46,10 @@ const char kUsage[] =
     "  --scale S      pixels per CSF / conv weight (default 12)\n"
     "  --sf-atoms N   SF atoms drawn (default 16)\n"
     "  --sf-scale S   pixels per SF weight (default 4)\n"
-    "Exit status: 0 success; 1 error (one line on stderr).\n";
+    "  -h, --help     this help\n"
+    "\n"
+    "Exit status: 0 success; 1 error (one line \"sfl-figures: error: ...\" on stderr);\n"
+    "2 usage error (bad command line).\n";
 
 struct Options {
     std::string model, out, images;
@@ -59,14 +63,14 @@ Options parse(int argc, char **argv) {
     o.images = std::string(env && *env ? env : "data") + "/mnist/t10k-images-idx3-ubyte";
     for (int i = 1; i < argc; ++i) {
         const sfl_cli::FlagArg f = sfl_cli::read_flag(argv[i]);
-        const std::string v = sfl_cli::flag_value(f, argc, argv, i);
-        if (f.flag == "--model") o.model = v;
-        else if (f.flag == "--out") o.out = v;
-        else if (f.flag == "--images") o.images = v;
-        else if (f.flag == "--count") o.count = int32_t(sfl_cli::parse_int(f.flag, v, 0, 10000000));
-        else if (f.flag == "--scale") o.scale = int32_t(sfl_cli::parse_int(f.flag, v, 1, 64));
-        else if (f.flag == "--sf-atoms") o.sf_atoms = int32_t(sfl_cli::parse_int(f.flag, v, 1, 4096));
-        else if (f.flag == "--sf-scale") o.sf_scale = int32_t(sfl_cli::parse_int(f.flag, v, 1, 64));
+        sfl_cli::FlagValue v(f, argc, argv, i);
+        if (f.flag == "--model") o.model = v();
+        else if (f.flag == "--out") o.out = v();
+        else if (f.flag == "--images") o.images = v();
+        else if (f.flag == "--count") o.count = int32_t(sfl_cli::parse_int(f.flag, v(), 0, 10000000));
+        else if (f.flag == "--scale") o.scale = int32_t(sfl_cli::parse_int(f.flag, v(), 1, 64));
+        else if (f.flag == "--sf-atoms") o.sf_atoms = int32_t(sfl_cli::parse_int(f.flag, v(), 1, 4096));
+        else if (f.flag == "--sf-scale") o.sf_scale = int32_t(sfl_cli::parse_int(f.flag, v(), 1, 64));
         else throw UsageError("unknown option '" + f.flag + "' (see --help)");
     }
     if (o.model.empty()) throw UsageError("--model is required (see --help)");
@@ -81,7 +85,7 @@ Options parse(int argc, char **argv) {
 std::vector<float> load_images(const std::string &path, int32_t count, const sfl_dims4 &in, int32_t &n) {
     const sfl::idx::Images im = sfl::idx::load_images(path);
     if (in.c != 1 || im.rows != in.h || im.cols != in.w)
-        throw UsageError(path + ": images are " + std::to_string(im.rows) + "x" + std::to_string(im.cols) +
+        throw std::runtime_error(path + ": images are " + std::to_string(im.rows) + "x" + std::to_string(im.cols) +
                          ", the model takes " + sfl::model_shape_str(in));
     n = std::min(count, im.n);
     std::vector<float> x(size_t(n) * size_t(im.rows) * size_t(im.cols));
@@ -108,8 +112,8 @@ void refuse_checkpoint(const std::string &path) {
         const size_t got = std::fread(magic, 1, sizeof magic, f);
         std::fclose(f);
         if (got == sizeof magic && std::memcmp(magic, "SFLCKPT", 8) == 0)
-            throw UsageError(path + ": an sfl checkpoint, not a model blob; give the model.sflm sfl-train writes "
-                                    "next to model.sflc");
+            throw std::runtime_error(path + ": an sfl checkpoint, not a model blob; give the model.sflm "
+                                            "sfl-train writes next to model.sflc");
     }
 }
 

@@ -11,7 +11,7 @@
 
 namespace sfl_gradcheck {
 
-/** A problem the user must fix; what() is one line without the program prefix. */
+/** A problem with the command line (exit status 2); what() is one line without the program prefix. */
 using UsageError = sfl_cli::UsageError;
 
 struct Options {
@@ -24,10 +24,11 @@ struct Options {
     unsigned seed = 1;                                      // --seed
     double tol = 1e-3;                                      // --tol
     int64_t max_entries = 300;                              // --max-entries per gradient
-    bool json = false;                                      // --json
-    bool help = false;                                      // -h / --help
+    std::string json;                                       // --json FILE; "-": stdout; empty: none
 };
 
+/** Parse argv; throws UsageError (one line) for a bad or missing flag, sfl_cli::HelpRequest
+ *  for -h / --help. */
 Options parse_options(int argc, const char *const *argv);
 const char *usage();
 

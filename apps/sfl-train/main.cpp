@@ -1,6 +1,6 @@
 // sfl-train: trains the paper's MNIST networks (LeNet, CSF, SF, CSF+SF) on the
 // full training set or on balanced per-class subsets, several trials, and
-// reports mean and std accuracy (DESIGN.md sections 3 and 4).
+// reports mean and std accuracy (docs/design.md sections 3 and 4).
 #include <cmath>
 #include <cstdio>
 #include <stdexcept>
@@ -9,6 +9,7 @@
 #include <string>
 
 #include "cli_main.hpp"
+#include "json_output.hpp"
 #include "options.hpp"
 #include "report.hpp"
 #include "run_state.hpp"
@@ -27,8 +28,6 @@ namespace {
 using namespace sfl_train;
 using sfl::nn::derive_seed;
 
-constexpr int kHalted = 3;
-
 // Seed streams of trial t (subset, initial weights, batch order) derived from --seed.
 uint64_t subset_seed(uint64_t s, int32_t t) { return derive_seed(s, 1000 + uint64_t(t)); }
 uint64_t init_seed(uint64_t s, int32_t t) { return derive_seed(s, 2000 + uint64_t(t)); }
@@ -40,9 +39,9 @@ uint64_t unlabeled_epoch_seed(uint64_t s, int32_t t) { return derive_seed(s, 500
 int run(const Options &o) {
     namespace fs = std::filesystem;
     fs::create_directories(o.out_dir);
+    if (const fs::path dir = fs::path(o.model).parent_path(); !dir.empty()) fs::create_directories(dir);
     const std::string ckpt = o.out_dir + "/checkpoint.sflc";
-    const std::string model = o.out_dir + "/model.sflc";
-    const std::string blob = o.out_dir + "/model.sflm"; // for inference (sfl_model.h, sfl-export)
+    const std::string weights = weights_path(o.model); // the model's weights by name (checkpoint.hpp)
     const std::string fp = fingerprint(o);
     Progress progress(o.quiet);
 
@@ -52,8 +51,8 @@ int run(const Options &o) {
     const sfl::nn::Dataset *eval = &train;
     if (o.validation > 0) {
         if (o.validation >= train.n)
-            throw sfl_cli::UsageError("--validation " + std::to_string(o.validation) + " leaves no training images (" +
-                                      std::to_string(train.n) + " in all)");
+            throw std::runtime_error("--validation " + std::to_string(o.validation) + " leaves no training images (" +
+                                     std::to_string(train.n) + " in all)");
         pool = sfl::nn::iota_indices(0, train.n - o.validation);
         eval_idx = sfl::nn::iota_indices(train.n - o.validation, train.n);
     } else {
@@ -130,7 +129,7 @@ int run(const Options &o) {
             save_state(ckpt, fp, next, net.get(), &trainer.optimizer());
             if (o.halt_after && ++epochs_this_run >= o.halt_after) {
                 progress.line("halted after " + std::to_string(epochs_this_run) + " epochs (--halt-after-epochs)");
-                return kHalted;
+                return sfl_cli::kExitPartial;
             }
         }
         st.current.accuracy = trainer.accuracy(*eval, eval_idx);
@@ -140,8 +139,8 @@ int run(const Options &o) {
         st.current = TrialResult{};
         st.epoch = 0;
         if (t + 1 == o.trials) {
-            save_model(model, fp, o.net.name, *net, classes);
-            sfl::save_model_file(blob, sfl::nn::to_c_model(*net), true);
+            save_model(weights, fp, o.net.name, *net, classes);
+            sfl::save_model_file(o.model, sfl::nn::to_c_model(*net), true); // for inference (sfl_model.h)
         }
         RunState next = st;
         next.trial = t + 1;
@@ -152,9 +151,10 @@ int run(const Options &o) {
         params = net->param_count();
         biases = net->bias_count();
     }
-    print_table(o, st.done, params, biases);
-    write_json(o.json, o, st.done, params, biases, int64_t(eval_idx.size()), int64_t(pool.size()));
-    return 0;
+    if (!sfl_cli::json_to_stdout(o.json)) print_table(o, st.done, params, biases);
+    sfl_cli::write_json_output(o.json, result_json(o, st.done, params, biases, int64_t(eval_idx.size()),
+                                                   int64_t(pool.size())));
+    return sfl_cli::kExitOk;
 }
 
 // A failure's message starts on a line of its own, not after the progress bar.

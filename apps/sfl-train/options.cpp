@@ -12,10 +12,10 @@ namespace {
 
 const char kUsage[] =
     "usage: sfl-train --net lenet|csf|sf|csf+sf [--per-class N] [--trials T] [--seed S] [--threads N]\n"
-    "                 [--json FILE] [--out DIR] [--resume] [data and hyperparameter flags]\n"
+    "                 [--out DIR] [--model FILE] [--json FILE] [--resume] [data and hyperparameter flags]\n"
     "\n"
-    "Trains one of the paper's MNIST networks (DESIGN.md section 3) T times on seeded subsets and\n"
-    "reports the mean and std of the test accuracy.\n"
+    "Trains one of the paper's MNIST networks (docs/design.md section 3) T times on seeded subsets\n"
+    "and reports the mean and std of the test accuracy.\n"
     "\n"
     "  --net NAME            lenet, csf (CSF 5x5 first layer), sf (SF 800x500 fifth layer), csf+sf\n"
     "  --per-class N         labelled training samples per class, a balanced seeded draw per trial\n"
@@ -24,10 +24,14 @@ const char kUsage[] =
     "  --seed S              base seed (default 1); trial t uses seeds derived from (S, t)\n"
     "  --threads N           threads splitting every batch (default: all cores); results equal\n"
     "                        one thread's up to float rounding\n"
-    "  --json FILE           write the results as JSON (default: OUT/result.json)\n"
-    "  --out DIR             run directory for checkpoint.sflc, model.sflc (weights, for sfl-train),\n"
-    "                        model.sflm (inference blob with plans, for sfl-export and sfl_model_load)\n"
-    "                        and result.json (default: runs/NET-full or runs/NET-N)\n"
+    "  --out DIR             run directory for checkpoint.sflc and, by default, the model and\n"
+    "                        result.json (default: runs/NET-full or runs/NET-N)\n"
+    "  --model FILE          the trained network of the last trial as a model blob (with plans; for\n"
+    "                        sfl-export, sfl-encode, sfl-figures and sfl_model_load), and its weights\n"
+    "                        in the checkpoint container next to it, FILE with .sflc for .sflm\n"
+    "                        (default: OUT/model.sflm and OUT/model.sflc)\n"
+    "  --json FILE           write the results as JSON to FILE; - : to stdout, instead of the table\n"
+    "                        (default: OUT/result.json)\n"
     "  --resume              continue the run in OUT from its checkpoint (same settings required)\n"
     "  --quiet               no progress output\n"
     "\n"
@@ -54,11 +58,19 @@ const char kUsage[] =
     "  --l1 L --l2 L         elastic-net weights of every SF/CSF layer\n"
     "  --csf-l1 --csf-l2 --sf-l1 --sf-l2   the same per layer\n"
     "  --solver lars|cd      forward solver of the SF/CSF layers (default lars)\n"
+    "  --sf-lu-input pass|stop   whether the gradient of lU reaches the SF layer's input\n"
+    "                        (default stop: pass collapses or diverges, docs/training.md)\n"
     "  --mu LIST             mu step-down, comma-separated, equal shares of the epochs\n"
     "                        (default 0.8,0.5,0.3,0; ignored by lenet)\n"
+    "\n"
+    "testing:\n"
+    "  --halt-after-epochs N stop with exit status 3 after N epochs of this invocation were\n"
+    "                        checkpointed (a simulated kill; --resume continues)\n"
     "  -h, --help            this help\n"
     "\n"
-    "Exit status: 0 success; 1 error (one line on stderr; finished epochs stay in the checkpoint).\n";
+    "Exit status: 0 success; 1 error (one line \"sfl-train: error: ...\" on stderr; finished epochs\n"
+    "stay in the checkpoint); 2 usage error (bad command line; nothing written); 3 stopped by\n"
+    "--halt-after-epochs.\n";
 
 using sfl_cli::parse_int;
 using sfl_cli::parse_real;
@@ -112,18 +124,18 @@ void apply_defaults(Options &o) {
 Options parse_options(int argc, const char *const *argv) {
     Options o;
     // Pass 1: the flags the defaults depend on.
+    bool have_net = false;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
+        if (arg == "-h" || arg == "--help") throw sfl_cli::HelpRequest{};
         if (arg.compare(0, 2, "--") != 0) continue; // reported by pass 2
         const sfl_cli::FlagArg f = sfl_cli::split_flag(arg);
         const std::string &a = f.flag;
         const std::string v = f.inline_value ? f.value : (i + 1 < argc ? argv[i + 1] : "");
-        if (a == "--net") o.net.name = v;
+        if (a == "--net") o.net.name = v, have_net = true;
         if (a == "--per-class") o.per_class = int32_t(parse_int("--per-class", v, 1, 1000000));
     }
-    if (!sfl::nn::is_network_name(o.net.name))
-        throw UsageError("--net must be lenet, csf, sf or csf+sf, got '" + o.net.name + "'");
-    apply_defaults(o);
+    apply_defaults(o); // any name: an unknown one is refused after pass 2 (unknown flags first)
     o.threads = int32_t(std::max(1u, std::thread::hardware_concurrency()));
     const char *env = std::getenv("SFL_DATA");
     o.data_dir = std::string(env && *env ? env : "data") + "/mnist";
@@ -134,47 +146,55 @@ Options parse_options(int argc, const char *const *argv) {
         const std::string &arg = f.flag;
         if (arg == "--resume") { sfl_cli::refuse_value(f); o.resume = true; continue; }
         if (arg == "--quiet") { sfl_cli::refuse_value(f); o.quiet = true; continue; }
-        const std::string value = sfl_cli::flag_value(f, argc, argv, i);
-        if (arg == "--net" || arg == "--per-class") continue; // pass 1
-        else if (arg == "--trials") o.trials = int32_t(parse_int(arg, value, 1, 1000));
-        else if (arg == "--seed") o.seed = uint64_t(parse_int(arg, value, 0, 2147483647L));
-        else if (arg == "--threads") o.threads = int32_t(parse_int(arg, value, 1, 256));
-        else if (arg == "--json") { o.json = value; have_json = true; }
-        else if (arg == "--out") o.out_dir = value;
-        else if (arg == "--data") o.data_dir = value;
-        else if (arg == "--train-images") o.train_images = value;
-        else if (arg == "--train-labels") o.train_labels = value;
-        else if (arg == "--test-images") o.test_images = value;
-        else if (arg == "--test-labels") o.test_labels = value;
-        else if (arg == "--validation") o.validation = int32_t(parse_int(arg, value, 0, 100000000));
+        sfl_cli::FlagValue value(f, argc, argv, i);
+        if (arg == "--net" || arg == "--per-class") { value(); continue; } // pass 1
+        else if (arg == "--trials") o.trials = int32_t(parse_int(arg, value(), 1, 1000));
+        else if (arg == "--seed") o.seed = uint64_t(parse_int(arg, value(), 0, 2147483647L));
+        else if (arg == "--threads") o.threads = int32_t(parse_int(arg, value(), 1, 256));
+        else if (arg == "--json") { o.json = value(); have_json = true; }
+        else if (arg == "--out") o.out_dir = value();
+        else if (arg == "--model") {
+            if (value().empty()) throw UsageError("--model needs a file name");
+            o.model = value();
+        } else if (arg == "--data") o.data_dir = value();
+        else if (arg == "--train-images") o.train_images = value();
+        else if (arg == "--train-labels") o.train_labels = value();
+        else if (arg == "--test-images") o.test_images = value();
+        else if (arg == "--test-labels") o.test_labels = value();
+        else if (arg == "--validation") o.validation = int32_t(parse_int(arg, value(), 0, 100000000));
         else if (arg == "--unlabeled") {
-            o.unlabeled = value == "rest" ? -1 : int32_t(parse_int(arg, value, 1, 100000000));
-        } else if (arg == "--unlabeled-per-epoch") o.unlabeled_per_epoch = int32_t(parse_int(arg, value, 1, 100000000));
-        else if (arg == "--epochs") o.epochs = int32_t(parse_int(arg, value, 1, 100000));
-        else if (arg == "--batch") o.train.batch = int32_t(parse_int(arg, value, 1, 100000));
-        else if (arg == "--lr") o.train.sgd.lr = parse_pos(arg, value, false);
+            o.unlabeled = value() == "rest" ? -1 : int32_t(parse_int(arg, value(), 1, 100000000));
+        } else if (arg == "--unlabeled-per-epoch") {
+            o.unlabeled_per_epoch = int32_t(parse_int(arg, value(), 1, 100000000));
+        } else if (arg == "--epochs") o.epochs = int32_t(parse_int(arg, value(), 1, 100000));
+        else if (arg == "--batch") o.train.batch = int32_t(parse_int(arg, value(), 1, 100000));
+        else if (arg == "--lr") o.train.sgd.lr = parse_pos(arg, value(), false);
         else if (arg == "--momentum") {
-            const double m = parse_real(arg, value);
-            if (m < 0.0 || m >= 1.0) throw UsageError("--momentum must be in [0, 1), got " + value);
+            const double m = parse_real(arg, value());
+            if (m < 0.0 || m >= 1.0) throw UsageError("--momentum must be in [0, 1), got " + value());
             o.train.sgd.momentum = float(m);
-        } else if (arg == "--weight-decay") o.train.sgd.weight_decay = parse_pos(arg, value, true);
-        else if (arg == "--l1") o.net.csf.l1 = o.net.sf.l1 = parse_pos(arg, value, true);
-        else if (arg == "--l2") o.net.csf.l2 = o.net.sf.l2 = parse_pos(arg, value, true);
-        else if (arg == "--csf-l1") o.net.csf.l1 = parse_pos(arg, value, true);
-        else if (arg == "--csf-l2") o.net.csf.l2 = parse_pos(arg, value, true);
-        else if (arg == "--sf-l1") o.net.sf.l1 = parse_pos(arg, value, true);
-        else if (arg == "--sf-l2") o.net.sf.l2 = parse_pos(arg, value, true);
+        } else if (arg == "--weight-decay") o.train.sgd.weight_decay = parse_pos(arg, value(), true);
+        else if (arg == "--l1") o.net.csf.l1 = o.net.sf.l1 = parse_pos(arg, value(), true);
+        else if (arg == "--l2") o.net.csf.l2 = o.net.sf.l2 = parse_pos(arg, value(), true);
+        else if (arg == "--csf-l1") o.net.csf.l1 = parse_pos(arg, value(), true);
+        else if (arg == "--csf-l2") o.net.csf.l2 = parse_pos(arg, value(), true);
+        else if (arg == "--sf-l1") o.net.sf.l1 = parse_pos(arg, value(), true);
+        else if (arg == "--sf-l2") o.net.sf.l2 = parse_pos(arg, value(), true);
         else if (arg == "--solver") {
-            if (value != "lars" && value != "cd") throw UsageError("--solver must be lars or cd, got '" + value + "'");
-            o.net.csf.solver = o.net.sf.solver = value == "cd" ? SFL_ENET_CD : SFL_ENET_LARS;
+            if (value() != "lars" && value() != "cd")
+                throw UsageError("--solver must be lars or cd, got '" + value() + "'");
+            o.net.csf.solver = o.net.sf.solver = value() == "cd" ? SFL_ENET_CD : SFL_ENET_LARS;
         } else if (arg == "--sf-lu-input") {
-            if (value != "pass" && value != "stop")
-                throw UsageError("--sf-lu-input must be pass or stop, got '" + value + "'");
-            o.net.sf.lu_to_input = value == "pass";
-        } else if (arg == "--mu") o.train.mu_steps = parse_mu(value);
-        else if (arg == "--halt-after-epochs") o.halt_after = int32_t(parse_int(arg, value, 1, 1000000));
+            if (value() != "pass" && value() != "stop")
+                throw UsageError("--sf-lu-input must be pass or stop, got '" + value() + "'");
+            o.net.sf.lu_to_input = value() == "pass";
+        } else if (arg == "--mu") o.train.mu_steps = parse_mu(value());
+        else if (arg == "--halt-after-epochs") o.halt_after = int32_t(parse_int(arg, value(), 1, 1000000));
         else throw UsageError("unknown option '" + arg + "' (see --help)");
     }
+    if (!have_net) throw UsageError("--net is required: lenet, csf, sf or csf+sf (see --help)");
+    if (!sfl::nn::is_network_name(o.net.name))
+        throw UsageError("--net must be lenet, csf, sf or csf+sf, got '" + o.net.name + "'");
     if (o.unlabeled != 0) {
         if (o.per_class == 0)
             throw UsageError("--unlabeled needs --per-class (the whole training set leaves no image unlabelled)");
@@ -192,9 +212,17 @@ Options parse_options(int argc, const char *const *argv) {
         o.out_dir = "runs/" + o.net.name + "-" + (o.per_class ? std::to_string(o.per_class) : std::string("full")) +
                     (o.validation ? "-val" : "");
     if (!have_json) o.json = o.out_dir + "/result.json";
+    if (o.json.empty()) throw UsageError("--json needs a file name (or - for stdout)");
+    if (o.model.empty()) o.model = o.out_dir + "/model.sflm";
     o.train.threads = o.threads;
     o.train.seed = o.seed;
     return o;
+}
+
+std::string weights_path(const std::string &model) {
+    const std::string ext = ".sflm";
+    const bool sflm = model.size() > ext.size() && model.compare(model.size() - ext.size(), ext.size(), ext) == 0;
+    return (sflm ? model.substr(0, model.size() - ext.size()) : model) + ".sflc";
 }
 
 std::string fingerprint(const Options &o) {

@@ -26,12 +26,17 @@ struct Options {
     sfl::nn::TrainConfig train;
     std::string data_dir;   // default idx location
     std::string train_images, train_labels, test_images, test_labels;
-    std::string out_dir;    // checkpoint, model, default JSON
-    std::string json;       // JSON result file
+    std::string out_dir;    // checkpoint, default model and JSON
+    std::string model;      // --model FILE: the model blob (default OUT/model.sflm)
+    std::string json;       // --json FILE: the JSON result ("-": stdout; default OUT/result.json)
     bool resume = false;
     bool quiet = false;
     int32_t halt_after = 0; // testing: exit 3 after this many epochs were checkpointed (simulated kill)
 };
+
+/** The weights of the model blob `model` in the checkpoint container: its name with
+ *  .sflm replaced by (or, for another ending, followed by) .sflc. */
+std::string weights_path(const std::string &model);
 
 /** The tuned defaults of a network (see docs/results.md), for the full set or per_class > 0. */
 void apply_defaults(Options &o);

@@ -5,9 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <sstream>
-#include <stdexcept>
 #include <unistd.h>
 
 #include "json_string.hpp"
@@ -103,8 +101,8 @@ void print_table(const Options &o, const std::vector<TrialResult> &r, int64_t pa
     std::fflush(stdout);
 }
 
-void write_json(const std::string &path, const Options &o, const std::vector<TrialResult> &r, int64_t params,
-                int64_t biases, int64_t eval_samples, int64_t pool_size) {
+std::string result_json(const Options &o, const std::vector<TrialResult> &r, int64_t params, int64_t biases,
+                        int64_t eval_samples, int64_t pool_size) {
     const Summary s = summarize(r);
     const std::string set = o.validation ? "validation" : "test";
     std::ostringstream j;
@@ -149,20 +147,7 @@ void write_json(const std::string &path, const Options &o, const std::vector<Tri
           << ", \"not_converged\": " << t.not_converged << "}" << (i + 1 < r.size() ? "," : "") << "\n";
     }
     j << "  ]\n}\n";
-    const std::string tmp = path + ".tmp";
-    {
-        std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-        f << j.str();
-        f.flush();
-        if (!f) {
-            std::remove(tmp.c_str());
-            throw std::runtime_error("cannot write " + path);
-        }
-    }
-    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-        std::remove(tmp.c_str());
-        throw std::runtime_error("cannot write " + path);
-    }
+    return j.str();
 }
 
 } // namespace sfl_train

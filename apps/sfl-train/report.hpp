@@ -38,9 +38,9 @@ double mean_epoch_seconds(const std::vector<TrialResult> &r);
 /** The final table on stdout. */
 void print_table(const Options &o, const std::vector<TrialResult> &r, int64_t params, int64_t biases);
 
-/** Write the JSON result file atomically; pool_size = training images outside the
- *  validation hold-out (for the unlabelled count of --unlabeled rest). Throws std::runtime_error. */
-void write_json(const std::string &path, const Options &o, const std::vector<TrialResult> &r, int64_t params,
-                int64_t biases, int64_t eval_samples, int64_t pool_size);
+/** The JSON result document; pool_size = training images outside the validation
+ *  hold-out (for the unlabelled count of --unlabeled rest). */
+std::string result_json(const Options &o, const std::vector<TrialResult> &r, int64_t params, int64_t biases,
+                        int64_t eval_samples, int64_t pool_size);
 
 } // namespace sfl_train

@@ -31,7 +31,8 @@ const char kUsage[] =
     "  --quiet           no summary line\n"
     "  -h, --help        this help\n"
     "\n"
-    "Exit status: 0 success; 1 error (one line on stderr; nothing is written before all inputs are read).\n";
+    "Exit status: 0 success; 1 error (one line \"sfl-variations: error: ...\" on stderr; nothing is\n"
+    "written before all inputs are read); 2 usage error (bad command line).\n";
 
 std::vector<std::string> split_names(const std::string &t) {
     std::vector<std::string> out;
@@ -74,26 +75,26 @@ Options parse_options(int argc, const char *const *argv) {
             o.quiet = true;
             continue;
         }
-        const std::string value = sfl_cli::flag_value(f, argc, argv, i);
+        sfl_cli::FlagValue value(f, argc, argv, i);
         if (arg == "--kind") {
-            if (value == "rot") o.cfg.kind = Kind::rot;
-            else if (value == "rand") o.cfg.kind = Kind::rand;
-            else if (value == "img") o.cfg.kind = Kind::img;
-            else throw UsageError("--kind must be rot, rand or img, got '" + value + "'");
+            if (value() == "rot") o.cfg.kind = Kind::rot;
+            else if (value() == "rand") o.cfg.kind = Kind::rand;
+            else if (value() == "img") o.cfg.kind = Kind::img;
+            else throw UsageError("--kind must be rot, rand or img, got '" + value() + "'");
             have_kind = true;
-        } else if (arg == "--mnist") o.mnist_dir = value;
-        else if (arg == "--out") o.out_dir = value;
-        else if (arg == "--seed") o.cfg.seed = uint32_t(parse_int(arg, value, 0, 4294967295L));
-        else if (arg == "--train") o.cfg.train = int32_t(parse_int(arg, value, 1, 100000000L));
-        else if (arg == "--test") o.cfg.test = int32_t(parse_int(arg, value, 1, 100000000L));
-        else if (arg == "--images") o.images_dir = value;
-        else if (arg == "--image-names") o.image_names = split_names(value);
+        } else if (arg == "--mnist") o.mnist_dir = value();
+        else if (arg == "--out") o.out_dir = value();
+        else if (arg == "--seed") o.cfg.seed = uint32_t(parse_int(arg, value(), 0, 4294967295L));
+        else if (arg == "--train") o.cfg.train = int32_t(parse_int(arg, value(), 1, 100000000L));
+        else if (arg == "--test") o.cfg.test = int32_t(parse_int(arg, value(), 1, 100000000L));
+        else if (arg == "--images") o.images_dir = value();
+        else if (arg == "--image-names") o.image_names = split_names(value());
         else if (arg == "--min-std") {
-            o.min_std = parse_real(arg, value);
-            if (o.min_std < 0.0 || o.min_std > 0.5) throw UsageError("--min-std must be in [0, 0.5], got " + value);
-        } else if (arg == "--montage") o.montage = value;
-        else throw UsageError("unknown option " + arg + " (see --help)");
-        if (value.empty()) throw UsageError(arg + " needs a non-empty value");
+            o.min_std = parse_real(arg, value());
+            if (o.min_std < 0.0 || o.min_std > 0.5) throw UsageError("--min-std must be in [0, 0.5], got " + value());
+        } else if (arg == "--montage") o.montage = value();
+        else throw UsageError("unknown option '" + arg + "' (see --help)");
+        if (value().empty()) throw UsageError(arg + " needs a non-empty value");
     }
     if (!have_kind) throw UsageError("--kind is required (rot, rand or img)");
     if (o.mnist_dir.empty()) throw UsageError("--mnist DIR is required");

@@ -9,11 +9,13 @@
   test_sfl_encode.py --list                      print the case names
   test_sfl_encode.py --check-list NAME...        fail unless NAME... are exactly the cases
 
-Bad-input cases check: exit status 1, exactly one stderr line
+Bad-input cases check: exit status 1 for a bad file, 2 for a bad command line
+(README.md, "Command-line conventions"), exactly one stderr line
 "sfl-encode: error: ..." naming the problem, nothing on stdout, and no output
 file (nor a leftover temporary file). Good cases check the output shape and
-dtype, the JSON summary, and the mathematics of the codes (KKT conditions,
-LARS vs CD, thread-count independence). The model_* cases (--model) check the
+dtype, the JSON summary (--json - on stdout, --json FILE in a file), the mathematics
+of the codes (KKT conditions, LARS vs CD, thread-count independence), and exit
+status 3 with the codes written when some signals fail. The model_* cases (--model) check the
 features against a direct sfl_model_forward (make_test_model forward), against
 NumPy (max pooling) and against the elastic-net optimality of every CSF patch code,
 and that they are the same bit for bit for any thread count and input format.
@@ -34,6 +36,7 @@ except ImportError:  # pragma: no cover
     sys.exit(77)
 
 SKIP = 77
+ERROR, USAGE, PARTIAL = 1, 2, 3  # exit statuses (apps/common/cli_main.hpp)
 L1, L2 = 0.1, 0.01
 
 
@@ -74,10 +77,10 @@ class Run(Scratch):
                 out += ["--" + k.replace("_", "-"), v]
         return out
 
-    def expect_error(self, args, *words):
+    def expect_error(self, args, *words, rc_want=ERROR):
         rc, out, err = self.run(args)
         lines = err.splitlines()
-        expect(rc == 1, "exit status %d, expected 1 (stderr: %r)" % (rc, err))
+        expect(rc == rc_want, "exit status %d, expected %d (stderr: %r)" % (rc, rc_want, err))
         expect(len(lines) == 1, "expected one stderr line, got %r" % err)
         expect(lines[0].startswith("sfl-encode: error: "), "bad error prefix: %r" % lines[0])
         for w in words:
@@ -87,6 +90,9 @@ class Run(Scratch):
         stray = [f for f in os.listdir(self.dir) if ".tmp." in f]
         expect(not stray, "temporary files left behind: %r" % stray)
         return lines[0]
+
+    def expect_usage_error(self, args, *words):
+        return self.expect_error(args, *words, rc_want=USAGE)
 
 
 # ---- bad input: one case each --------------------------------------------------------
@@ -152,37 +158,37 @@ def case_inf_input(r):
 
 def case_negative_l1(r):
     r.write_inputs()
-    r.expect_error(r.args(l1="-0.5"), "--l1", ">= 0")
+    r.expect_usage_error(r.args(l1="-0.5"), "--l1", ">= 0")
 
 
 def case_negative_l2(r):
     r.write_inputs()
-    r.expect_error(r.args(l2="-1e-3"), "--l2", ">= 0")
+    r.expect_usage_error(r.args(l2="-1e-3"), "--l2", ">= 0")
 
 
 def case_bad_number(r):
     r.write_inputs()
-    r.expect_error(r.args(l1="0.1x"), "--l1", "0.1x")
+    r.expect_usage_error(r.args(l1="0.1x"), "--l1", "0.1x")
 
 
 def case_unknown_solver(r):
     r.write_inputs()
-    r.expect_error(r.args(solver="fista"), "solver", "fista")
+    r.expect_usage_error(r.args(solver="fista"), "solver", "fista")
 
 
 def case_unknown_flag(r):
     r.write_inputs()
-    r.expect_error(r.args() + ["--lambda", "3"], "unknown option", "--lambda")
+    r.expect_usage_error(r.args() + ["--lambda", "3"], "unknown option", "--lambda")
 
 
 def case_missing_flag(r):
     r.write_inputs()
-    r.expect_error(r.args(l1=None), "missing", "--l1")
+    r.expect_usage_error(r.args(l1=None), "missing", "--l1")
 
 
 def case_missing_value(r):
     r.write_inputs()
-    r.expect_error(r.args(solver=None) + ["--solver"], "--solver", "value")
+    r.expect_usage_error(r.args(solver=None) + ["--solver"], "--solver", "value")
 
 
 def case_zero_atom(r):
@@ -210,7 +216,7 @@ def case_keeps_existing_output(r):
     with open(r.A, "wb") as f:
         f.write(b"previous result")
     rc, _, err = r.run(r.args(l1="-1"))
-    expect(rc == 1 and err.startswith("sfl-encode: error: "), "bad run did not fail: %d %r" % (rc, err))
+    expect(rc == USAGE and err.startswith("sfl-encode: error: "), "bad run did not fail: %d %r" % (rc, err))
     with open(r.A, "rb") as f:
         expect(f.read() == b"previous result", "existing output modified by a failed run")
 
@@ -264,10 +270,10 @@ def case_good_json(r):
     n, m, K = 30, 7, 10
     P, X = dictionary(m, K), signals(n, m)
     r.write_inputs(P=P, X=X)
-    rc, out, err = r.run(r.args(solver="cd", tol="1e-7") + ["--json", "--threads", "3"])
+    rc, out, err = r.run(r.args(solver="cd", tol="1e-7") + ["--json", "-", "--threads", "3"])
     expect(rc == 0, "exit status %d: %r" % (rc, err))
     lines = out.strip().splitlines()
-    expect(len(lines) == 1, "--json printed %d lines" % len(lines))
+    expect(len(lines) == 1, "--json - printed %d lines" % len(lines))
     summary = json.loads(lines[0])
     keys = {"signals", "m", "K", "solver", "l1", "l2", "threads", "seconds", "signals_per_second",
             "mean_objective", "mean_support", "max_kkt", "not_converged", "errors"}
@@ -285,6 +291,22 @@ def case_good_json(r):
     expect(abs(summary["mean_support"] - support) < 1e-6, "mean_support %g vs %g" % (summary["mean_support"], support))
     kkt = kkt_violation(P, X, A, L1, L2).max()
     expect(summary["max_kkt"] >= 0 and kkt < 1e-3, "KKT %g (reported %g)" % (kkt, summary["max_kkt"]))
+    # --json FILE: the same object in the file, the summary for people on stdout.
+    js = r.path("summary.json")
+    rc, out, err = r.run(r.args(solver="cd", tol="1e-7") + ["--json", js, "--threads", "3"])
+    expect(rc == 0, "--json FILE: exit status %d: %r" % (rc, err))
+    expect("mean objective" in out and "{" not in out, "--json FILE: stdout %r" % out)
+    with open(js) as f:
+        text = f.read()
+    expect(text.endswith("}\n") and text.count("\n") == 1, "--json FILE: not one line: %r" % text)
+    in_file = json.loads(text)
+    for k in keys - {"seconds", "signals_per_second"}:
+        expect(in_file[k] == summary[k], "--json FILE: %s %r, --json - gave %r" % (k, in_file[k], summary[k]))
+    # The old spelling, --json without a file, is a usage error, not a file named "--threads".
+    os.remove(r.A)
+    r.expect_usage_error(r.args() + ["--json", "--threads", "3"], "--json", "needs a value")
+    r.expect_usage_error(r.args() + ["--json"], "--json", "needs a value")
+    expect(not os.path.exists(r.path("--threads")), "--json took the next option as its file")
 
 
 def case_solvers_agree(r):
@@ -385,9 +407,9 @@ def run_ok(r, args, rc_want=0):
 
 
 def run_json(r, args, rc_want=0):
-    out, err = run_ok(r, args + ["--json"], rc_want)
+    out, err = run_ok(r, args + ["--json", "-"], rc_want)
     lines = out.strip().splitlines()
-    expect(len(lines) == 1, "--json printed %d lines: %r" % (len(lines), out))
+    expect(len(lines) == 1, "--json - printed %d lines: %r" % (len(lines), out))
     return json.loads(lines[0]), err
 
 
@@ -645,22 +667,23 @@ def case_model_flag_conflicts(r):
     np.save(r.X, scaled(images(2)))
     r.write_inputs()
     base = model_args(r, model, r.X)
-    r.expect_error(base + ["--dict", r.P], "--dict", "--model", "mutually exclusive")
+    r.expect_usage_error(base + ["--dict", r.P], "--dict", "--model", "mutually exclusive")
     for flag, value in (("--l1", "0.1"), ("--l2", "0.01"), ("--solver", "cd"), ("--tol", "1e-6"),
                         ("--max-iter", "5")):
-        line = r.expect_error(base + [flag, value], flag, "--model")
+        line = r.expect_usage_error(base + [flag, value], flag, "--model")
         expect(line.startswith("sfl-encode: error: " + flag), "the error does not start with %s: %r" % (flag, line))
-    r.expect_error(r.args(layers="2"), "--layers", "--model")
-    r.expect_error(["--model", model, "--input", r.X], "missing", "--output")
-    r.expect_error(["--model", model, "--output", r.A], "missing", "--input")
+    r.expect_usage_error(r.args(layers="2"), "--layers", "--model")
+    r.expect_usage_error(["--model", model, "--input", r.X], "missing", "--output")
+    r.expect_usage_error(["--model", model, "--output", r.A], "missing", "--input")
 
 
 def case_model_layers_range(r):
     model = make_model(r)
     np.save(r.X, scaled(images(2)))
+    # More layers than the model has: a problem of the file (exit 1); not a layer count: usage (2).
     r.expect_error(model_args(r, model, r.X, "--layers", "8"), "--layers 8", "7 layers", model)
-    r.expect_error(model_args(r, model, r.X, "--layers", "0"), "--layers", "1 .. 16")
-    r.expect_error(model_args(r, model, r.X, "--layers", "two"), "--layers", "integer")
+    r.expect_usage_error(model_args(r, model, r.X, "--layers", "0"), "--layers", "1 .. 16")
+    r.expect_usage_error(model_args(r, model, r.X, "--layers", "two"), "--layers", "integer")
 
 
 def case_model_no_factor_layer(r):

@@ -11,8 +11,8 @@ Good runs check the header against its contract (guard, macros, 64-byte aligned 
 the sizes the summary prints, NAME_CONST_BYTES = the bytes of the arrays, plans present
 or not), that the output is deterministic (two exports, and an export of a re-written
 blob without plans, give the same header), and the --blob sizes. Bad input must exit 1
-(model problems, with one stderr line "sfl-export: ..." naming the file and the sfl status
-text) or 2 (usage), leaving any existing output untouched and no temporary file behind.
+(model problems, with one stderr line "sfl-export: error: ..." naming the file and the sfl
+status text) or 2 (usage), leaving any existing output untouched and no temporary file behind.
 That the header compiles and runs bit-exact is tests/deploy/deploy_check.c.
 """
 import os
@@ -37,12 +37,12 @@ class Run(Scratch):
         return so
 
     def error(self, args, rc_expected, *words):
-        """Exit rc_expected, one stderr line 'sfl-export: ...' with words, no temporary files."""
+        """Exit rc_expected, one stderr line 'sfl-export: error: ...' with words, no temporary files."""
         before = sorted(os.listdir(self.dir))
         rc, so, se = self.run(args)
         lines = [l for l in se.splitlines() if l.strip()]
         expect(rc == rc_expected, "%s: exit status %d, expected %d (stderr %r)" % (" ".join(args), rc, rc_expected, se))
-        expect(len(lines) == 1 and lines[0].startswith("sfl-export: "), "stderr %r" % se)
+        expect(len(lines) == 1 and lines[0].startswith("sfl-export: error: "), "stderr %r" % se)
         for w in words:
             expect(w.lower() in lines[0].lower(), "error %r does not mention %r" % (lines[0], w))
         expect(sorted(os.listdir(self.dir)) == before, "files changed: %r -> %r" % (before, sorted(os.listdir(self.dir))))
@@ -85,7 +85,7 @@ def without_source_line(text):
 # ---- good runs ------------------------------------------------------------------------------
 
 def case_header_plans(r):
-    so = r.ok([r.model, "--header", r.path("a.h"), "--name", "sfl_demo"])
+    so = r.ok(["--model", r.model, "--header", r.path("a.h"), "--name", "sfl_demo"])
     text = file_bytes(r.path("a.h")).decode()
     macros, arrays = header_info(text, "sfl_demo")
     expect(macros["PLAN_BYTES"] == 0, "plans in the header, yet PLAN_BYTES %d" % macros["PLAN_BYTES"])
@@ -97,13 +97,13 @@ def case_header_plans(r):
     for k in ("CONST_BYTES", "WORKSPACE_BYTES"):
         expect(str(macros[k]) in so, "summary does not give %s %d: %r" % (k, macros[k], so))
     # Deterministic.
-    r.ok([r.model, "--header", r.path("b.h"), "--name", "sfl_demo", "--quiet"])
+    r.ok(["--model", r.model, "--header", r.path("b.h"), "--name", "sfl_demo", "--quiet"])
     expect(file_bytes(r.path("a.h")) == file_bytes(r.path("b.h")), "two exports differ")
 
 
 def case_header_no_plans(r):
-    r.ok([r.model, "--header", r.path("a.h"), "--quiet"])
-    r.ok([r.model, "--header", r.path("np.h"), "--no-plans", "--quiet"])
+    r.ok(["--model", r.model, "--header", r.path("a.h"), "--quiet"])
+    r.ok(["--model", r.model, "--header", r.path("np.h"), "--no-plans", "--quiet"])
     m_with, a_with = header_info(file_bytes(r.path("a.h")).decode(), "sfl_net")  # the default NAME
     text = file_bytes(r.path("np.h")).decode()
     m_np, a_np = header_info(text, "sfl_net")
@@ -116,16 +116,16 @@ def case_header_no_plans(r):
 
 
 def case_blob(r):
-    r.ok([r.model, "--blob", r.path("with.sflm"), "--quiet"])
-    so = r.ok([r.model, "--blob", r.path("without.sflm"), "--no-plans"])
+    r.ok(["--model", r.model, "--blob", r.path("with.sflm"), "--quiet"])
+    so = r.ok(["--model", r.model, "--blob", r.path("without.sflm"), "--no-plans"])
     expect("without plans" in so, "summary %r" % so)
     orig, with_, without = (file_bytes(p) for p in (r.model, r.path("with.sflm"), r.path("without.sflm")))
     expect(with_ == orig, "re-writing a blob with plans changed it")
     expect(len(without) < len(with_), "the blob without plans is not smaller")
     # A blob without plans loads (plans built) and gives the same header as the original.
-    so = r.ok([r.path("without.sflm"), "--header", r.path("from_np.h"), "--blob", r.path("again.sflm")])
+    so = r.ok(["--model", r.path("without.sflm"), "--header", r.path("from_np.h"), "--blob", r.path("again.sflm")])
     expect("no plans" in so, "summary does not say the model had no plans: %r" % so)
-    r.ok([r.model, "--header", r.path("from_orig.h"), "--quiet"])
+    r.ok(["--model", r.model, "--header", r.path("from_orig.h"), "--quiet"])
     a = without_source_line(file_bytes(r.path("from_np.h")).decode())
     b = without_source_line(file_bytes(r.path("from_orig.h")).decode())
     expect(a == b, "the header of the plan-less blob differs from the original's")
@@ -135,12 +135,12 @@ def case_blob(r):
 def case_help(r):
     so = r.ok(["--help"])
     expect(so.startswith("usage: sfl-export"), "--help: %r" % so[:60])
-    for w in ("--header", "--name", "--blob", "--no-plans", "--quiet", "Exit status"):
+    for w in ("--model", "--header", "--name", "--blob", "--no-plans", "--quiet", "Exit status"):
         expect(w in so, "--help does not mention %s" % w)
 
 
 def case_quiet(r):
-    so = r.ok([r.model, "--header", r.path("a.h"), "--blob", r.path("b.sflm"), "--quiet"])
+    so = r.ok(["--model", r.model, "--header", r.path("a.h"), "--blob", r.path("b.sflm"), "--quiet"])
     expect(so == "", "--quiet printed %r" % so)
 
 
@@ -157,7 +157,7 @@ def with_existing_output(r, args_fn, rc, *words):
 
 def case_missing_model(r):
     missing = r.path("no-such.sflm")
-    with_existing_output(r, lambda out: [missing, "--header", out], 1, missing, "cannot open")
+    with_existing_output(r, lambda out: ["--model", missing, "--header", out], 1, missing, "cannot open")
 
 
 def case_corrupt_model(r):
@@ -166,45 +166,48 @@ def case_corrupt_model(r):
     bad = r.path("corrupt.sflm")
     with open(bad, "wb") as f:
         f.write(b)
-    with_existing_output(r, lambda out: [bad, "--header", out], 1, bad, "corrupt (CRC-32 mismatch)")
+    with_existing_output(r, lambda out: ["--model", bad, "--header", out], 1, bad, "corrupt (CRC-32 mismatch)")
 
 
 def case_truncated_model(r):
     bad = r.path("short.sflm")
     with open(bad, "wb") as f:
         f.write(file_bytes(r.model)[:1000])
-    with_existing_output(r, lambda out: [bad, "--blob", out], 1, bad, "truncated")
+    with_existing_output(r, lambda out: ["--model", bad, "--blob", out], 1, bad, "truncated")
 
 
 def case_not_a_model(r):
     bad = r.path("text.sflm")
     with open(bad, "wb") as f:
         f.write(b"#include <stdio.h>\n" * 10)
-    r.error([bad, "--header", r.path("x.h")], 1, bad, "no SFLM magic")
-    r.error([r.dir, "--header", r.path("x.h")], 1, r.dir, "cannot read")
+    r.error(["--model", bad, "--header", r.path("x.h")], 1, bad, "no SFLM magic")
+    r.error(["--model", r.dir, "--header", r.path("x.h")], 1, r.dir, "cannot read")
     empty = r.path("empty.sflm")
     open(empty, "wb").close()
-    r.error([empty, "--header", r.path("x.h")], 1, empty, "truncated")
+    r.error(["--model", empty, "--header", r.path("x.h")], 1, empty, "truncated")
 
 
 def case_bad_name(r):
     for name in ("1abc", "my-net", "", "a b", "net.h"):
-        with_existing_output(r, lambda out: [r.model, "--header", out, "--name", name], 2, "--name", "C identifier")
+        with_existing_output(r, lambda out: ["--model", r.model, "--header", out, "--name", name], 2, "--name", "C identifier")
 
 
 def case_usage(r):
-    r.error([r.model], 2, "nothing to write")
-    r.error([r.model, "--no-plans"], 2, "nothing to write")
-    r.error(["--header", r.path("x.h")], 2, "no model")
-    r.error([r.model, "--header"], 2, "--header", "value")
-    r.error([r.model, "--frobnicate", "1"], 2, "unknown option", "--frobnicate")
-    r.error([r.model, r.model, "--header", r.path("x.h")], 2, "more than one model")
-    r.error([r.model, "--quiet=1", "--header", r.path("x.h")], 2, "--quiet")
+    r.error(["--model", r.model], 2, "nothing to write")
+    r.error(["--model", r.model, "--no-plans"], 2, "nothing to write")
+    r.error(["--header", r.path("x.h")], 2, "--model")
+    r.error(["--model", r.model, "--header"], 2, "--header", "value")
+    r.error(["--model", r.model, "--frobnicate", "1"], 2, "unknown option", "--frobnicate")
+    r.error(["--model", r.model, "--model", r.model, "--header", r.path("x.h")], 2, "--model given twice")
+    r.error(["--model", r.model, "--quiet=1", "--header", r.path("x.h")], 2, "--quiet")
+    r.error(["--model", "--header", r.path("x.h")], 2, "--model", "needs a value")
+    # The spelling before --model, the model as the first argument, is refused by name.
+    r.error([r.model, "--header", r.path("x.h")], 2, r.model, "--model FILE")
 
 
 def case_unwritable_output(r):
     out = r.path("no", "such", "dir", "m.h")
-    r.error([r.model, "--header", out], 1, out)
+    r.error(["--model", r.model, "--header", out], 1, out)
 
 
 CASES = registry(globals())

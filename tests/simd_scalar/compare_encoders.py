@@ -35,7 +35,7 @@ def objective(P, X, A, l1, l2):
 
 def run(exe, P_path, X_path, out, l1, l2, solver):
     cmd = exe + ["--dict", P_path, "--input", X_path, "--output", out, "--l1", str(l1),
-                 "--l2", str(l2), "--solver", solver, "--threads", "1", "--json"]
+                 "--l2", str(l2), "--solver", solver, "--threads", "1", "--json", "-"]
     res = subprocess.run(cmd, capture_output=True, text=True)
     if res.returncode != 0:
         sys.exit(f"FAIL: {' '.join(cmd)} exited {res.returncode}: {res.stderr.strip()}")

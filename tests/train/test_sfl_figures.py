@@ -7,8 +7,8 @@ A CSF+SF net (one epoch on 20 digits) and a LeNet: the PNG files exist, decode (
 independent PNG reader: chunk CRCs, zlib, filters) to the sizes the layout gives (atoms
 of kh x kw or 50 channel maps of 4x4, scale, 1-px gaps), the gap pixels have the gap
 colour, each CSF atom spans black to white (scaled to its own min/max); sparsity.svg is
-XML with one histogram per SF/CSF layer whose bars add up to 100 %; bad input exits 1
-with one line. Exit status 77 (skipped) without numpy.
+XML with one histogram per SF/CSF layer whose bars add up to 100 %; a bad file exits 1, a
+bad command line 2, with one line "sfl-figures: error: ...". Exit status 77 (skipped) without numpy.
 """
 import os
 import shutil
@@ -134,15 +134,16 @@ def main(argv):
         expect(rc == 0, "sfl-figures on lenet failed: %s" % se)
         check_csf_atoms(r.path("lenet", "figures", "layer1_conv_filters.png"), 20, 5, 12)
         expect(not os.path.exists(r.path("lenet", "figures", "sparsity.svg")), "lenet: a histogram")
-        # Bad input: one line, exit 1.
-        for bad, word in ((["--model", r.path("nothing.sflm")], "cannot open"),
-                          (["--model", r.path("lenet", "model.sflc")], "sflm"),
-                          (["--model", model, "--images", os.path.join(data, "t10k-labels-idx1-ubyte")], "label"),
-                          (["--model", model, "--count", "x"], "--count"), ([], "--model")):
+        # Bad input: one line, exit 1 for a bad file, 2 for a bad command line.
+        for bad, word, rc_want in ((["--model", r.path("nothing.sflm")], "cannot open", 1),
+                                   (["--model", r.path("lenet", "model.sflc")], "sflm", 1),
+                                   (["--model", model, "--images", os.path.join(data, "t10k-labels-idx1-ubyte")],
+                                    "label", 1),
+                                   (["--model", model, "--count", "x"], "--count", 2), ([], "--model", 2)):
             rc, so, se = run([figures, "--out", r.path("bad")] + bad)
             lines = [l for l in se.splitlines() if l.strip()]
-            expect(rc == 1 and len(lines) == 1 and lines[0].startswith("sfl-figures: ") and word in lines[0],
-                   "%r: exit %d, stderr %r" % (bad, rc, se))
+            one_line = len(lines) == 1 and lines[0].startswith("sfl-figures: error: ") and word in lines[0]
+            expect(rc == rc_want and one_line, "%r: exit %d (expected %d), stderr %r" % (bad, rc, rc_want, se))
     except Failure as e:
         print("FAIL train.cli.figures: %s" % e)
         return 1

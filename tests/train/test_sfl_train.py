@@ -12,9 +12,10 @@ are whole counts of the evaluation set), the parameter counts of the paper's net
 (DESIGN.md section 3), model.sflc read by an independent reader of the checkpoint
 format (cpp/include/sfl/checkpoint.hpp, CRC with zlib), and model.sflm by one of the
 model blob format (include/sfl/sfl_model.h: layers, CRCs, plans, model.sflc's weights).
-Resumed runs must reproduce an uninterrupted run bit for bit (one thread). Bad input must
-exit 1 with one line "sfl-train: ..." naming the problem and write no result, model or
-checkpoint. Cases
+Resumed runs must reproduce an uninterrupted run bit for bit (one thread). --json - puts
+the result on stdout alone, --model FILE puts the model (and its weights, .sflc) there.
+Bad input must exit 1 (a bad file) or 2 (a bad command line) with one line
+"sfl-train: error: ..." naming the problem and write no result, model or checkpoint. Cases
 keep small subsets and few epochs; the slow SF networks are evaluated on a few
 hundred test images. Exit status 77 (skipped) without numpy.
 """
@@ -26,7 +27,7 @@ import sys
 import zlib
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from cli_cases import Scratch, cases_main, expect, file_bytes, registry  # noqa: E402 (tests/cli_cases.py)
+from cli_cases import Failure, Scratch, cases_main, expect, file_bytes, registry  # noqa: E402 (tests/cli_cases.py)
 
 try:
     import numpy as np
@@ -34,7 +35,7 @@ except ImportError:  # pragma: no cover
     print("numpy is not available: skipping")
     sys.exit(77)
 
-HALTED = 3  # exit status of --halt-after-epochs (apps/sfl-train/main.cpp)
+ERROR, USAGE, HALTED = 1, 2, 3  # exit statuses; 3: stopped by --halt-after-epochs (apps/common/cli_main.hpp)
 MNIST = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
 
 # Tensors of model.sflc per network (DESIGN.md section 3): name -> shape.
@@ -228,17 +229,17 @@ class Run(Scratch):
         expect(rc == expect_rc, "%s: exit status %d, expected %d (stderr: %r)" % (" ".join(args), rc, expect_rc, se))
         return so, se
 
-    def expect_error(self, args, *words, out="bad", resumed=False):
-        """Exit 1, one non-blank stderr line 'sfl-train: ...' containing words, and
-        no result, model or (unless resumed: the caller checks it) checkpoint in
+    def expect_error(self, args, *words, out="bad", resumed=False, rc_want=ERROR):
+        """Exit rc_want, one non-blank stderr line 'sfl-train: error: ...' containing words,
+        and no result, model or (unless resumed: the caller checks it) checkpoint in
         --out, nor the --json file."""
         out_dir = self.path(out)
         json_file = self.path(out + ".json")
         rc, so, se = self.run(["--out", out_dir, "--json", json_file, "--quiet"] + args)
         lines = [l for l in se.splitlines() if l.strip()]
-        expect(rc == 1, "exit status %d, expected 1 (stderr: %r)" % (rc, se))
+        expect(rc == rc_want, "exit status %d, expected %d (stderr: %r)" % (rc, rc_want, se))
         expect(len(lines) == 1, "expected one stderr line, got %r" % se)
-        expect(lines[0].startswith("sfl-train: "), "bad error prefix: %r" % lines[0])
+        expect(lines[0].startswith("sfl-train: error: "), "bad error prefix: %r" % lines[0])
         for w in words:
             expect(w.lower() in lines[0].lower(), "error %r does not mention %r" % (lines[0], w))
         expect(so == "", "unexpected stdout: %r" % so)
@@ -293,7 +294,8 @@ def check_result(j, net, trials, epochs, per_class, eval_set="test", eval_sample
 
 
 def check_model(path, net, classes=10):
-    """model.sflc holds exactly the network's tensors, finite, dictionaries in the unit ball."""
+    """model.sflc holds exactly the network's tensors, finite, dictionaries in the unit ball;
+    the model blob next to it (.sflm) holds the same weights."""
     expect(os.path.exists(path), "no model file %s" % path)
     meta, tensors = read_sflc(path)
     expect(meta.get("kind") == "sfl model" and meta.get("net") == net, "model meta %r" % meta)
@@ -311,7 +313,7 @@ def check_model(path, net, classes=10):
             expect(norms.max() <= 1 + 1e-5, "%s has a column of norm %g" % (name, norms.max()))
     floats = sum(a.size for a in tensors.values())
     expect(floats == PARAMS[net], "model holds %d floats, expected %d" % (floats, PARAMS[net]))
-    check_model_blob(os.path.join(os.path.dirname(path), "model.sflm"), net, tensors)
+    check_model_blob(path[:-len(".sflc")] + ".sflm", net, tensors)  # sfl-train --model: FILE.sflm next to FILE.sflc
     return tensors
 
 
@@ -378,10 +380,34 @@ def case_help(r):
     rc, so, se = r.run(["--help"], data=False)
     expect(rc == 0, "--help exit status %d" % rc)
     expect(so.startswith("usage: sfl-train"), "--help output: %r" % so[:80])
-    for flag in ("--net", "--per-class", "--trials", "--seed", "--threads", "--json", "--out", "--resume",
-                 "--data", "--validation", "--epochs", "--lr", "--mu"):
+    for flag in ("--net", "--per-class", "--trials", "--seed", "--threads", "--json", "--out", "--model", "--resume",
+                 "--data", "--validation", "--epochs", "--lr", "--mu", "--sf-lu-input", "--halt-after-epochs"):
         expect(flag in so, "--help does not mention %s" % flag)
     expect(se == "", "--help wrote to stderr: %r" % se)
+
+
+def case_json_stdout_model_path(r):
+    # --json -: stdout is the JSON document alone (no table), no result.json; --model FILE:
+    # the model blob there and its weights next to it (FILE with .sflc), none in OUT.
+    model = r.path("models", "net.sflm")
+    rc, so, se = r.run(["--out", r.path("run"), "--quiet", "--net", "lenet", "--per-class", "2", "--epochs", "1",
+                        "--threads", "1", "--json", "-", "--model", model] + r.small_test_set(100))
+    expect(rc == 0, "exit status %d (stderr %r)" % (rc, se))
+    j = json.loads(so)  # the whole of stdout
+    check_result(j, "lenet", trials=1, epochs=1, per_class=2, eval_samples=100)
+    expect(not os.path.exists(r.path("run", "result.json")) and not os.path.exists(r.path("run", "-")),
+           "--json - wrote a file")
+    for f in ("model.sflm", "model.sflc"):
+        expect(not os.path.exists(r.path("run", f)), "--model given, yet %s written in OUT" % f)
+    expect(os.path.exists(r.path("run", "checkpoint.sflc")), "no checkpoint in OUT")
+    check_model(r.path("models", "net.sflc"), "lenet")  # and net.sflm next to it
+    # The same run to the default places: the same model, bit for bit.
+    so, _ = r.train("default", ["--net", "lenet", "--per-class", "2", "--epochs", "1", "--threads", "1"] +
+                    r.small_test_set(100))
+    check_table(so, "lenet", 1)
+    expect(file_bytes(r.path("default", "model.sflm")) == file_bytes(model), "--model FILE: another model")
+    expect_same_models(r.path("default", "model.sflc"), r.path("models", "net.sflc"), "--model FILE vs OUT")
+    expect_same_results(load_json(r.path("default", "result.json")), j, "--json - vs OUT/result.json")
 
 
 # ---- resume -------------------------------------------------------------------------------
@@ -539,15 +565,22 @@ def case_bad_flags(r):
         (["--resume=yes"], ["--resume"]),
         (["stray"], ["stray"]),
         (["--epochs"], ["--epochs", "value"]),
+        (["--json"], ["--json", "value"]),
+        (["--json", "--quiet"], ["--json", "needs a value", "--quiet"]),  # --json takes FILE, or -
+        (["--model", ""], ["--model"]),
+        (["--sf-lu-input", "both"], ["--sf-lu-input", "both"]),
+        (["--halt-after-epochs", "0"], ["--halt-after-epochs", "0"]),
         (["--validation", "60000"], ["--validation", "60000"]),
     ]
     for i, (extra, words) in enumerate(cases):
         out = "bad_%d" % i
+        # --validation 60000 is a valid flag that leaves no training image: a data error.
+        usage = extra[0] != "--validation"
         try:
-            r.expect_error(base + extra, *words, out=out)
+            r.expect_error(base + extra, *words, out=out, rc_want=USAGE if usage else ERROR)
         except Failure as e:
             raise Failure("%s: %s" % (" ".join(extra), e))
-        if extra[0] != "--validation":  # flag errors come before the run directory is made
+        if usage:  # flag errors come before the run directory is made
             expect(not os.path.exists(r.path(out)), "%s: --out directory created" % " ".join(extra))
 
 

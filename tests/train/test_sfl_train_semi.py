@@ -8,7 +8,8 @@ Unlabelled images (label -1) add only lU (DESIGN.md section 2). The cases check:
 mu = 0 in every epoch a run with --unlabeled equals the supervised run bit for bit;
 with mu > 0 the unlabelled images change the training; result.json records the setting
 with the right counts; a killed and resumed run equals an uninterrupted one; bad values
-and unusable combinations (lenet, no --per-class) exit 1 with one line naming them.
+and unusable combinations (lenet, no --per-class) exit 2 with one line naming them, more
+unlabelled images than there are exits 1.
 Exit status 77 (skipped) without numpy.
 """
 import os
@@ -17,7 +18,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from cli_cases import Failure, expect, file_bytes, registry  # noqa: E402 (tests/cli_cases.py)
-from test_sfl_train import (HALTED, check_model, check_result, expect_same_models,  # noqa: E402
+from test_sfl_train import (HALTED, USAGE, check_model, check_result, expect_same_models,  # noqa: E402
                             expect_same_results, load_json, train_cases_main)
 
 TRAIN_IMAGES = 60000  # MNIST
@@ -114,7 +115,7 @@ def case_semi_bad_flags(r):
     for i, (args, words) in enumerate(cases):
         out = "bad_%d" % i
         try:
-            r.expect_error(args, *words, out=out)
+            r.expect_error(args, *words, out=out, rc_want=USAGE)
         except Failure as e:
             raise Failure("%s: %s" % (" ".join(args), e))
         expect(not os.path.exists(r.path(out)), "%s: --out directory created" % " ".join(args))

@@ -53,13 +53,15 @@ determinism() { # same seed: identical bytes; other seed: other images
   return 0
 }
 
-expect_error() { # expect_error WHAT-IN-MESSAGE ARGS...: exit 1, the message, no output directory
-  local want=$1
-  shift
+expect_error() { # expect_error STATUS WHAT-IN-MESSAGE ARGS...: exit STATUS (1 error, 2 usage),
+                 # one line "sfl-variations: error: ..." with the message, no output directory
+  local want_rc=$1 want=$2
+  shift 2
   local err
   err=$("${PROG[@]}" "$@" 2>&1 >/dev/null)
   local rc=$?
-  [[ $rc -eq 1 ]] || fail "exit $rc (want 1) for: $*"
+  [[ $rc -eq $want_rc ]] || fail "exit $rc (want $want_rc) for: $*"
+  [[ "$err" == "sfl-variations: error: "* && "$err" != *$'\n'* ]] || fail "not one 'error:' line: '$err' for: $*"
   [[ "$err" == *"$want"* ]] || fail "message '$err' lacks '$want' for: $*"
   [[ ! -e "$TMP/out" ]] || fail "output written despite the error for: $*"
 }
@@ -67,21 +69,22 @@ expect_error() { # expect_error WHAT-IN-MESSAGE ARGS...: exit 1, the message, no
 case $CASE in
   help)
     out=$("${PROG[@]}" --help) || fail "--help exited non-zero"
-    [[ "$out" == *"--kind"* && "$out" == *"--min-std"* ]] || fail "--help text incomplete"
+    [[ "$out" == *"--kind"* && "$out" == *"--min-std"* && "$out" == *"2 usage error"* ]] || fail "--help text incomplete"
     ;;
   bad_input)
     need_mnist
-    expect_error "--kind must be" --kind spin --mnist "$MNIST" --out "$TMP/out"
-    expect_error "--kind is required" --mnist "$MNIST" --out "$TMP/out"
-    expect_error "--mnist DIR is required" --kind rot --out "$TMP/out"
-    expect_error "--out DIR is required" --kind rot --mnist "$MNIST"
-    expect_error "exceed the 70000" --kind rot --mnist "$MNIST" --out "$TMP/out" --train 60000 --test 10001
-    expect_error "--train must be in" --kind rot --mnist "$MNIST" --out "$TMP/out" --train 0
-    expect_error "--seed must be in" --kind rot --mnist "$MNIST" --out "$TMP/out" --seed -1
-    expect_error "--min-std must be in" --kind img --mnist "$MNIST" --out "$TMP/out" --min-std 0.9
-    expect_error "unknown option" --kind rot --mnist "$MNIST" --out "$TMP/out" --angle 3
-    expect_error "train-images-idx3-ubyte" --kind rot --mnist "$TMP" --out "$TMP/out"
-    expect_error "nothere.png" --kind img --mnist "$MNIST" --out "$TMP/out" --images "$TMP" --image-names nothere.png
+    expect_error 2 "--kind must be" --kind spin --mnist "$MNIST" --out "$TMP/out"
+    expect_error 2 "--kind is required" --mnist "$MNIST" --out "$TMP/out"
+    expect_error 2 "--mnist DIR is required" --kind rot --out "$TMP/out"
+    expect_error 2 "--out DIR is required" --kind rot --mnist "$MNIST"
+    expect_error 1 "exceed the 70000" --kind rot --mnist "$MNIST" --out "$TMP/out" --train 60000 --test 10001
+    expect_error 2 "--train must be in" --kind rot --mnist "$MNIST" --out "$TMP/out" --train 0
+    expect_error 2 "--seed must be in" --kind rot --mnist "$MNIST" --out "$TMP/out" --seed -1
+    expect_error 2 "--min-std must be in" --kind img --mnist "$MNIST" --out "$TMP/out" --min-std 0.9
+    expect_error 2 "unknown option" --kind rot --mnist "$MNIST" --out "$TMP/out" --angle 3
+    expect_error 2 "--montage needs a value" --kind rot --mnist "$MNIST" --out "$TMP/out" --montage
+    expect_error 1 "train-images-idx3-ubyte" --kind rot --mnist "$TMP" --out "$TMP/out"
+    expect_error 1 "nothere.png" --kind img --mnist "$MNIST" --out "$TMP/out" --images "$TMP" --image-names nothere.png
     ;;
   determinism_rot) need_mnist; determinism rot ;;
   determinism_rand) need_mnist; determinism rand ;;

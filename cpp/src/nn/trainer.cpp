@@ -4,52 +4,16 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <exception>
 #include <stdexcept>
-#include <thread>
 
 #include "sfl/nn/rng.hpp"
+#include "sfl/parallel.hpp"
 
 namespace sfl {
 namespace nn {
 namespace {
 
 constexpr int32_t kEvalChunk = 128;
-
-/** Run f(t) for t = 0 .. T-1, t = 0 on the calling thread; rethrow the first exception. */
-template <class F>
-void run_threads(int32_t T, F &&f) {
-    if (T == 1) {
-        f(0);
-        return;
-    }
-    std::vector<std::exception_ptr> err(static_cast<size_t>(T));
-    std::vector<std::thread> pool;
-    pool.reserve(size_t(T - 1));
-    for (int32_t t = 1; t < T; ++t)
-        pool.emplace_back([&, t] {
-            try {
-                f(t);
-            } catch (...) {
-                err[size_t(t)] = std::current_exception();
-            }
-        });
-    try {
-        f(0);
-    } catch (...) {
-        err[0] = std::current_exception();
-    }
-    for (auto &th : pool) th.join();
-    for (auto &e : err)
-        if (e) std::rethrow_exception(e);
-}
-
-/** [begin, end) of chunk t when n items are split into T nearly equal chunks. */
-std::pair<int32_t, int32_t> chunk(int32_t n, int32_t T, int32_t t) {
-    const int32_t q = n / T, r = n % T;
-    const int32_t b = t * q + std::min(t, r);
-    return {b, b + q + (t < r ? 1 : 0)};
-}
 
 void add_loss(ChunkLoss &a, const ChunkLoss &b) {
     a.ce += b.ce;
@@ -127,10 +91,9 @@ EpochStats Trainer::train_epoch(const Dataset &d, const std::vector<int32_t> &id
     const int32_t N = int32_t(order.size());
     for (int32_t b0 = 0; b0 < N; b0 += cfg_.batch) {
         const int32_t B = std::min(cfg_.batch, N - b0);
-        const int32_t used = std::min(T, B);
-        run_threads(used, [&](int32_t t) {
-            const auto [lo, hi] = chunk(B, used, t);
-            const int32_t n = hi - lo;
+        // Thread t takes the t-th contiguous range of the batch (sfl::split_range).
+        const int used = parallel_for(B, T, [&](int64_t lo, int64_t hi, int t) {
+            const int32_t n = int32_t(hi - lo);
             Runner &r = *runners_[size_t(t)];
             auto &x = xs[size_t(t)];
             auto &y = ys[size_t(t)];
@@ -178,11 +141,10 @@ EpochStats Trainer::train_epoch(const Dataset &d, const std::vector<int32_t> &id
 double Trainer::accuracy(const Dataset &d, const std::vector<int32_t> &idx) {
     const int32_t N = int32_t(idx.size());
     if (N == 0) return 0.0;
-    const int32_t T = std::min(cfg_.threads, N);
     const size_t in_size = size_t(d.shape.size());
-    std::vector<int64_t> correct(size_t(T), 0);
-    run_threads(T, [&](int32_t t) {
-        const auto [lo, hi] = chunk(N, T, t);
+    std::vector<int64_t> correct(size_t(parallel_threads(N, cfg_.threads)), 0);
+    parallel_for(N, cfg_.threads, [&](int64_t lo64, int64_t hi64, int t) {
+        const int32_t lo = int32_t(lo64), hi = int32_t(hi64);
         Runner &r = *runners_[size_t(t)];
         std::vector<float> x(size_t(r.max_batch()) * in_size);
         std::vector<int32_t> y(size_t(r.max_batch()));
