@@ -57,10 +57,14 @@ void Progress::step(const std::string &prefix, int64_t done, int64_t total, cons
 
 void Progress::epoch_done(const std::string &prefix, const sfl::nn::EpochStats &s) {
     if (quiet_) return;
+    std::string notes;
+    if (s.not_converged) notes += " (" + std::to_string(s.not_converged) + " layer calls hit max_iter)";
+    if (s.rows_failed)
+        notes += " (" + std::to_string(s.rows_failed) + " layer calls had failed rows: singular supports or values "
+                 "beyond float)";
     std::fprintf(stderr, "%s%s loss %.4f lU %.4f mu %.2f acc %.2f%% %.0f img/s %.2f s%s\n", tty_ ? "\r" : "",
                  prefix.c_str(), s.ce, s.lu, double(s.mu), s.accuracy,
-                 s.seconds > 0 ? double(s.samples) / s.seconds : 0.0, s.seconds,
-                 s.not_converged ? (" (" + std::to_string(s.not_converged) + " solves hit max_iter)").c_str() : "");
+                 s.seconds > 0 ? double(s.samples) / s.seconds : 0.0, s.seconds, notes.c_str());
     g_line_open = false;
 }
 

@@ -20,6 +20,9 @@
  * Layouts: P is m x K row-major (P[i*K + k] is row i of atom k); X is n x m
  * row-major (one signal per row); A is n x K row-major (one code per row).
  * float32 throughout; the solvers accumulate in double where it matters.
+ *
+ * Stack: calls that run the GEMM use up to SFL_MAX_STACK_BYTES (sfl_types.h) of the
+ * caller's stack in SIMD builds (a 12 KiB packed panel); size thread stacks for it.
  */
 #ifndef SFL_ENET_H
 #define SFL_ENET_H

@@ -52,6 +52,9 @@
  * Calls check P for non-finite values and zero columns, and check its column
  * norms against the plan's diagonal of G (SFL_ERR_BAD_PLAN when they differ by
  * more than 1e-3 relative: a cheap guard against a stale plan, not a proof).
+ *
+ * Stack: calls that run the GEMM use up to SFL_MAX_STACK_BYTES (sfl_types.h) of the
+ * caller's stack in SIMD builds (a 12 KiB packed panel); size thread stacks for it.
  */
 #ifndef SFL_LAYERS_H
 #define SFL_LAYERS_H

@@ -22,6 +22,9 @@
  *
  * Extractor: set n_layers to k and out to layers[k-1].out to run the first k
  * layers only (e.g. the CSF feature maps).
+ *
+ * Stack: calls that run the GEMM use up to SFL_MAX_STACK_BYTES (sfl_types.h) of the
+ * caller's stack in SIMD builds (a 12 KiB packed panel); size thread stacks for it.
  */
 #ifndef SFL_MODEL_H
 #define SFL_MODEL_H

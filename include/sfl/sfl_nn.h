@@ -17,6 +17,9 @@
  * Every call checks its arguments first and returns an error with every output
  * untouched. Inputs are not scanned for NaN/Inf here (the hot path of training):
  * non-finite inputs propagate to non-finite outputs, they never crash.
+ *
+ * Stack: calls that run the GEMM use up to SFL_MAX_STACK_BYTES (sfl_types.h) of the
+ * caller's stack in SIMD builds (a 12 KiB packed panel); size thread stacks for it.
  */
 #ifndef SFL_NN_H
 #define SFL_NN_H

@@ -27,6 +27,15 @@ extern "C" {
  *  compile-time size macros; every region sfl carves is rounded this way). */
 #define SFL_ALIGN_UP(bytes) ((((size_t)(bytes)) + (SFL_WORKSPACE_ALIGN - 1)) & ~(size_t)(SFL_WORKSPACE_ALIGN - 1))
 
+/** Stack: the most bytes of the caller's stack any sfl call uses (frames included), on
+ *  every target. In SIMD builds the GEMM behind sfl_enet_plan_init(), sfl_enet_encode(),
+ *  the layers of sfl_layers.h and sfl_nn.h and sfl_model_forward() packs a 12 KiB panel
+ *  of its right operand on the stack (a thread needs this much on top of its own use);
+ *  the scalar build (Cortex-M, SFL_SIMD=OFF) packs nothing and uses far less.
+ *  tests/test_stack.cpp measures the high-water mark of each kind of call (about 16 KiB
+ *  on x86-64 with AVX-512, GCC -O3); the bound leaves room for other compilers and targets. */
+#define SFL_MAX_STACK_BYTES 20480
+
 /** Scratch memory handed to a call. buf must be SFL_WORKSPACE_ALIGN aligned
  *  and hold at least the bytes the matching *_workspace_size() query gives.
  *  sfl writes into it freely; its content after the call is unspecified. */

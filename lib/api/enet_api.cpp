@@ -99,10 +99,8 @@ SFL_API const float *sfl_enet_plan_gram(const sfl_enet_plan *plan) {
 
 SFL_API sfl_status sfl_enet_solve_workspace_size(const sfl_enet_params *params, const sfl_enet_plan *plan,
                                                  size_t *bytes) {
-    SFL_RETURN_IF_ERROR(check_params_with_plan(params, plan));
-    if (!bytes) return SFL_ERR_NULL_ARG;
-    *bytes = solve_bytes(params->solver, plan->K);
-    return SFL_OK;
+    return plan_size_query(params, plan, bytes,
+                           [](sfl_enet_solver s, const sfl_enet_plan &p) { return solve_bytes(s, p.K); });
 }
 
 SFL_API sfl_status sfl_enet_solve(const sfl_workspace *ws, const sfl_enet_params *params,
@@ -120,10 +118,8 @@ SFL_API sfl_status sfl_enet_solve_lars_factor(const sfl_workspace *ws, const sfl
 
 SFL_API sfl_status sfl_enet_encode_workspace_size(const sfl_enet_params *params, const sfl_enet_plan *plan,
                                                   size_t *bytes) {
-    SFL_RETURN_IF_ERROR(check_params_with_plan(params, plan));
-    if (!bytes) return SFL_ERR_NULL_ARG;
-    *bytes = encode_bytes(params->solver, plan->K, false);
-    return SFL_OK;
+    return plan_size_query(params, plan, bytes,
+                           [](sfl_enet_solver s, const sfl_enet_plan &p) { return encode_bytes(s, p.K, false); });
 }
 
 SFL_API sfl_status sfl_enet_encode(const sfl_workspace *ws, const sfl_enet_params *params,

@@ -2,6 +2,8 @@
 // (sfl_enet.h, sfl_layers.h).
 #pragma once
 
+#include <cstddef>
+
 #include "sfl/sfl_enet.h"
 #include "common/check.hpp"
 #include "kernels/enet/params.hpp"
@@ -16,6 +18,17 @@ inline sfl_status check_params_with_plan(const sfl_enet_params *params, const sf
     if (!enet::plan_valid(plan)) return SFL_ERR_BAD_PLAN;
     SFL_RETURN_IF_ERROR(enet::check_params(*params));
     return params->l2 == plan->l2 ? SFL_OK : SFL_ERR_BAD_PARAM;
+}
+
+// The body of every size query that takes (params, plan): checks, then
+// *bytes = size_of(solver, plan). Statuses as check_params_with_plan, and
+// SFL_ERR_NULL_ARG for bytes.
+template <class SizeOf>
+sfl_status plan_size_query(const sfl_enet_params *params, const sfl_enet_plan *plan, size_t *bytes, SizeOf size_of) {
+    SFL_RETURN_IF_ERROR(check_params_with_plan(params, plan));
+    if (!bytes) return SFL_ERR_NULL_ARG;
+    *bytes = size_of(params->solver, *plan);
+    return SFL_OK;
 }
 
 } // namespace sfl

@@ -88,18 +88,16 @@ SFL_API sfl_status sfl_csf_cache_size(const sfl_patch_params *patch, const sfl_e
 
 SFL_API sfl_status sfl_sf_forward_workspace_size(const sfl_enet_params *params, const sfl_enet_plan *plan,
                                                  size_t *bytes) {
-    SFL_RETURN_IF_ERROR(check_params_with_plan(params, plan));
-    if (!bytes) return SFL_ERR_NULL_ARG;
-    *bytes = forward_bytes(params->solver, plan->m, plan->K, false);
-    return SFL_OK;
+    return plan_size_query(params, plan, bytes, [](sfl_enet_solver s, const sfl_enet_plan &p) {
+        return forward_bytes(s, p.m, p.K, false);
+    });
 }
 
 SFL_API sfl_status sfl_csf_forward_workspace_size(const sfl_enet_params *params, const sfl_enet_plan *plan,
                                                   size_t *bytes) {
-    SFL_RETURN_IF_ERROR(check_params_with_plan(params, plan));
-    if (!bytes) return SFL_ERR_NULL_ARG;
-    *bytes = forward_bytes(params->solver, plan->m, plan->K, true);
-    return SFL_OK;
+    return plan_size_query(params, plan, bytes, [](sfl_enet_solver s, const sfl_enet_plan &p) {
+        return forward_bytes(s, p.m, p.K, true);
+    });
 }
 
 SFL_API sfl_status sfl_sf_backward_workspace_size(const sfl_enet_plan *plan, size_t *bytes) {

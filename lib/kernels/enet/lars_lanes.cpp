@@ -222,8 +222,8 @@ void rank1_rows(float *M, const float *v, const float *sg, const B &inv, float *
     for (int r = 0; r < R; ++r) stv(w + at(p0 + r, 0), acc[r]);
 }
 
-struct Solver {
-    Work s;
+// The rows to solve and where their answers go (lars_lanes_solve_rows' arguments).
+struct Rows {
     const float *G, *inv_diag, *C;
     const double *xsq;
     int32_t K, n, max_iter;
@@ -232,6 +232,10 @@ struct Solver {
     uint8_t *row_fallback;
     int32_t *row_steps;
     bool solve_fallbacks;
+};
+
+struct Solver : Rows {
+    Work s;
     LanesStats st;
     Outcome out; // of the rows lars_solve solved here
     int32_t next = 0;
@@ -643,21 +647,11 @@ sfl_status lars_lanes_solve_rows(void *ws, size_t ws_bytes, const float *G, cons
     std::memset(ws, 0, need); // all lanes idle: zero state, M = 0
     Arena arena(ws, ws_bytes);
     Solver sv;
+    static_cast<Rows &>(sv) = Rows{G, inv_diag, C, x_sqnorm, K, n, max_iter, l1, A, row_fallback, row_steps,
+                                   solve_fallbacks};
     sv.s = Work::carve(arena, K);
     for (int32_t p = 0; p < K; ++p)
         for (int32_t l = 0; l < W; ++l) sv.s.actW[at(p, l)] = l; // unused slots point at atom 0
-    sv.G = G;
-    sv.inv_diag = inv_diag;
-    sv.C = C;
-    sv.xsq = x_sqnorm;
-    sv.K = K;
-    sv.n = n;
-    sv.max_iter = max_iter;
-    sv.l1 = l1;
-    sv.A = A;
-    sv.row_fallback = row_fallback;
-    sv.row_steps = row_steps;
-    sv.solve_fallbacks = solve_fallbacks;
     sv.run();
     if (stats) *stats = sv.st;
     return sv.out.worst_row();

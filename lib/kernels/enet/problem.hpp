@@ -21,14 +21,7 @@ struct Problem {
 // The one builder of a Problem (inv_diag may be null where no CD runs).
 inline Problem gram_problem(const float *G, const float *inv_diag, int32_t K, float l1, const float *c,
                             double x_sqnorm) {
-    Problem pb;
-    pb.G = G;
-    pb.inv_diag = inv_diag;
-    pb.K = K;
-    pb.l1 = l1;
-    pb.x_sqnorm = x_sqnorm;
-    pb.c = c;
-    return pb;
+    return Problem{G, inv_diag, K, l1, x_sqnorm, c};
 }
 
 // Objective, duality gap and KKT violation of a code, in double (fills info's
