@@ -7,7 +7,7 @@ usage: /usr/bin/python3 bench/compare_pytorch_lenet.py --train PATH/TO/sfl-train
            [--data data/mnist] [--threads 1] [--epochs 1] [--limit N] [--test-limit M]
            [--json FILE]
 
-Both sides train DESIGN.md section 3's LeNet as cpp/src/nn/models.cpp builds it:
+Both sides train docs/design.md section 3's LeNet as cpp/src/nn/models.cpp builds it:
 conv 5x5 1->20, maxpool 2, conv 5x5 20->50, maxpool 2 (no ReLU after the convs),
 fc 800->500 + ReLU, fc 500->10, softmax cross-entropy averaged over the batch;
 float32, pixels scaled by 1/255, weights uniform in +-sqrt(3 / fan_in), biases 0;
@@ -223,7 +223,7 @@ def main():
     sfl_s = sfl["epoch_seconds"]
     torch_s = sum(th["epoch_seconds"]) / len(th["epoch_seconds"])
     ratio = torch_s / sfl_s
-    print(f"LeNet (DESIGN.md 3) on {ntrain} train / {ntest} test images, batch {args.batch}, "
+    print(f"LeNet (docs/design.md section 3) on {ntrain} train / {ntest} test images, batch {args.batch}, "
           f"{args.epochs} epoch(s), {args.threads} thread(s)")
     print(f"machine: {os.cpu_count()} CPUs, {cpu_name()}, load average {load:.2f} at start")
     sfl_ce = sfl["per_trial"][0]["final_ce"]

@@ -23,7 +23,7 @@ Problems (those of docs/benchmarks.md), written as float32 C-order .npy to --out
 The fixtures' signals are tiled (repeated) to reach --signals; the output says so.
 
 Both sides solve, per signal x (length m) and dictionary P (m x K, atoms as columns),
-    a* = argmin_a 1/2 ||x - P a||^2 + l1 ||a||_1 + l2/2 ||a||^2       (DESIGN.md section 2)
+    a* = argmin_a 1/2 ||x - P a||^2 + l1 ||a||_1 + l2/2 ||a||^2       (docs/design.md section 2)
 sfl: `sfl-encode --solver lars|cd --threads 1 --json -`.
 scikit-learn: sparse_encode(X, D, algorithm="lasso_lars", alpha=l1, n_jobs=1), D = P^T (atoms
 as rows). sparse_encode passes LassoLars alpha / n_features, and LassoLars minimises

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The paper's MNIST experiments with sfl-train (DESIGN.md sections 3 and 4).
+"""The paper's MNIST experiments with sfl-train (docs/design.md sections 3 and 4).
 
   experiments.py tune    --train BIN/sfl-train [--out runs/tune]
       validation-split grid at 100 labelled samples (hyperparameter choice)
@@ -180,7 +180,7 @@ def cmd_report(a):
         print(f"(figure written to {a.svg})")
 
 
-# Table 1 of the paper (DESIGN.md section 3): run folder, title, the paper's accuracies.
+# Table 1 of the paper (docs/design.md section 3): run folder, title, the paper's accuracies.
 TABLE1_ROWS = [
     ("table1", "Full MNIST (60,000 train / 10,000 test)",
      {"lenet": 99.14, "csf": 99.20, "sf": 98.31, "csf+sf": 98.40}),

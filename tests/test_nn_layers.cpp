@@ -4,7 +4,7 @@
 // finite differences of the double references). Sub-ranges leave the other
 // rows untouched, parameter gradients are added, maxpool ties and NaN follow
 // the contract, softmax stays finite for huge logits. Shapes of the paper's
-// LeNet (DESIGN.md section 3) included.
+// LeNet (docs/design.md section 3) included.
 #include <doctest/doctest.h>
 
 #include <algorithm>

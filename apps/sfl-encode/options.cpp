@@ -130,7 +130,7 @@ Options parse_options(int argc, const char *const *argv) {
     }
 
     if (!o.model.empty()) {
-        // The model fixes the elastic-net settings of its layers (DESIGN.md: a model is self-contained).
+        // The model fixes the elastic-net settings of its layers (a model is self-contained: docs/model-format.md).
         if (!o.dict.empty()) throw UsageError("--dict and --model are mutually exclusive (see --help)");
         const char *fixed = have_l1        ? "--l1"
                             : have_l2      ? "--l2"

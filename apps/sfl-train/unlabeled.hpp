@@ -1,5 +1,5 @@
 // unlabeled.hpp - semi-supervision in sfl-train: which training images take part
-// as unlabelled samples (label -1, DESIGN.md section 2: they add only lU), and
+// as unlabelled samples (label -1, docs/design.md section 2: they add only lU), and
 // which of them each epoch uses. Everything is a pure function of its seeds, so a
 // resumed run draws the same samples as an uninterrupted one.
 #pragma once

@@ -1,5 +1,5 @@
 // backgrounds.hpp - MNIST-rand and MNIST-img: a background under the digit,
-// combined as max(digit, background) (DESIGN.md section 4; docs/variations.md).
+// combined as max(digit, background) (docs/design.md section 4; docs/variations.md).
 #pragma once
 
 #include <cstdint>

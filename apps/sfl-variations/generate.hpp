@@ -1,4 +1,4 @@
-// generate.hpp - one MNIST variation (DESIGN.md section 4, after Larochelle et al. 2007):
+// generate.hpp - one MNIST variation (docs/design.md section 4, after Larochelle et al. 2007):
 // train + test digits drawn without replacement from the pooled MNIST images, each
 // turned (rot) or put on a background (rand, img). Everything happens in memory; the
 // files are written by write_variation (variation_files.hpp).

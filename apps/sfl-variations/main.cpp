@@ -1,4 +1,4 @@
-// sfl-variations: writes MNIST-rot, MNIST-rand or MNIST-img (DESIGN.md section 4,
+// sfl-variations: writes MNIST-rot, MNIST-rand or MNIST-img (docs/design.md section 4,
 // docs/variations.md) as MNIST idx files, deterministically from a seed.
 #include <chrono>
 #include <cstdio>

@@ -10,7 +10,7 @@ const char kUsage[] =
     "usage: sfl-variations --kind rot|rand|img --mnist DIR --out DIR [--seed N] [--train N] [--test N]\n"
     "                      [--images DIR] [--image-names LIST] [--min-std X] [--montage FILE] [--quiet]\n"
     "\n"
-    "Writes an MNIST variation of Larochelle et al. (2007) (DESIGN.md section 4, docs/variations.md) as the\n"
+    "Writes an MNIST variation of Larochelle et al. (2007) (docs/design.md section 4, docs/variations.md) as the\n"
     "four MNIST idx files plus manifest.json into DIR, so sfl-train --data DIR reads it like MNIST.\n"
     "The digits are drawn without replacement from the 70,000 pooled MNIST images.\n"
     "\n"

@@ -1,5 +1,5 @@
 // patch_bank.hpp - MNIST-img backgrounds: patches cut at random positions from a
-// set of grey natural images, skipping near-uniform ones (DESIGN.md section 4;
+// set of grey natural images, skipping near-uniform ones (docs/design.md section 4;
 // docs/variations.md, "MNIST-img").
 #pragma once
 

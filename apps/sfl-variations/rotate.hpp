@@ -1,5 +1,5 @@
 // rotate.hpp - MNIST-rot: a digit turned by an angle about the image centre,
-// bilinear interpolation (DESIGN.md section 4; docs/variations.md, "MNIST-rot").
+// bilinear interpolation (docs/design.md section 4; docs/variations.md, "MNIST-rot").
 #pragma once
 
 #include <cstdint>

@@ -1,6 +1,6 @@
 /* sfl_enet.h - elastic-net sparse coding over a dictionary.
  *
- * Problem (DESIGN.md section 2), for a signal x (length m) and a dictionary
+ * Problem (docs/design.md section 2), for a signal x (length m) and a dictionary
  * P (m x K, atoms are the columns):
  *
  *     a* = argmin_a  1/2 ||x - P a||^2 + l1 ||a||_1 + l2/2 ||a||^2

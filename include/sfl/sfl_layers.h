@@ -1,7 +1,7 @@
 /* sfl_layers.h - sparse factorization layers: SF (fully connected) and CSF
  * (convolutional), forward and backward, with the unsupervised loss.
  *
- * SF layer (DESIGN.md section 2): for each sample x (length m) the output is its
+ * SF layer (docs/design.md section 2): for each sample x (length m) the output is its
  * elastic-net code over the dictionary P (m x K),
  *     a = argmin_a 1/2 ||x - P a||^2 + l1 ||a||_1 + l2/2 ||a||^2,
  * and the unsupervised loss is the optimal value  lU = 1/2||x - P a||^2 + l1||a||_1 + l2/2||a||^2.

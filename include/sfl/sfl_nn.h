@@ -1,4 +1,4 @@
-/* sfl_nn.h - the plain layers of the paper's networks (DESIGN.md section 3):
+/* sfl_nn.h - the plain layers of the paper's networks (docs/design.md section 3):
  * 2-D convolution, max pooling, ReLU, fully connected, softmax cross-entropy;
  * forward and backward. With sfl_layers.h a whole feature extractor (LeNet,
  * CSF net, SF net) runs through the C ABI, with caller-owned memory only.

@@ -224,7 +224,7 @@ def case_keeps_existing_output(r):
 # ---- good runs ------------------------------------------------------------------------
 
 def kkt_violation(P, X, A, l1, l2):
-    """max_j of the elastic-net optimality violation per row, in double (DESIGN.md section 2)."""
+    """max_j of the elastic-net optimality violation per row, in double (docs/design.md section 2)."""
     P, X, A = (np.asarray(v, dtype=np.float64) for v in (P, X, A))
     G = P.T @ P + l2 * np.eye(P.shape[1])
     R = X @ P - A @ G  # r = c - G a, one row per signal

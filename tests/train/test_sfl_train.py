@@ -9,7 +9,7 @@
 
 Good runs check the JSON result against itself (mean/std of the trials, accuracies that
 are whole counts of the evaluation set), the parameter counts of the paper's networks
-(DESIGN.md section 3), model.sflc read by an independent reader of the checkpoint
+(docs/design.md section 3), model.sflc read by an independent reader of the checkpoint
 format (cpp/include/sfl/checkpoint.hpp, CRC with zlib), and model.sflm by one of the
 model blob format (include/sfl/sfl_model.h: layers, CRCs, plans, model.sflc's weights).
 Resumed runs must reproduce an uninterrupted run bit for bit (one thread). --json - puts
@@ -38,7 +38,7 @@ except ImportError:  # pragma: no cover
 ERROR, USAGE, HALTED = 1, 2, 3  # exit statuses; 3: stopped by --halt-after-epochs (apps/common/cli_main.hpp)
 MNIST = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
 
-# Tensors of model.sflc per network (DESIGN.md section 3): name -> shape.
+# Tensors of model.sflc per network (docs/design.md section 3): name -> shape.
 LENET_CONV = {"conv1.W": (25, 20), "conv1.b": (20,)}
 CSF_CONV = {"csf1.P": (25, 20)}
 MIDDLE = {"conv2.W": (500, 50), "conv2.b": (50,)}
@@ -308,7 +308,7 @@ def check_model(path, net, classes=10):
         expect(np.isfinite(a).all(), "%s has non-finite values" % name)
         if name.endswith(".W") or name.endswith(".P"):
             expect(np.abs(a).max() > 0, "%s is all zero" % name)
-        if name.endswith(".P"):  # columns projected onto the unit ball (DESIGN.md section 2)
+        if name.endswith(".P"):  # columns projected onto the unit ball (docs/design.md section 2)
             norms = np.linalg.norm(a.astype(np.float64), axis=0)
             expect(norms.max() <= 1 + 1e-5, "%s has a column of norm %g" % (name, norms.max()))
     floats = sum(a.size for a in tensors.values())

@@ -4,7 +4,7 @@
   test_sfl_train_semi.py --case NAME --data DIR -- COMMAND...   as test_sfl_train.py
   test_sfl_train_semi.py --list | --check-list NAME...
 
-Unlabelled images (label -1) add only lU (DESIGN.md section 2). The cases check: with
+Unlabelled images (label -1) add only lU (docs/design.md section 2). The cases check: with
 mu = 0 in every epoch a run with --unlabeled equals the supervised run bit for bit;
 with mu > 0 the unlabelled images change the training; result.json records the setting
 with the right counts; a killed and resumed run equals an uninterrupted one; bad values

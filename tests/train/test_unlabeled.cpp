@@ -1,4 +1,4 @@
-// Semi-supervision (sfl-train --unlabeled, DESIGN.md section 2): which images are
+// Semi-supervision (sfl-train --unlabeled, docs/design.md section 2): which images are
 // unlabelled and which each epoch uses (apps/sfl-train/unlabeled.cpp), and that an
 // unlabelled sample (label -1) adds only lU through the Trainer, never CE.
 #include <doctest/doctest.h>

@@ -1,5 +1,5 @@
 // SF and CSF wrapper layers: the dictionary, its plan, per-thread caches; the
-// forward/backward math is sfl_layers.h (DESIGN.md section 2).
+// forward/backward math is sfl_layers.h (docs/design.md section 2).
 #include <cmath>
 
 #include "param_util.hpp"

@@ -18,7 +18,7 @@ CdBuffers CdBuffers::carve(Arena &arena, int32_t K) {
 
 namespace {
 
-// One coordinate update (DESIGN.md section 2): a_j <- S(r_j + G_jj a_j, l1) / G_jj,
+// One coordinate update (docs/design.md section 2): a_j <- S(r_j + G_jj a_j, l1) / G_jj,
 // then r -= G[:,j] * delta (G symmetric, so its row j). Returns G_jj * delta^2,
 // twice the decrease of the smooth part, for the inner stopping rule; in double,
 // since for tiny signals (subnormal c) delta^2 underflows float and a sweep that

@@ -20,7 +20,7 @@ namespace sfl {
 namespace nn {
 
 /** A learnable array. A dictionary (SF/CSF P, m x K) is projected onto unit-norm
- *  columns after every step (DESIGN.md section 2) and takes no weight decay. */
+ *  columns after every step (docs/design.md section 2) and takes no weight decay. */
 struct Param {
     std::string name;           // e.g. "conv1.W"
     std::vector<int64_t> shape; // row-major
@@ -37,7 +37,7 @@ struct LayerState {
                                // singular support or values beyond float; the call went on)
 };
 
-/** Weights of the losses a step minimises: (1 - mu) Lsup + mu sum lU (DESIGN.md section 2). */
+/** Weights of the losses a step minimises: (1 - mu) Lsup + mu sum lU (docs/design.md section 2). */
 struct LossMix {
     float mu = 0.0f;
 };

@@ -1,4 +1,4 @@
-// layers.hpp - the wrapper layers of the paper's networks (DESIGN.md section 3).
+// layers.hpp - the wrapper layers of the paper's networks (docs/design.md section 3).
 // Each is a thin owner: parameters + per-thread workspaces; the math is the C
 // library's (sfl_nn.h for the plain layers, sfl_layers.h for SF and CSF).
 // Activations are HWC per sample; weights are row-major as in the C headers.
@@ -95,7 +95,7 @@ struct FactorConfig {
     float l1 = 0.1f;
     float l2 = 0.01f;
     sfl_enet_solver solver = SFL_ENET_LARS;
-    /** Pass mu dlU/dx down to the layers below (DESIGN.md section 2). False: lU trains
+    /** Pass mu dlU/dx down to the layers below (docs/design.md section 2). False: lU trains
      *  only the dictionary (sfl_loss_mix.lu_stop_input), which keeps the layers below an
      *  SF layer from shrinking their features toward zero (docs/results.md). */
     bool lu_to_input = true;

@@ -1,4 +1,4 @@
-// models.hpp - the paper's four MNIST networks (DESIGN.md section 3).
+// models.hpp - the paper's four MNIST networks (docs/design.md section 3).
 //   lenet : conv5x5x20, pool2, conv5x5x50, pool2, fc500 + ReLU, fc10
 //   csf   : layer 1 a CSF layer (P 25x20)
 //   sf    : layer 5 an SF layer (P 800x500, no ReLU)

@@ -1,7 +1,7 @@
 // network.hpp - a Sequential stack of layers ending in softmax cross-entropy,
 // and the per-thread Runner that pushes a chunk of samples through it.
 //
-// Loss of a batch B (DESIGN.md section 2):
+// Loss of a batch B (docs/design.md section 2):
 //     L = 1/|B| sum_i [ (1 - mu) CE_i + mu sum_layers lU_i ],
 // CE_i = 0 for an unlabelled sample (label -1), mu = 0 for a network without
 // SF/CSF layers. Runners accumulate the gradient of the SUM over their samples
