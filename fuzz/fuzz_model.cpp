@@ -8,10 +8,11 @@
 // Properties (a violation aborts):
 //  - load returns one of its documented statuses and leaves *model untouched on error;
 //  - a loaded model passes sfl_model_check, and writing it gives a blob that loads;
-//  - forward returns a status; SFL_ERR_NOT_FINITE only where the numbers may leave
-//    float range (bound_activations below); Y untouched on the other errors
-//    (SFL_ERR_SINGULAR writes Y); when it writes Y, Y is finite unless the numbers
-//    may leave float range.
+//  - forward returns a status; every error (negative) leaves Y untouched;
+//    SFL_ERR_NOT_FINITE only where the numbers may leave float range
+//    (bound_activations below); when it writes Y (SFL_OK and the warnings,
+//    SFL_WARN_ROWS_FAILED included), Y is finite unless the numbers may leave
+//    float range.
 // To keep one input within milliseconds, solver iterations are capped at
 // kMaxIter and inputs whose forward would exceed kMaxBytes or kMaxFlops are
 // only loaded.
@@ -183,18 +184,19 @@ void run_forward(sfl_model m) {
 
     const sfl_status st = sfl_model_forward(&ws, &m, 1, X.data(), Y.data());
     const double bound = stored_plans ? INFINITY : bound_activations(m, 0.5);
-    if (st == SFL_OK || st == SFL_WARN_NOT_CONVERGED || st == SFL_ERR_SINGULAR) {
+    if (st >= 0) {
+        SFL_FUZZ_REQUIRE(st == SFL_OK || st == SFL_WARN_NOT_CONVERGED || st == SFL_WARN_ROWS_FAILED);
         if (bound < kSafeBound) SFL_FUZZ_REQUIRE(sfl_fuzz::all_finite(Y.data(), Y.size()));
         return;
     }
-    // NOT_FINITE: some layer's result left float range (Y may be written then).
+    // Every error leaves Y untouched.
+    for (float y : Y) SFL_FUZZ_REQUIRE(std::memcmp(&y, &kSentinel, 4) == 0);
+    // NOT_FINITE: the input of a csf/sf layer left float range in a layer below.
     if (st == SFL_ERR_NOT_FINITE) {
         SFL_FUZZ_REQUIRE(!(bound < kSafeBound));
         return;
     }
-    // Other errors leave Y untouched: BAD_PLAN / ZERO_ATOM, a stored plan that does not
-    // match its dictionary.
-    for (float y : Y) SFL_FUZZ_REQUIRE(std::memcmp(&y, &kSentinel, 4) == 0);
+    // Otherwise BAD_PLAN / ZERO_ATOM: a stored plan that does not match its dictionary.
     SFL_FUZZ_REQUIRE(stored_plans && (st == SFL_ERR_BAD_PLAN || st == SFL_ERR_ZERO_ATOM));
 }
 
