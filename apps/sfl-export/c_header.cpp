@@ -4,10 +4,12 @@
 // initializers of this kind are C++20 only).
 #include "c_header.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
+#include <stdexcept>
 
 #include "model_info.hpp"
 #include "sfl/sfl.hpp"
@@ -102,12 +104,36 @@ std::string enet(const sfl_enet_params &p) {
     return s;
 }
 
+// The forward workspace of one layer for one image, from the headers' compile-time
+// macros (what SFL_MODEL_FORWARD_WORKSPACE_BYTES is made of).
+size_t layer_workspace_macro(const sfl_model_layer &l) {
+    const size_t K = size_t(l.out.c);
+    const size_t patch = size_t(l.geom.kernel.h) * size_t(l.geom.kernel.w) * size_t(l.in.c);
+    const size_t solver =
+        l.enet.solver == SFL_ENET_CD ? SFL_ENET_CD_WORKSPACE_BYTES(K) : SFL_ENET_LARS_WORKSPACE_BYTES(K);
+    switch (l.kind) {
+    case SFL_MODEL_CONV2D: return SFL_CONV2D_FORWARD_WORKSPACE_BYTES_FOR(patch, size_t(l.out.h) * size_t(l.out.w));
+    case SFL_MODEL_CSF: return SFL_CSF_FORWARD_WORKSPACE_BYTES(patch, K, solver);
+    case SFL_MODEL_SF: return SFL_SF_FORWARD_WORKSPACE_BYTES(K, solver);
+    default: return 0;
+    }
+}
+
 } // namespace
 
 HeaderSizes header_sizes(const sfl_model &model) {
     HeaderSizes s;
     sfl::check(sfl_model_check(&model), "sfl_model_check");
     sfl::check(sfl_model_forward_workspace_size(&model, 1, &s.workspace_bytes), "sfl_model_forward_workspace_size");
+    for (int32_t i = 0; i < model.n_layers; ++i) {
+        const sfl_model_layer &l = model.layers[i];
+        const size_t out = size_t(l.out.h) * size_t(l.out.w) * size_t(l.out.c);
+        if (i + 1 < model.n_layers && out > s.act_floats) s.act_floats = out;
+        s.layer_ws = std::max(s.layer_ws, layer_workspace_macro(l));
+    }
+    // The header states the size through the macro; it must be the query's number.
+    if (SFL_MODEL_FORWARD_WORKSPACE_BYTES(model.n_layers, s.act_floats, s.layer_ws, 1) != s.workspace_bytes)
+        throw std::logic_error("SFL_MODEL_FORWARD_WORKSPACE_BYTES disagrees with sfl_model_forward_workspace_size");
     sfl::check(sfl_model_plans_size(&model, &s.plan_bytes), "sfl_model_plans_size");
     s.const_bytes = const_bytes(model);
     return s;
@@ -155,8 +181,13 @@ std::string c_header(const sfl_model &m, const std::string &name, const std::str
     append_define(out, up, "OUT_C", size_t(m.out.c));
     append_define(out, up, "OUT_SIZE", size_t(m.out.h) * size_t(m.out.w) * size_t(m.out.c));
     append_define(out, up, "N_LAYERS", size_t(m.n_layers));
-    out += "/* workspace of sfl_model_forward() for one image: sfl_model_forward_workspace_size(model, 1) */\n";
-    append_define(out, up, "WORKSPACE_BYTES", sz.workspace_bytes);
+    out += "/* workspace of sfl_model_forward() for one image (== sfl_model_forward_workspace_size(model, 1) = " +
+           std::to_string(sz.workspace_bytes) + "): the largest output that lands in the workspace\n"
+           " * (floats per image), the largest layer workspace, and the library's macro of the two */\n";
+    append_define(out, up, "ACT_FLOATS", sz.act_floats);
+    append_define(out, up, "LAYER_WORKSPACE_BYTES", sz.layer_ws);
+    out += "#define " + up + "_WORKSPACE_BYTES SFL_MODEL_FORWARD_WORKSPACE_BYTES(" + up + "_N_LAYERS, " + up +
+           "_ACT_FLOATS, " + up + "_LAYER_WORKSPACE_BYTES, 1)\n";
     out += "/* memory sfl_model_build_plans() needs: 0 when the plans are in this header */\n";
     append_define(out, up, "PLAN_BYTES", sz.plan_bytes);
     out += "/* bytes of the const arrays below (flash) */\n";

@@ -12,6 +12,8 @@ namespace sfl_export {
 struct HeaderSizes {
     size_t const_bytes = 0;     // NAME_CONST_BYTES: weights, biases, plans in the arrays
     size_t workspace_bytes = 0; // NAME_WORKSPACE_BYTES: sfl_model_forward_workspace_size(model, 1)
+    size_t act_floats = 0;      // NAME_ACT_FLOATS: the largest output of layers 0 .. n-2, per sample
+    size_t layer_ws = 0;        // NAME_LAYER_WORKSPACE_BYTES: the largest layer workspace for one image
     size_t plan_bytes = 0;      // NAME_PLAN_BYTES: sfl_model_plans_size (0 when the plans are in the header)
 };
 

@@ -58,8 +58,18 @@ def header_info(text, name):
     expect(text.rstrip().endswith("#endif /* %s_H */" % up), "the guard does not close the header")
     macros = {m.group(1): int(m.group(2)) for m in re.finditer(r"^#define %s_(\w+) (\d+)$" % up, text, re.M)}
     for k in ("IN_H", "IN_W", "IN_C", "IN_SIZE", "OUT_H", "OUT_W", "OUT_C", "OUT_SIZE", "N_LAYERS",
-              "WORKSPACE_BYTES", "PLAN_BYTES", "CONST_BYTES"):
+              "ACT_FLOATS", "LAYER_WORKSPACE_BYTES", "PLAN_BYTES", "CONST_BYTES"):
         expect(k in macros, "no macro %s_%s" % (up, k))
+    # The workspace through the library's compile-time macro (sfl_model.h), which the
+    # header's comment gives as a number too (the size query's, at export time).
+    ws = "#define %s_WORKSPACE_BYTES SFL_MODEL_FORWARD_WORKSPACE_BYTES(%s_N_LAYERS, %s_ACT_FLOATS, " \
+         "%s_LAYER_WORKSPACE_BYTES, 1)\n" % (up, up, up, up)
+    expect(ws in text, "no %s_WORKSPACE_BYTES through SFL_MODEL_FORWARD_WORKSPACE_BYTES" % up)
+    align = lambda b: (b + 63) // 64 * 64
+    macros["WORKSPACE_BYTES"] = (min(2, macros["N_LAYERS"] - 1) * align(4 * macros["ACT_FLOATS"])
+                                 + align(macros["LAYER_WORKSPACE_BYTES"]))
+    said = re.search(r"sfl_model_forward_workspace_size\(model, 1\) = (\d+)\)", text)
+    expect(said and int(said.group(1)) == macros["WORKSPACE_BYTES"], "the workspace macro and the query differ")
     expect(macros["IN_SIZE"] == macros["IN_H"] * macros["IN_W"] * macros["IN_C"], "IN_SIZE")
     expect(macros["OUT_SIZE"] == macros["OUT_H"] * macros["OUT_W"] * macros["OUT_C"], "OUT_SIZE")
     arrays = {}
