@@ -16,6 +16,7 @@
 #include <sfl/npy.hpp>
 #include <sfl/sfl.h>
 
+#include "../tests/support/aligned_buffer.hpp"
 #include "common/arena.hpp"
 #include "kernels/enet/lars.hpp"
 #include "kernels/enet/lars_lanes.hpp"
@@ -71,21 +72,15 @@ Problem load_problem(const sfl_bench::DictShape &shape) {
     return p;
 }
 
-struct Aligned {
-    std::vector<unsigned char> raw;
-    void *p = nullptr;
-    explicit Aligned(size_t n) : raw(n + SFL_WORKSPACE_ALIGN) {
-        p = raw.data() + (SFL_WORKSPACE_ALIGN - reinterpret_cast<uintptr_t>(raw.data()) % SFL_WORKSPACE_ALIGN) % SFL_WORKSPACE_ALIGN;
-    }
-};
+using sfl_test::AlignedBuffer;
 
 // The plan of pr.P for params in mem (SFL_ENET_PLAN_BYTES(K) bytes); nullptr, with the
 // benchmark marked skipped, on failure.
 const sfl_enet_plan *init_plan(benchmark::State &state, const Problem &pr, const sfl_enet_params &params,
-                               Aligned &mem) {
+                               AlignedBuffer &mem) {
     const sfl_enet_dims dims = {pr.m, pr.K};
     sfl_enet_plan *plan = nullptr;
-    if (sfl_enet_plan_init(mem.p, SFL_ENET_PLAN_BYTES(pr.K), &params, &dims, pr.P.data(), &plan) != SFL_OK) {
+    if (sfl_enet_plan_init(mem.data(), SFL_ENET_PLAN_BYTES(pr.K), &params, &dims, pr.P.data(), &plan) != SFL_OK) {
         state.SkipWithError("plan_init failed");
         return nullptr;
     }
@@ -101,14 +96,14 @@ void BM_encode(benchmark::State &state, sfl_bench::DictShape shape, sfl_enet_sol
     params.l1 = 0.1f;
     params.l2 = 0.01f;
     params.solver = solver;
-    Aligned plan_mem(SFL_ENET_PLAN_BYTES(pr.K));
+    AlignedBuffer plan_mem(SFL_ENET_PLAN_BYTES(pr.K));
     const sfl_enet_plan *plan = init_plan(state, pr, params, plan_mem);
     if (!plan) return;
     size_t bytes = 0;
     sfl_enet_encode_workspace_size(&params, plan, &bytes);
     const size_t lanes_bytes = lanes ? SFL_ENET_ENCODE_LANES_BYTES(pr.K) : 0;
-    Aligned ws_mem(bytes + lanes_bytes);
-    const sfl_workspace ws = {ws_mem.p, bytes + lanes_bytes}, ws_one = {ws_mem.p, bytes};
+    AlignedBuffer ws_mem(bytes + lanes_bytes);
+    const sfl_workspace ws = {ws_mem.data(), bytes + lanes_bytes}, ws_one = {ws_mem.data(), bytes};
     std::vector<float> A(size_t(pr.n) * size_t(pr.K)), A_one(A.size());
     std::vector<sfl_enet_info> info(size_t(pr.n)), info_one(info.size());
     using clock = std::chrono::steady_clock;
@@ -171,7 +166,7 @@ void BM_lars_lanes(benchmark::State &state, sfl_bench::DictShape shape) {
     sfl_enet_params params = SFL_ENET_PARAMS_INIT;
     params.l1 = l1;
     params.l2 = 0.01f;
-    Aligned plan_mem(SFL_ENET_PLAN_BYTES(pr.K));
+    AlignedBuffer plan_mem(SFL_ENET_PLAN_BYTES(pr.K));
     const sfl_enet_plan *plan = init_plan(state, pr, params, plan_mem);
     if (!plan) return;
     const int32_t K = pr.K, n = pr.n, max_iter = 4 * K + 16;
@@ -193,11 +188,11 @@ void BM_lars_lanes(benchmark::State &state, sfl_bench::DictShape shape) {
         blank += mx > l1 ? 0 : 1;
     }
     const size_t lanes_bytes = sfl::enet::lars_lanes_workspace_bytes(K);
-    Aligned lanes_ws(lanes_bytes);
+    AlignedBuffer lanes_ws(lanes_bytes);
     sfl::Arena counting;
     (void)sfl::enet::LarsBuffers::carve(counting, K);
-    Aligned ref_ws(counting.used());
-    sfl::Arena arena(ref_ws.p, counting.used());
+    AlignedBuffer ref_ws(counting.used());
+    sfl::Arena arena(ref_ws.data(), counting.used());
     const sfl::enet::LarsBuffers buf = sfl::enet::LarsBuffers::carve(arena, K);
     std::vector<float> A(size_t(n) * size_t(K)), Aref(size_t(n) * size_t(K));
     sfl::enet::LanesStats stats;
@@ -205,7 +200,7 @@ void BM_lars_lanes(benchmark::State &state, sfl_bench::DictShape shape) {
     double t_lanes = 0.0, t_ref = 0.0;
     for (auto _ : state) {
         const auto t0 = clock::now();
-        const sfl_status st = sfl::enet::lars_lanes_solve_rows(lanes_ws.p, lanes_bytes, G, inv_diag, K, l1, n, C.data(),
+        const sfl_status st = sfl::enet::lars_lanes_solve_rows(lanes_ws.data(), lanes_bytes, G, inv_diag, K, l1, n, C.data(),
                                                                xsq.data(), max_iter, A.data(), &stats);
         benchmark::DoNotOptimize(A.data());
         t_lanes += std::chrono::duration<double>(clock::now() - t0).count();

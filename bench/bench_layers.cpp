@@ -20,6 +20,7 @@
 
 #include <sfl/sfl.h>
 
+#include "../tests/support/aligned_buffer.hpp"
 #include "kernels/gemm/gemm.hpp"
 
 #if __has_include(<sfl/npy.hpp>)
@@ -30,14 +31,7 @@ namespace {
 
 constexpr int32_t kBatch = 100;
 
-struct Buf {
-    std::vector<unsigned char> raw;
-    void *p = nullptr;
-    size_t size = 0;
-    explicit Buf(size_t n = 0) : raw(n + SFL_WORKSPACE_ALIGN), size(n) {
-        p = raw.data() + (SFL_WORKSPACE_ALIGN - reinterpret_cast<uintptr_t>(raw.data()) % SFL_WORKSPACE_ALIGN) % SFL_WORKSPACE_ALIGN;
-    }
-};
+using sfl_test::AlignedBuffer;
 
 std::vector<float> unit_columns(int32_t rows, int32_t cols, unsigned seed) {
     std::mt19937 rng(seed);
@@ -111,7 +105,7 @@ struct SparseLayer {
     sfl_dims4 in{kBatch, 28, 28, 1};
     int64_t rows;
     std::vector<float> P, X, A, dA, dX, dP, lu;
-    Buf plan_mem, fwd, bwd, cache_mem;
+    AlignedBuffer plan_mem, fwd, bwd, cache_mem;
     sfl_enet_plan *plan = nullptr;
 
     explicit SparseLayer(bool csf_) : csf(csf_), m(csf_ ? 25 : 800), K(csf_ ? 20 : 500), plan_mem(SFL_ENET_PLAN_BYTES(K)) {
@@ -126,7 +120,7 @@ struct SparseLayer {
         dP.assign(P.size(), 0.0f);
         lu.assign(kBatch, 0.0f);
         const sfl_enet_dims dims = {m, K};
-        sfl_enet_plan_init(plan_mem.p, plan_mem.size, &params, &dims, P.data(), &plan);
+        sfl_enet_plan_init(plan_mem.data(), plan_mem.size(), &params, &dims, P.data(), &plan);
         size_t f = 0, b = 0, c = 0;
         if (csf) {
             sfl_csf_forward_workspace_size(&params, plan, &f);
@@ -137,9 +131,9 @@ struct SparseLayer {
             sfl_sf_backward_workspace_size(plan, &b);
             sfl_sf_cache_size(plan, kBatch, &c);
         }
-        fwd = Buf(f);
-        bwd = Buf(b);
-        cache_mem = Buf(c);
+        fwd = AlignedBuffer(f);
+        bwd = AlignedBuffer(b);
+        cache_mem = AlignedBuffer(c);
     }
     static std::vector<float> unit_rows(int32_t n, int32_t len) {
         std::vector<float> X = gaussian(size_t(n) * len, 2u, 1.0f);
@@ -151,15 +145,15 @@ struct SparseLayer {
         return X;
     }
     sfl_status forward() {
-        const sfl_workspace ws = {fwd.p, fwd.size};
-        const sfl_layer_cache cache = {cache_mem.p, cache_mem.size};
+        const sfl_workspace ws = fwd.workspace();
+        const sfl_layer_cache cache = cache_mem.cache();
         const sfl_range all = {0, kBatch};
         if (csf) return sfl_csf_forward(&ws, &params, &patch, plan, P.data(), &in, all, X.data(), A.data(), &cache, lu.data(), nullptr);
         return sfl_sf_forward(&ws, &params, plan, P.data(), kBatch, all, X.data(), A.data(), &cache, lu.data(), nullptr);
     }
     sfl_status backward() {
-        const sfl_workspace ws = {bwd.p, bwd.size};
-        const sfl_layer_cache cache = {cache_mem.p, cache_mem.size};
+        const sfl_workspace ws = bwd.workspace();
+        const sfl_layer_cache cache = cache_mem.cache();
         const sfl_range all = {0, kBatch};
         const sfl_loss_mix mix = {0.5f, 0.5f, 0};
         if (csf) return sfl_csf_backward(&ws, &mix, &patch, plan, P.data(), &in, all, X.data(), A.data(), &cache, dA.data(), nullptr, dX.data(), dP.data());

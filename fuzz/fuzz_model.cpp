@@ -142,7 +142,7 @@ double bound_activations(const sfl_model &m, double x_bound) {
 void check_rewrite(const sfl_model &m, bool with_plans) {
     size_t bytes = 0;
     SFL_FUZZ_REQUIRE(sfl_model_blob_size(&m, with_plans ? 1 : 0, &bytes) == SFL_OK);
-    sfl_fuzz::Aligned again(bytes);
+    sfl_test::AlignedBuffer again(bytes);
     size_t written = 0;
     SFL_FUZZ_REQUIRE(sfl_model_write(&m, with_plans ? 1 : 0, again.data(), bytes, &written) == SFL_OK);
     SFL_FUZZ_REQUIRE(written == bytes);
@@ -163,7 +163,7 @@ void run_forward(sfl_model m) {
     size_t plan_bytes = 0;
     SFL_FUZZ_REQUIRE(sfl_model_plans_size(&m, &plan_bytes) == SFL_OK);
     if (plan_bytes > kMaxBytes) return;
-    sfl_fuzz::Aligned plans(plan_bytes);
+    sfl_test::AlignedBuffer plans(plan_bytes);
     const sfl_status pst = sfl_model_build_plans(&m, plans.data(), plan_bytes);
     // A finite dictionary can still have a zero column or a P^T P that overflows float.
     if (pst != SFL_OK) {
@@ -176,7 +176,7 @@ void run_forward(sfl_model m) {
     SFL_FUZZ_REQUIRE(sfl_model_forward_workspace_size(&m, 1, &ws_bytes) == SFL_OK);
     const int64_t n_in = floats_of(m.in), n_out = floats_of(m.out);
     if (ws_bytes > kMaxBytes || uint64_t(n_in + n_out) * 4 > kMaxBytes) return;
-    sfl_fuzz::Aligned ws_mem(ws_bytes);
+    sfl_test::AlignedBuffer ws_mem(ws_bytes);
     const sfl_workspace ws = {ws_mem.data(), ws_bytes};
     const std::vector<float> X(size_t(n_in), 0.5f);
     const float kSentinel = -1234.5f;
@@ -201,7 +201,7 @@ void run_forward(sfl_model m) {
 }
 
 void load_and_run(const uint8_t *data, size_t size) {
-    sfl_fuzz::Aligned blob(size);
+    sfl_test::AlignedBuffer blob(size);
     if (size) std::memcpy(blob.data(), data, size);
     sfl_model m, before;
     std::memset(&m, 0xA5, sizeof m);

@@ -129,7 +129,7 @@ Result encode(const sfl_enet_plan *plan, const sfl_enet_params &params, const Pr
         r.st = qs;
         return r;
     }
-    sfl_fuzz::Aligned mem(bytes);
+    sfl_test::AlignedBuffer mem(bytes);
     const sfl_workspace ws = {mem.data(), bytes};
     r.st = sfl_enet_encode(&ws, &params, plan, p.P.data(), 1, p.x.data(), r.a.data(), &r.info);
     return r;
@@ -144,7 +144,7 @@ Result solve(const sfl_enet_plan *plan, const sfl_enet_params &params, const flo
         r.st = qs;
         return r;
     }
-    sfl_fuzz::Aligned mem(bytes);
+    sfl_test::AlignedBuffer mem(bytes);
     const sfl_workspace ws = {mem.data(), bytes};
     r.st = sfl_enet_solve(&ws, &params, plan, c, x2, r.a.data(), &r.info);
     return r;
@@ -185,7 +185,7 @@ double slack(const float *G, const std::vector<float> &c, double x2, const std::
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     const Problem p = decode(data, size);
     const sfl_enet_dims dims = {p.m, p.K};
-    sfl_fuzz::Aligned plan_mem(SFL_ENET_PLAN_BYTES(p.K));
+    sfl_test::AlignedBuffer plan_mem(SFL_ENET_PLAN_BYTES(p.K));
     sfl_enet_params params = {p.l1, p.l2, p.tol, p.max_iter, SFL_ENET_LARS};
     sfl_enet_plan *plan = nullptr;
     const sfl_status ps = sfl_enet_plan_init(plan_mem.data(), plan_mem.size(), &params, &dims, p.P.data(), &plan);

@@ -1,6 +1,7 @@
 // Helpers shared by the libFuzzer targets (fuzz/fuzz_*.cpp): a reader that
 // takes typed values off the fuzzer's bytes, an in-memory file for the
-// path-based readers, and 64-byte aligned storage.
+// path-based readers; aligned storage is tests/support/aligned_buffer.hpp
+// (exact size, so ASan reports a read one byte past the end).
 #pragma once
 
 #include <cstddef>
@@ -14,6 +15,8 @@
 #include <unistd.h>
 
 #include <sfl/sfl_types.h>
+
+#include "../tests/support/aligned_buffer.hpp"
 
 namespace sfl_fuzz {
 
@@ -77,24 +80,6 @@ public:
 private:
     int fd_ = -1;
     std::string path_;
-};
-
-// size bytes at an SFL_WORKSPACE_ALIGN-aligned address; posix_memalign keeps
-// the exact size, so ASan reports a read one byte past the end.
-class Aligned {
-public:
-    explicit Aligned(size_t size) : size_(size) {
-        if (posix_memalign(&p_, SFL_WORKSPACE_ALIGN, size ? size : 1) != 0) fail("posix_memalign");
-    }
-    ~Aligned() { std::free(p_); }
-    Aligned(const Aligned &) = delete;
-    Aligned &operator=(const Aligned &) = delete;
-    unsigned char *data() { return static_cast<unsigned char *>(p_); }
-    size_t size() const { return size_; }
-
-private:
-    void *p_ = nullptr;
-    size_t size_;
 };
 
 inline bool all_finite(const float *x, size_t n) {

@@ -1,6 +1,6 @@
 // enet_test_util.hpp - helpers for the elastic-net solver tests: seeded random
 // problems, the objective and the KKT violation recomputed in double from
-// (P, x, a) (independent of the library's own G and c), aligned buffers, and
+// (P, x, a) (independent of the library's own G and c), and
 // thin wrappers over the plan / solve / encode calls that throw on errors.
 #pragma once
 
@@ -16,33 +16,12 @@
 #include <vector>
 
 #include "sfl/sfl_enet.h"
+#include "support/aligned_buffer.hpp"
 #ifdef SFL_TESTS_HAVE_CPP
 #include "sfl/npy.hpp" // fixture loading needs the C++ wrapper (sflpp)
 #endif
 
 namespace sfl_test {
-
-// ---- memory ----
-
-// Heap buffer whose data() is SFL_WORKSPACE_ALIGN-aligned (over-allocates).
-class AlignedBuffer {
-public:
-    explicit AlignedBuffer(size_t bytes = 0) { resize(bytes); }
-    void resize(size_t bytes) {
-        storage_.assign(bytes + SFL_WORKSPACE_ALIGN, 0);
-        const auto addr = reinterpret_cast<uintptr_t>(storage_.data());
-        offset_ = static_cast<size_t>((SFL_WORKSPACE_ALIGN - addr % SFL_WORKSPACE_ALIGN) % SFL_WORKSPACE_ALIGN);
-        size_ = bytes;
-    }
-    void *data() { return storage_.data() + offset_; }
-    size_t size() const { return size_; }
-    sfl_workspace workspace() { return sfl_workspace{data(), size_}; }
-
-private:
-    std::vector<unsigned char> storage_;
-    size_t offset_ = 0;
-    size_t size_ = 0;
-};
 
 inline void check_status(sfl_status st, const char *what) {
     if (st < 0) throw std::runtime_error(std::string(what) + ": " + sfl_status_string(st));

@@ -12,10 +12,10 @@
 
 #include "../apps/sfl-gradcheck/fd_reference.hpp"
 #include "../apps/sfl-gradcheck/layer_case.hpp"
+#include "support/aligned_buffer.hpp"
 
 namespace sfl_test {
 
-using sfl_gradcheck::Aligned;
 using sfl_gradcheck::Case;
 using sfl_gradcheck::GradCheck;
 

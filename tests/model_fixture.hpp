@@ -1,8 +1,8 @@
 // Test models for sfl_model.h (tests/test_model_*.cpp): a LeNet-like conv net
 // and a CSF/SF net, small, with seeded random weights and unit-norm dictionary
-// columns; aligned byte buffers; the blob's little-endian fields as
-// docs/model-format.md states them (written here from the document, not from
-// lib/kernels/model, so the tests check the format too).
+// columns; the blob's little-endian fields as docs/model-format.md states them
+// (written here from the document, not from lib/kernels/model, so the tests
+// check the format too).
 #pragma once
 
 #include <cmath>
@@ -13,37 +13,12 @@
 
 #include <sfl/sfl.h>
 
+#include "support/aligned_buffer.hpp"
+
 namespace sfl_model_test {
 
-// SFL_WORKSPACE_ALIGN-aligned bytes whose copies are aligned too.
-class Bytes {
-public:
-    explicit Bytes(size_t n = 0, unsigned char fill = 0) : raw_(n + SFL_WORKSPACE_ALIGN), size_(n) {
-        std::memset(data(), fill, n);
-    }
-    Bytes(const Bytes &o) : raw_(o.size_ + SFL_WORKSPACE_ALIGN), size_(o.size_) { std::memcpy(data(), o.data(), size_); }
-    Bytes &operator=(const Bytes &o) {
-        if (this != &o) {
-            raw_.assign(o.size_ + SFL_WORKSPACE_ALIGN, 0);
-            size_ = o.size_;
-            std::memcpy(data(), o.data(), size_);
-        }
-        return *this;
-    }
-    unsigned char *data() { return raw_.data() + pad(); }
-    const unsigned char *data() const { return raw_.data() + pad(); }
-    size_t size() const { return size_; }
-    unsigned char &operator[](size_t i) { return data()[i]; }
-    bool operator==(const Bytes &o) const { return size_ == o.size_ && std::memcmp(data(), o.data(), size_) == 0; }
-
-private:
-    size_t pad() const {
-        const uintptr_t p = reinterpret_cast<uintptr_t>(raw_.data());
-        return (SFL_WORKSPACE_ALIGN - p % SFL_WORKSPACE_ALIGN) % SFL_WORKSPACE_ALIGN;
-    }
-    std::vector<unsigned char> raw_;
-    size_t size_;
-};
+// Blobs, plan memory and workspaces.
+using Bytes = sfl_test::AlignedBuffer;
 
 inline std::vector<float> randn(size_t n, unsigned seed, float scale = 1.0f) {
     std::mt19937 rng(seed);

@@ -107,17 +107,17 @@ TEST_CASE("CSF: image ranges with separate workspaces and dP accumulators equal 
     params.l1 = c.l1;
     params.l2 = c.l2;
     const sfl_enet_dims dims = {c.m, c.K};
-    Aligned plan_mem(SFL_ENET_PLAN_BYTES(c.K));
+    AlignedBuffer plan_mem(SFL_ENET_PLAN_BYTES(c.K));
     sfl_enet_plan *plan = nullptr;
     REQUIRE(sfl_enet_plan_init(plan_mem.data(), plan_mem.size(), &params, &dims, c.P.data(), &plan) == SFL_OK);
-    Aligned cache_mem(SFL_LAYER_CACHE_BYTES(c.rows(), c.K));
+    AlignedBuffer cache_mem(SFL_LAYER_CACHE_BYTES(c.rows(), c.K));
     const sfl_layer_cache cache = cache_mem.cache();
     std::vector<float> A(whole.A.size(), -7.0f), lu(size_t(c.n)), dX(c.X.size(), -7.0f);
     std::vector<float> dP[2] = {std::vector<float>(c.P.size(), 0.0f), std::vector<float>(c.P.size(), 0.0f)};
     const sfl_range parts[2] = {{0, 1}, {1, 4}};
     for (int t = 0; t < 2; ++t) {
-        Aligned f(SFL_CSF_FORWARD_WORKSPACE_BYTES(c.m, c.K, SFL_ENET_LARS_WORKSPACE_BYTES(c.K)));
-        Aligned b(SFL_CSF_BACKWARD_WORKSPACE_BYTES(c.m, c.K));
+        AlignedBuffer f(SFL_CSF_FORWARD_WORKSPACE_BYTES(c.m, c.K, SFL_ENET_LARS_WORKSPACE_BYTES(c.K)));
+        AlignedBuffer b(SFL_CSF_BACKWARD_WORKSPACE_BYTES(c.m, c.K));
         const sfl_workspace fw = f.workspace(), bw = b.workspace();
         REQUIRE(sfl_csf_forward(&fw, &params, &c.patch, plan, c.P.data(), &c.image, parts[t], c.X.data(), A.data(),
                                 &cache, lu.data(), nullptr) == SFL_OK);

@@ -77,7 +77,7 @@ TEST_CASE("plan: bad dims, params, memory and dictionaries") {
     CHECK(sfl_enet_plan_init(mem.data(), mem.size(), &p, &dims, P.data(), nullptr) == SFL_ERR_NULL_ARG);
     CHECK(sfl_enet_plan_init(mem.data(), SFL_ENET_PLAN_BYTES(K) - 1, &p, &dims, P.data(), &plan) ==
           SFL_ERR_WORKSPACE_TOO_SMALL);
-    CHECK(sfl_enet_plan_init(static_cast<char *>(mem.data()) + 4, mem.size() - 4, &p, &dims, P.data(), &plan) ==
+    CHECK(sfl_enet_plan_init(mem.data() + 4, mem.size() - 4, &p, &dims, P.data(), &plan) ==
           SFL_ERR_MISALIGNED);
     for (float l2 : {-0.1f, kNaN, kInf}) {
         sfl_enet_params q = p;
@@ -95,7 +95,7 @@ TEST_CASE("plan: bad dims, params, memory and dictionaries") {
     CHECK(sfl_enet_plan_init(mem.data(), mem.size(), &p, &dims, Z.data(), &plan) == SFL_ERR_ZERO_ATOM);
     CHECK(plan == nullptr);
     // a failed init must not leave something that passes for a plan
-    CHECK(sfl_enet_plan_gram(static_cast<const sfl_enet_plan *>(mem.data())) == nullptr);
+    CHECK(sfl_enet_plan_gram(reinterpret_cast<const sfl_enet_plan *>(mem.data())) == nullptr);
     REQUIRE(sfl_enet_plan_init(mem.data(), mem.size(), &p, &dims, P.data(), &plan) == SFL_OK);
     sfl_enet_dims got = {0, 0};
     CHECK(sfl_enet_plan_dims(plan, &got) == SFL_OK);
@@ -170,7 +170,7 @@ TEST_CASE("solve and encode: bad arguments give their status and leave outputs u
     CHECK(sfl_enet_encode(&ws, &good, plan, d.P.data(), -2, X.data(), A.data(), nullptr) == SFL_ERR_BAD_DIMS);
     // something that is not a plan
     AlignedBuffer junk(SFL_ENET_PLAN_BYTES(K));
-    const sfl_enet_plan *fake = static_cast<const sfl_enet_plan *>(junk.data());
+    const sfl_enet_plan *fake = reinterpret_cast<const sfl_enet_plan *>(junk.data());
     CHECK(sfl_enet_solve(&ws, &good, fake, c.data(), 1.0, a.data(), nullptr) == SFL_ERR_BAD_PLAN);
     CHECK(sfl_enet_encode(&ws, &good, fake, d.P.data(), n, X.data(), A.data(), nullptr) == SFL_ERR_BAD_PLAN);
     sfl_enet_dims dd;
@@ -214,7 +214,7 @@ TEST_CASE("workspace: query == compile-time macro, exact size works, size-1 and 
             sfl_workspace small = {buf.data(), bytes - 1};
             CHECK(sfl_enet_encode(&small, &p, d.plan(), d.P.data(), n, X.data(), A.data(), nullptr) ==
                   SFL_ERR_WORKSPACE_TOO_SMALL);
-            sfl_workspace shifted = {static_cast<char *>(buf.data()) + 8, bytes};
+            sfl_workspace shifted = {buf.data() + 8, bytes};
             CHECK(sfl_enet_encode(&shifted, &p, d.plan(), d.P.data(), n, X.data(), A.data(), nullptr) ==
                   SFL_ERR_MISALIGNED);
             sfl_workspace null_buf = {nullptr, bytes};

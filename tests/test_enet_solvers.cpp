@@ -186,7 +186,7 @@ TEST_CASE("encode equals solve from c, and a plan copied byte for byte still wor
     REQUIRE(sfl_enet_plan_size(&dims, &bytes) == SFL_OK);
     sfl_test::AlignedBuffer copy(bytes);
     std::memcpy(copy.data(), d.plan(), bytes);
-    const sfl_enet_plan *moved = static_cast<const sfl_enet_plan *>(copy.data());
+    const sfl_enet_plan *moved = reinterpret_cast<const sfl_enet_plan *>(copy.data());
     sfl_enet_params p = d.params(SFL_ENET_LARS, 0.1f);
     sfl_test::AlignedBuffer ws(SFL_ENET_LARS_WORKSPACE_BYTES(20));
     const sfl_workspace w = ws.workspace();

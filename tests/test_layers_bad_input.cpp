@@ -31,7 +31,7 @@ bool untouched(const std::vector<float> &v) {
 struct Layer {
     Case c;
     sfl_enet_params params = sfl_enet_default_params();
-    Aligned plan_mem, fwd, bwd, cache_mem;
+    AlignedBuffer plan_mem, fwd, bwd, cache_mem;
     sfl_enet_plan *plan = nullptr;
     std::vector<float> A;
 
@@ -47,9 +47,9 @@ struct Layer {
         REQUIRE((csf ? sfl_csf_forward_workspace_size(&params, plan, &f) : sfl_sf_forward_workspace_size(&params, plan, &f)) == SFL_OK);
         REQUIRE((csf ? sfl_csf_backward_workspace_size(plan, &b) : sfl_sf_backward_workspace_size(plan, &b)) == SFL_OK);
         REQUIRE((csf ? sfl_csf_cache_size(&c.patch, plan, &c.image, &k) : sfl_sf_cache_size(plan, c.n, &k)) == SFL_OK);
-        fwd = Aligned(f + 64);
-        bwd = Aligned(b + 64);
-        cache_mem = Aligned(k + 64);
+        fwd = AlignedBuffer(f + 64);
+        bwd = AlignedBuffer(b + 64);
+        cache_mem = AlignedBuffer(k + 64);
         A.assign(size_t(c.rows()) * c.K, 0.0f);
         const sfl_workspace ws = {fwd.data(), f};
         const sfl_layer_cache cache = {cache_mem.data(), k};
@@ -105,7 +105,7 @@ void run_table(Layer &L) {
                        sfl_range{0, L.c.n},
                        L.c.patch,
                        L.c.csf ? L.c.image : sfl_dims4{L.c.n, 1, 1, 1}};
-    Aligned junk_plan(SFL_ENET_PLAN_BYTES(7));
+    AlignedBuffer junk_plan(SFL_ENET_PLAN_BYTES(7));
     struct Row {
         const char *what;
         std::function<void(Args &)> edit;
@@ -125,7 +125,7 @@ void run_table(Layer &L) {
         {"mu NaN", [](Args &a) { a.mix.mu = kNaN; }, SFL_OK, SFL_ERR_BAD_PARAM},
         {"sup_weight < 0", [](Args &a) { a.mix.sup_weight = -1.0f; }, SFL_OK, SFL_ERR_BAD_PARAM},
         {"sup_weight Inf", [](Args &a) { a.mix.sup_weight = kInf; }, SFL_OK, SFL_ERR_BAD_PARAM},
-        {"not a plan", [&](Args &a) { a.plan = static_cast<const sfl_enet_plan *>(junk_plan.data()); }, SFL_ERR_BAD_PLAN, SFL_ERR_BAD_PLAN},
+        {"not a plan", [&](Args &a) { a.plan = reinterpret_cast<const sfl_enet_plan *>(junk_plan.data()); }, SFL_ERR_BAD_PLAN, SFL_ERR_BAD_PLAN},
         {"P is not the plan's dictionary", [](Args &a) { for (size_t r = 0; r < a.P.size(); r += 7) a.P[r] *= 1.5f; }, SFL_ERR_BAD_PLAN, SFL_ERR_BAD_PLAN},
         {"zero dictionary column", [](Args &a) { for (size_t r = 2; r < a.P.size(); r += 7) a.P[r] = 0.0f; }, SFL_ERR_ZERO_ATOM, SFL_ERR_ZERO_ATOM},
         {"P NaN", [](Args &a) { a.P[3] = kNaN; }, SFL_ERR_NOT_FINITE, SFL_ERR_NOT_FINITE},
@@ -268,7 +268,7 @@ TEST_CASE("layer sizes: queries == compile-time macros over a grid") {
             sfl_enet_params p = sfl_enet_default_params();
             p.l2 = 0.01f;
             const sfl_enet_dims dims = {m, K};
-            Aligned mem(SFL_ENET_PLAN_BYTES(K));
+            AlignedBuffer mem(SFL_ENET_PLAN_BYTES(K));
             sfl_enet_plan *plan = nullptr;
             REQUIRE(sfl_enet_plan_init(mem.data(), mem.size(), &p, &dims, c.P.data(), &plan) == SFL_OK);
             size_t bytes = 0;

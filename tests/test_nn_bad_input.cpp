@@ -10,9 +10,11 @@
 #include <limits>
 #include <vector>
 
-#include "layer_fixture.hpp" // Aligned
+#include <sfl/sfl.h>
 
-using sfl_test::Aligned;
+#include "support/aligned_buffer.hpp"
+
+using sfl_test::AlignedBuffer;
 
 namespace {
 
@@ -66,7 +68,7 @@ TEST_CASE("conv2d: the bad-input table (forward, backward, size queries)") {
     // The exact sizes (the forward tile holds this batch's 3*oh*ow patches, fewer than a block).
     const size_t fbytes = SFL_CONV2D_FORWARD_WORKSPACE_BYTES_FOR(m, 3 * oh * ow),
                  bbytes = SFL_CONV2D_BACKWARD_WORKSPACE_BYTES(m, cout);
-    Aligned fmem(fbytes + 64), bmem(bbytes + 64);
+    AlignedBuffer fmem(fbytes + 64), bmem(bbytes + 64);
     const std::vector<float> X = filled(size_t(3) * 6 * 5 * 2), W = filled(size_t(m) * cout), b = filled(cout),
                              dY = filled(size_t(3) * oh * ow * cout);
     ConvArgs good = {{fmem.data(), fbytes}, {bmem.data(), bbytes}, nullptr, nullptr, p0, d0, sfl_range{0, 3}, cout,
@@ -335,7 +337,7 @@ TEST_CASE("linear: the bad-input table (forward, backward, size query)") {
     const sfl_linear_dims d0 = {6, 4};
     const int32_t n = 5;
     const size_t bytes = SFL_LINEAR_BACKWARD_WORKSPACE_BYTES(6, 4);
-    Aligned mem(bytes + 64);
+    AlignedBuffer mem(bytes + 64);
     const std::vector<float> X = filled(size_t(n) * 6), W = filled(24), b = filled(4), dY = filled(size_t(n) * 4);
     const LinearArgs good = {{mem.data(), bytes}, nullptr, d0, n, sfl_range{0, n}, X.data(), W.data(), dY.data()};
 

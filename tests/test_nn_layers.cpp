@@ -15,10 +15,12 @@
 #include <random>
 #include <vector>
 
-#include "layer_fixture.hpp" // Aligned
-#include "simd/simd.hpp"
+#include <sfl/sfl.h>
 
-using sfl_test::Aligned;
+#include "simd/simd.hpp"
+#include "support/aligned_buffer.hpp"
+
+using sfl_test::AlignedBuffer;
 
 namespace {
 
@@ -171,7 +173,7 @@ void conv_adjoint_ref(const Conv &c, const Vec &X, const Vec &W, const Vec &R, V
 
 // The library's workspaces, sized by the queries (which must equal the macros).
 struct ConvWorkspaces {
-    Aligned fwd, bwd;
+    AlignedBuffer fwd, bwd;
     explicit ConvWorkspaces(const Conv &c) {
         size_t f = 0, b = 0;
         REQUIRE(sfl_conv2d_forward_workspace_size(&c.p, &c.in, c.cout, &f) == SFL_OK);
@@ -179,8 +181,8 @@ struct ConvWorkspaces {
         CHECK(f == SFL_CONV2D_FORWARD_WORKSPACE_BYTES_FOR(c.m, int64_t(c.in.n) * c.oh * c.ow));
         CHECK(f <= SFL_CONV2D_FORWARD_WORKSPACE_BYTES(c.m));
         CHECK(b == SFL_CONV2D_BACKWARD_WORKSPACE_BYTES(c.m, c.cout));
-        fwd = Aligned(f);
-        bwd = Aligned(b);
+        fwd = AlignedBuffer(f);
+        bwd = AlignedBuffer(b);
     }
 };
 
@@ -578,7 +580,7 @@ void check_linear(int32_t in, int32_t out, int32_t n, sfl_range range, bool bias
     size_t bytes = 0;
     REQUIRE(sfl_linear_backward_workspace_size(&dims, &bytes) == SFL_OK);
     CHECK(bytes == SFL_LINEAR_BACKWARD_WORKSPACE_BYTES(in, out));
-    Aligned mem(bytes);
+    AlignedBuffer mem(bytes);
     const sfl_workspace ws = mem.workspace();
 
     FVec Y(size_t(n) * out, kSentinel);
@@ -748,7 +750,7 @@ TEST_CASE("LeNet stack through the C API: the chain rule holds end to end (finit
     const FVec W1 = randn(25 * 4, 81, 0.3f), b1 = randn(4, 82, 0.1f), W2 = randn(64 * 3, 83, 0.2f), b2 = randn(3, 84);
     const std::vector<int32_t> labels = {2, 0};
     FVec X = randn(2 * 144, 85);
-    Aligned cf(SFL_CONV2D_FORWARD_WORKSPACE_BYTES(25)), cb(SFL_CONV2D_BACKWARD_WORKSPACE_BYTES(25, 4)),
+    AlignedBuffer cf(SFL_CONV2D_FORWARD_WORKSPACE_BYTES(25)), cb(SFL_CONV2D_BACKWARD_WORKSPACE_BYTES(25, 4)),
         lb(SFL_LINEAR_BACKWARD_WORKSPACE_BYTES(64, 3));
     const sfl_workspace cfw = cf.workspace(), cbw = cb.workspace(), lbw = lb.workspace();
     FVec A(2 * 64 * 4), P(2 * 16 * 4), Z(6), loss(2);

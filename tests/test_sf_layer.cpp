@@ -72,16 +72,16 @@ TEST_CASE("SF: sample ranges with their own dP accumulators sum to one call") {
     params.l1 = c.l1;
     params.l2 = c.l2;
     const sfl_enet_dims dims = {c.m, c.K};
-    Aligned plan_mem(SFL_ENET_PLAN_BYTES(c.K));
+    AlignedBuffer plan_mem(SFL_ENET_PLAN_BYTES(c.K));
     sfl_enet_plan *plan = nullptr;
     REQUIRE(sfl_enet_plan_init(plan_mem.data(), plan_mem.size(), &params, &dims, c.P.data(), &plan) == SFL_OK);
-    Aligned cache_mem(SFL_LAYER_CACHE_BYTES(c.n, c.K));
+    AlignedBuffer cache_mem(SFL_LAYER_CACHE_BYTES(c.n, c.K));
     const sfl_layer_cache cache = cache_mem.cache();
     std::vector<float> A(whole.A.size(), 5.0f), lu(size_t(c.n)), dX(c.X.size(), 5.0f), dPsum(c.P.size(), 0.0f);
     const sfl_range parts[] = {{0, 4}, {4, 4}, {4, 9}}; // includes an empty range
     for (const sfl_range r : parts) {
-        Aligned f(SFL_SF_FORWARD_WORKSPACE_BYTES(c.K, SFL_ENET_LARS_WORKSPACE_BYTES(c.K)));
-        Aligned b(SFL_SF_BACKWARD_WORKSPACE_BYTES(c.m, c.K));
+        AlignedBuffer f(SFL_SF_FORWARD_WORKSPACE_BYTES(c.K, SFL_ENET_LARS_WORKSPACE_BYTES(c.K)));
+        AlignedBuffer b(SFL_SF_BACKWARD_WORKSPACE_BYTES(c.m, c.K));
         const sfl_workspace fw = f.workspace(), bw = b.workspace();
         std::vector<float> dP(c.P.size(), 0.0f);
         REQUIRE(sfl_sf_forward(&fw, &params, plan, c.P.data(), c.n, r, c.X.data(), A.data(), &cache, lu.data(),

@@ -6,9 +6,8 @@
 
 #include <cstdint>
 #include <cstdio>
-#include <vector>
 
-#include <sfl/sfl_types.h>
+#include "../support/aligned_buffer.hpp"
 
 namespace sfl_heap {
 
@@ -27,12 +26,5 @@ inline int sfl_heap_failures = 0;
         }                                                                            \
     } while (0)
 
-// A SFL_WORKSPACE_ALIGN-aligned buffer allocated before counting starts.
-struct Aligned {
-    std::vector<unsigned char> raw;
-    void *p;
-    explicit Aligned(size_t n) : raw(n + SFL_WORKSPACE_ALIGN) {
-        p = raw.data() +
-            (SFL_WORKSPACE_ALIGN - reinterpret_cast<uintptr_t>(raw.data()) % SFL_WORKSPACE_ALIGN) % SFL_WORKSPACE_ALIGN;
-    }
-};
+// Workspaces and plan memory of these programs: allocate them before start().
+using sfl_test::AlignedBuffer;

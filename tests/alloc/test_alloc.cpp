@@ -32,15 +32,15 @@ int main() {
     for (auto &v : X) v = N(rng) * 0.2f;
     sfl_enet_params params = SFL_ENET_PARAMS_INIT;
     const sfl_enet_dims dims = {m, K};
-    Aligned plan_mem(SFL_ENET_PLAN_BYTES(K));
-    Aligned ws_mem(SFL_ENET_ENCODE_WORKSPACE_BYTES(K, SFL_ENET_LARS_WORKSPACE_BYTES(K)));
-    sfl_workspace ws = {ws_mem.p, SFL_ENET_ENCODE_WORKSPACE_BYTES(K, SFL_ENET_LARS_WORKSPACE_BYTES(K))};
+    AlignedBuffer plan_mem(SFL_ENET_PLAN_BYTES(K));
+    AlignedBuffer ws_mem(SFL_ENET_ENCODE_WORKSPACE_BYTES(K, SFL_ENET_LARS_WORKSPACE_BYTES(K)));
+    sfl_workspace ws = {ws_mem.data(), SFL_ENET_ENCODE_WORKSPACE_BYTES(K, SFL_ENET_LARS_WORKSPACE_BYTES(K))};
 
     sfl_heap::start();
     size_t bytes = 0;
     sfl_enet_plan *plan = nullptr;
     EXPECT(sfl_enet_plan_size(&dims, &bytes) == SFL_OK);
-    EXPECT(sfl_enet_plan_init(plan_mem.p, bytes, &params, &dims, P.data(), &plan) == SFL_OK);
+    EXPECT(sfl_enet_plan_init(plan_mem.data(), bytes, &params, &dims, P.data(), &plan) == SFL_OK);
     for (int solver = 0; solver < 2; ++solver) {
         params.solver = solver ? SFL_ENET_CD : SFL_ENET_LARS;
         EXPECT(sfl_enet_encode_workspace_size(&params, plan, &bytes) == SFL_OK);

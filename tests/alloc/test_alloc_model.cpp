@@ -67,7 +67,7 @@ int main() {
     // Buffers, sized generously before counting starts.
     const int32_t n = 3;
     const size_t plan_bytes = SFL_ENET_PLAN_BYTES(20) + SFL_ENET_PLAN_BYTES(50);
-    Aligned plans(plan_bytes), plans2(plan_bytes), blob(1 << 20), blob2(1 << 20), ws(4 << 20);
+    AlignedBuffer plans(plan_bytes), plans2(plan_bytes), blob(1 << 20), blob2(1 << 20), ws(4 << 20);
     const std::vector<float> X = randn(size_t(n) * 784, 9, 1.0f);
     std::vector<float> Y(size_t(n) * 10), Yc(size_t(n) * 10);
 
@@ -76,32 +76,32 @@ int main() {
     EXPECT(sfl_crc32(0, "123456789", 9) == 0xCBF43926u);
     EXPECT(sfl_model_check(&fac) == SFL_OK);
     EXPECT(sfl_model_plans_size(&fac, &bytes) == SFL_OK && bytes == plan_bytes);
-    EXPECT(sfl_model_build_plans(&fac, plans.p, plan_bytes) == SFL_OK);
+    EXPECT(sfl_model_build_plans(&fac, plans.data(), plan_bytes) == SFL_OK);
     EXPECT(sfl_model_blob_size(&fac, 1, &blob_bytes) == SFL_OK && blob_bytes <= (1u << 20));
-    EXPECT(sfl_model_write(&fac, 1, blob.p, 1 << 20, &written) == SFL_OK && written == blob_bytes);
-    EXPECT(sfl_model_write(&fac, 0, blob2.p, 1 << 20, &written) == SFL_OK);
+    EXPECT(sfl_model_write(&fac, 1, blob.data(), 1 << 20, &written) == SFL_OK && written == blob_bytes);
+    EXPECT(sfl_model_write(&fac, 0, blob2.data(), 1 << 20, &written) == SFL_OK);
     sfl_model loaded, loaded2;
-    EXPECT(sfl_model_load(blob.p, blob_bytes, &loaded) == SFL_OK);
-    EXPECT(sfl_model_load(blob2.p, written, &loaded2) == SFL_OK);
-    EXPECT(sfl_model_build_plans(&loaded2, plans2.p, plan_bytes) == SFL_OK);
+    EXPECT(sfl_model_load(blob.data(), blob_bytes, &loaded) == SFL_OK);
+    EXPECT(sfl_model_load(blob2.data(), written, &loaded2) == SFL_OK);
+    EXPECT(sfl_model_build_plans(&loaded2, plans2.data(), plan_bytes) == SFL_OK);
     EXPECT(sfl_model_forward_workspace_size(&loaded, n, &bytes) == SFL_OK && bytes <= (4u << 20));
-    sfl_workspace w = {ws.p, bytes};
+    sfl_workspace w = {ws.data(), bytes};
     EXPECT(sfl_model_forward(&w, &loaded, n, X.data(), Y.data()) == SFL_OK);
     EXPECT(sfl_model_forward(&w, &loaded2, n, X.data(), Yc.data()) == SFL_OK);
     EXPECT(std::memcmp(Y.data(), Yc.data(), 4 * Y.size()) == 0);
     EXPECT(sfl_model_forward_workspace_size(&conv, n, &bytes) == SFL_OK && bytes <= (4u << 20));
     w.size = bytes;
     EXPECT(sfl_model_forward(&w, &conv, n, X.data(), Yc.data()) == SFL_OK);
-    EXPECT(sfl_model_write(&conv, 0, blob2.p, 1 << 20, &written) == SFL_OK);
-    EXPECT(sfl_model_load(blob2.p, written, &loaded2) == SFL_OK);
+    EXPECT(sfl_model_write(&conv, 0, blob2.data(), 1 << 20, &written) == SFL_OK);
+    EXPECT(sfl_model_load(blob2.data(), written, &loaded2) == SFL_OK);
     // error paths must not allocate either
-    unsigned char *b = static_cast<unsigned char *>(blob.p);
+    unsigned char *b = blob.data();
     b[blob_bytes / 2] ^= 0xFF;
-    EXPECT(sfl_model_load(blob.p, blob_bytes, &loaded) == SFL_ERR_MODEL_CRC);
+    EXPECT(sfl_model_load(blob.data(), blob_bytes, &loaded) == SFL_ERR_MODEL_CRC);
     b[blob_bytes / 2] ^= 0xFF;
-    EXPECT(sfl_model_load(blob.p, blob_bytes - 1, &loaded) == SFL_ERR_MODEL_TRUNCATED);
+    EXPECT(sfl_model_load(blob.data(), blob_bytes - 1, &loaded) == SFL_ERR_MODEL_TRUNCATED);
     EXPECT(sfl_model_load(b + 1, blob_bytes - 1, &loaded) == SFL_ERR_MISALIGNED);
-    EXPECT(sfl_model_write(&fac, 1, blob.p, blob_bytes - 1, &written) == SFL_ERR_WORKSPACE_TOO_SMALL);
+    EXPECT(sfl_model_write(&fac, 1, blob.data(), blob_bytes - 1, &written) == SFL_ERR_WORKSPACE_TOO_SMALL);
     w.size = 64;
     EXPECT(sfl_model_forward(&w, &loaded, n, X.data(), Y.data()) == SFL_ERR_WORKSPACE_TOO_SMALL);
     const long calls = sfl_heap::stop();

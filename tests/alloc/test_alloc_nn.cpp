@@ -33,10 +33,10 @@ int main() {
     std::vector<int32_t> i1(P1.size()), i2(P2.size()), labels = {3, -1, 7};
     for (auto *v : {&X, &W1, &b1, &W2, &b2, &W3, &b3, &W4, &b4})
         for (auto &x : *v) x = N(rng);
-    Aligned fwd(SFL_CONV2D_FORWARD_WORKSPACE_BYTES(500));
-    Aligned bwd(SFL_LINEAR_BACKWARD_WORKSPACE_BYTES(800, 500)); // the largest backward workspace here
-    const sfl_workspace fw = {fwd.p, SFL_CONV2D_FORWARD_WORKSPACE_BYTES(500)};
-    const sfl_workspace bw = {bwd.p, SFL_LINEAR_BACKWARD_WORKSPACE_BYTES(800, 500)};
+    AlignedBuffer fwd(SFL_CONV2D_FORWARD_WORKSPACE_BYTES(500));
+    AlignedBuffer bwd(SFL_LINEAR_BACKWARD_WORKSPACE_BYTES(800, 500)); // the largest backward workspace here
+    const sfl_workspace fw = {fwd.data(), SFL_CONV2D_FORWARD_WORKSPACE_BYTES(500)};
+    const sfl_workspace bw = {bwd.data(), SFL_LINEAR_BACKWARD_WORKSPACE_BYTES(800, 500)};
 
     sfl_heap::start();
     size_t bytes = 0;
@@ -66,7 +66,7 @@ int main() {
     EXPECT(sfl_relu_backward(Y1.size(), Y1.data(), dY1.data(), dY1.data()) == SFL_OK);
     EXPECT(sfl_conv2d_backward(&bw, &k5, &in1, all, X.data(), 20, W1.data(), dY1.data(), nullptr, dW1.data(), db1.data()) == SFL_OK);
     // error paths must not allocate either
-    const sfl_workspace small = {fwd.p, 64};
+    const sfl_workspace small = {fwd.data(), 64};
     EXPECT(sfl_conv2d_forward(&small, &k5, &in1, all, X.data(), 20, W1.data(), b1.data(), Y1.data()) == SFL_ERR_WORKSPACE_TOO_SMALL);
     EXPECT(sfl_linear_backward(nullptr, &fc2, n, all, H.data(), W4.data(), dZ.data(), dH.data(), dW4.data(), db4.data()) == SFL_ERR_NULL_ARG);
     labels[0] = 10;
