@@ -70,7 +70,8 @@ int main() {
     for (sfl_enet_solver solver : {SFL_ENET_LARS, SFL_ENET_CD}) {
         std::vector<float> a;
         sfl_enet_info info{};
-        const sfl_status st = sfl_degen::solve_no_minimiser(nm, solver, a, info);
+        sfl_degen::solve_no_minimiser(nm, solver, a, info);
+        const sfl_status st = static_cast<sfl_status>(info.status); // the row's own status, as above
         bool finite = true;
         for (float v : a) finite = finite && std::isfinite(v);
         std::printf("| c outside range(P^T), l2=0 (1 solve) | %s | %s%s | %d | (unbounded) | - | %.1e | - |\n",
