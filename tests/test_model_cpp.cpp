@@ -33,9 +33,9 @@ namespace {
 
 // Trainer::accuracy runs chunks of max(ceil(batch / threads), 128) samples; with
 // sfl-train's batches (<= 64) that is 128 (cpp/src/nn/trainer.cpp, kEvalChunk).
-// Under qemu (cross presets, SFL_TESTS_EMULATED) a chunk of 16 keeps the suite short; the
+// Under qemu, valgrind or the sanitizers (SFL_TESTS_SHORT) a chunk of 16 keeps the suite short; the
 // native run covers 128, and the chunking test below shows the size does not matter.
-#if SFL_TESTS_EMULATED
+#if SFL_TESTS_SHORT
 constexpr int32_t kEvalChunk = 16;
 #else
 constexpr int32_t kEvalChunk = 128;
@@ -235,7 +235,7 @@ TEST_CASE("the forward does not depend on how the images are chunked (GEMM and s
         CAPTURE(name);
         auto net = paper_net(name, 6);
         const sfl::LoadedModel lm = through_blob(*net, true);
-#if SFL_TESTS_EMULATED
+#if SFL_TESTS_SHORT
         const int32_t n = 17;
         const std::initializer_list<int32_t> chunks = {2, 3, 5, 8, 16, 17};
 #else
