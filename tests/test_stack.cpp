@@ -2,8 +2,9 @@
 // thread whose stack this test owns and paints with a pattern first; afterwards the
 // lowest overwritten byte gives the deepest the call went (the high-water mark),
 // measured, not estimated. The bound covers the SIMD GEMM's packed panel (12 KiB on
-// the stack) and every frame above it. Not under sanitizers (ASan moves frames to
-// its own fake stacks and enlarges them).
+// the stack) and every frame above it. Not under the sanitizers (ASan moves frames to
+// its own fake stacks and enlarges them) nor valgrind (memcheck marks a finished
+// thread's stack unreadable): SFL_TESTS_NO_STACK_PAINT, set by tests/CMakeLists.txt.
 #include <doctest/doctest.h>
 
 #include <pthread.h>
@@ -20,14 +21,14 @@
 #include "model_fixture.hpp"
 
 #if defined(__SANITIZE_ADDRESS__)
-#  define SFL_TEST_NO_STACK_PAINT 1
+#  define SFL_TESTS_NO_STACK_PAINT 1
 #elif defined(__has_feature)
 #  if __has_feature(address_sanitizer)
-#    define SFL_TEST_NO_STACK_PAINT 1
+#    define SFL_TESTS_NO_STACK_PAINT 1
 #  endif
 #endif
 
-#ifndef SFL_TEST_NO_STACK_PAINT
+#ifndef SFL_TESTS_NO_STACK_PAINT
 namespace {
 
 constexpr unsigned char kPaint = 0xA5;
