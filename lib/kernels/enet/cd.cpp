@@ -1,6 +1,5 @@
 #include "kernels/enet/cd.hpp"
 
-#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -93,6 +92,19 @@ double support_objective(const Problem &pb, const float *a, const int32_t *act, 
 // Where coordinate p of w + t d reaches zero.
 inline double kink(const double *w, const double *d, int32_t p) { return -w[p] / d[p]; }
 
+// Sorts positions order[0..n) by increasing kink (insertion sort: n is the number of
+// coefficients that change sign within one step, a few; and no std::sort, whose
+// instantiations the bare-metal build's runtime check rejects).
+void sort_by_kink(int32_t *order, int32_t n, const double *w, const double *d) {
+    for (int32_t i = 1; i < n; ++i) {
+        const int32_t p = order[i];
+        const double key = kink(w, d, p);
+        int32_t j = i;
+        for (; j > 0 && kink(w, d, order[j - 1]) > key; --j) order[j] = order[j - 1];
+        order[j] = p;
+    }
+}
+
 // Exact minimiser over t in [0, 1] of f(w + t d) for the convex piecewise quadratic
 // f, given its slope A = f'(0+) < 0, the curvature h = d^T G d and the kinks:
 // positions order[0..nk) sorted by kink(p) in [0, 1], where the derivative jumps
@@ -176,8 +188,7 @@ bool newton_update(const CdBuffers &b, const Problem &pb, int32_t n_in, float *a
             if (l1 > 0.0 && dp * sp < 0.0 && kink(b.w, b.dir, p) <= 1.0) b.order[nk++] = p;
         }
         if (!(A < 0.0)) break; // d = 0 up to rounding: nothing left to gain on S
-        std::sort(b.order, b.order + nk,
-                  [&b](int32_t u, int32_t v) { return kink(b.w, b.dir, u) < kink(b.w, b.dir, v); });
+        sort_by_kink(b.order, nk, b.w, b.dir);
         int32_t zeroed;
         const double t = line_minimum(A, h, l1, b.w, b.dir, b.order, nk, &zeroed);
         if (t == 0.0) break;
