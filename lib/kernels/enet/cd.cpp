@@ -12,15 +12,13 @@ namespace enet {
 CdBuffers CdBuffers::carve(Arena &arena, int32_t K) {
     const size_t k = static_cast<size_t>(K);
     CdBuffers b;
-    b.r = arena.take<float>(k);
-    b.act = arena.take<int32_t>(k);
-    b.rd = arena.take<double>(k);
     b.L = arena.take<double>(k * k);
-    b.w = arena.take<double>(k);
-    b.dir = arena.take<double>(k);
-    b.gdir = arena.take<double>(k);
-    b.order = arena.take<int32_t>(k);
-    b.a_start = arena.take<float>(k);
+    double **doubles[] = {&b.rd, &b.w, &b.dir, &b.gdir};
+    for (double **p : doubles) *p = arena.take<double>(k);
+    float **floats[] = {&b.r, &b.a_start};
+    for (float **p : floats) *p = arena.take<float>(k);
+    int32_t **ints[] = {&b.act, &b.order};
+    for (int32_t **p : ints) *p = arena.take<int32_t>(k);
     return b;
 }
 

@@ -11,14 +11,10 @@ LarsBuffers LarsBuffers::carve(Arena &arena, int32_t K) {
     const size_t k = static_cast<size_t>(K);
     LarsBuffers b;
     b.L = arena.take<double>(k * k);
-    b.r = arena.take<double>(k);
-    b.w = arena.take<double>(k);
-    b.u = arena.take<double>(k);
-    b.a = arena.take<double>(k);
-    b.sgn = arena.take<double>(k);
-    b.tmp = arena.take<double>(k);
-    b.act = arena.take<int32_t>(k);
-    b.pos = arena.take<int32_t>(k);
+    double **doubles[] = {&b.r, &b.w, &b.u, &b.a, &b.sgn, &b.tmp};
+    for (double **p : doubles) *p = arena.take<double>(k);
+    int32_t **ints[] = {&b.act, &b.pos};
+    for (int32_t **p : ints) *p = arena.take<int32_t>(k);
     return b;
 }
 

@@ -49,18 +49,7 @@ sfl_status make_pool_geometry(const sfl_patch_params *pool, const sfl_dims4 *in,
     if (!dim_ok(in->n) || !dim_ok(in->h) || !dim_ok(in->w) || !dim_ok(in->c)) return SFL_ERR_BAD_DIMS;
     if (k.h > in->h || k.w > in->w) return SFL_ERR_BAD_DIMS;
     if (int64_t(in->h) * in->w * in->c > INT32_MAX) return SFL_ERR_BAD_DIMS; // the int32 index
-    PoolGeometry r;
-    r.n = in->n;
-    r.h = in->h;
-    r.w = in->w;
-    r.c = in->c;
-    r.kh = k.h;
-    r.kw = k.w;
-    r.sh = s.h;
-    r.sw = s.w;
-    r.oh = (in->h - k.h) / s.h + 1;
-    r.ow = (in->w - k.w) / s.w + 1;
-    *g = r;
+    *g = PoolGeometry{in->n, in->h, in->w, in->c, k.h, k.w, s.h, s.w, (in->h - k.h) / s.h + 1, (in->w - k.w) / s.w + 1};
     return SFL_OK;
 }
 

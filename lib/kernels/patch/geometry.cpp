@@ -17,21 +17,9 @@ sfl_status make_geometry(const sfl_patch_params *params, const sfl_dims4 *in, Ge
     const int64_t m = int64_t(k.h) * k.w * in->c;
     if (m > SFL_PATCH_MAX_DIM) return SFL_ERR_BAD_DIMS;
     if (int64_t(in->h) + 2 * int64_t(p.h) < k.h || int64_t(in->w) + 2 * int64_t(p.w) < k.w) return SFL_ERR_BAD_DIMS;
-    Geometry r;
-    r.n = in->n;
-    r.h = in->h;
-    r.w = in->w;
-    r.c = in->c;
-    r.kh = k.h;
-    r.kw = k.w;
-    r.sh = s.h;
-    r.sw = s.w;
-    r.ph = p.h;
-    r.pw = p.w;
-    r.oh = SFL_PATCH_OUT_EXTENT(in->h, k.h, s.h, p.h);
-    r.ow = SFL_PATCH_OUT_EXTENT(in->w, k.w, s.w, p.w);
-    r.m = static_cast<int32_t>(m);
-    *g = r;
+    *g = Geometry{in->n, in->h, in->w, in->c, k.h, k.w, s.h, s.w, p.h, p.w,
+                  SFL_PATCH_OUT_EXTENT(in->h, k.h, s.h, p.h), SFL_PATCH_OUT_EXTENT(in->w, k.w, s.w, p.w),
+                  static_cast<int32_t>(m)};
     return SFL_OK;
 }
 
