@@ -87,8 +87,7 @@ const sfl_enet_plan *init_plan(benchmark::State &state, const Problem &pr, const
     return plan;
 }
 
-// lanes: the workspace includes SFL_ENET_ENCODE_LANES_BYTES(K) (LARS, K <= 32: several
-// signals per call side by side); each iteration then also runs the one-at-a-time encode
+// lanes: params.lanes = 1 (LARS, K <= 32: several signals per call side by side); each iteration then also runs the one-at-a-time encode
 // (timed by hand, paused), so x_one_at_a_time is a ratio measured in the same run.
 void BM_encode(benchmark::State &state, sfl_bench::DictShape shape, sfl_enet_solver solver, bool lanes = false) {
     const Problem pr = load_problem(shape);
@@ -99,11 +98,12 @@ void BM_encode(benchmark::State &state, sfl_bench::DictShape shape, sfl_enet_sol
     AlignedBuffer plan_mem(SFL_ENET_PLAN_BYTES(pr.K));
     const sfl_enet_plan *plan = init_plan(state, pr, params, plan_mem);
     if (!plan) return;
+    sfl_enet_params one = params;
+    params.lanes = lanes ? 1 : 0;
     size_t bytes = 0;
     sfl_enet_encode_workspace_size(&params, plan, &bytes);
-    const size_t lanes_bytes = lanes ? SFL_ENET_ENCODE_LANES_BYTES(pr.K) : 0;
-    AlignedBuffer ws_mem(bytes + lanes_bytes);
-    const sfl_workspace ws = {ws_mem.data(), bytes + lanes_bytes}, ws_one = {ws_mem.data(), bytes};
+    AlignedBuffer ws_mem(bytes);
+    const sfl_workspace ws = {ws_mem.data(), bytes}, ws_one = ws;
     std::vector<float> A(size_t(pr.n) * size_t(pr.K)), A_one(A.size());
     std::vector<sfl_enet_info> info(size_t(pr.n)), info_one(info.size());
     using clock = std::chrono::steady_clock;
@@ -120,7 +120,7 @@ void BM_encode(benchmark::State &state, sfl_bench::DictShape shape, sfl_enet_sol
         if (!lanes) continue;
         state.PauseTiming();
         const auto t1 = clock::now();
-        sfl_enet_encode(&ws_one, &params, plan, pr.P.data(), pr.n, pr.X.data(), A_one.data(), info_one.data());
+        sfl_enet_encode(&ws_one, &one, plan, pr.P.data(), pr.n, pr.X.data(), A_one.data(), info_one.data());
         benchmark::DoNotOptimize(A_one.data());
         t_one += std::chrono::duration<double>(clock::now() - t1).count();
         state.ResumeTiming();

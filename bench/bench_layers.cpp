@@ -18,6 +18,8 @@
 #include <string>
 #include <vector>
 
+#include <chrono>
+
 #include <sfl/sfl.h>
 
 #include "../tests/support/aligned_buffer.hpp"
@@ -108,9 +110,11 @@ struct SparseLayer {
     AlignedBuffer plan_mem, fwd, bwd, cache_mem;
     sfl_enet_plan *plan = nullptr;
 
-    explicit SparseLayer(bool csf_) : csf(csf_), m(csf_ ? 25 : 800), K(csf_ ? 20 : 500), plan_mem(SFL_ENET_PLAN_BYTES(K)) {
+    explicit SparseLayer(bool csf_, int32_t lanes = 0)
+        : csf(csf_), m(csf_ ? 25 : 800), K(csf_ ? 20 : 500), plan_mem(SFL_ENET_PLAN_BYTES(K)) {
         params.l1 = 0.1f;
         params.l2 = 0.01f;
+        params.lanes = lanes;
         rows = csf ? int64_t(kBatch) * 24 * 24 : kBatch;
         P = csf ? mnist_dictionary() : unit_columns(m, K, 1u);
         X = csf ? stroke_images(kBatch, 2u) : unit_rows(kBatch, m);
@@ -170,18 +174,32 @@ void finish(benchmark::State &state) {
     state.counters["images/s"] = benchmark::Counter(double(kBatch) * double(state.iterations()), benchmark::Counter::kIsRate);
 }
 
-void BM_sparse_forward(benchmark::State &state, bool csf) {
-    SparseLayer L(csf);
+// lanes: params.lanes = 1 (the training wrapper's setting); each iteration then also
+// runs the one-row forward (timed by hand, paused), so x_one_row is a same-run ratio.
+void BM_sparse_forward(benchmark::State &state, bool csf, bool lanes = false) {
+    SparseLayer L(csf, lanes ? 1 : 0), one(csf, 0);
+    using clock = std::chrono::steady_clock;
+    double t_main = 0.0, t_one = 0.0;
     for (auto _ : state) {
+        const auto t0 = clock::now();
         const sfl_status st = L.forward();
+        t_main += std::chrono::duration<double>(clock::now() - t0).count();
         if (st < 0) {
             state.SkipWithError(sfl_status_string(st));
             return;
         }
         benchmark::DoNotOptimize(L.A.data());
+        if (!lanes) continue;
+        state.PauseTiming();
+        const auto t1 = clock::now();
+        one.forward();
+        benchmark::DoNotOptimize(one.A.data());
+        t_one += std::chrono::duration<double>(clock::now() - t1).count();
+        state.ResumeTiming();
     }
     finish(state);
     state.counters["mean_support"] = L.mean_support();
+    if (lanes) state.counters["x_one_row"] = t_main > 0 ? t_one / t_main : 0.0;
 }
 
 void BM_sparse_backward(benchmark::State &state, bool csf) {
@@ -258,6 +276,7 @@ BENCHMARK_CAPTURE(BM_linear, fc800x500_b100_forward, false)->Unit(benchmark::kMi
 BENCHMARK_CAPTURE(BM_sparse_backward, sf800x500_b100, false)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_linear, fc800x500_b100_backward, true)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_sparse_forward, csf5x5k20_28x28_b100, true)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_sparse_forward, csf5x5k20_28x28_b100_lanes, true, true)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_conv, conv5x5k20_28x28_b100_forward, false)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_sparse_backward, csf5x5k20_28x28_b100, true)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_conv, conv5x5k20_28x28_b100_backward, true)->Unit(benchmark::kMillisecond);

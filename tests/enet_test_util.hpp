@@ -222,8 +222,8 @@ struct EncodeResult {
     std::vector<sfl_enet_info> info;   // n
 };
 
-// sfl_enet_encode on all rows of X; throws on an argument/memory error. extra_bytes on
-// top of the queried workspace (SFL_ENET_ENCODE_LANES_BYTES(K) enables the lanes).
+// sfl_enet_encode on all rows of X with the queried workspace plus extra_bytes;
+// throws on an argument/memory error.
 inline EncodeResult encode(const Plan &pl, const sfl_enet_params &params, const Matrix &P, const Matrix &X,
                            size_t extra_bytes = 0) {
     size_t bytes = 0;

@@ -365,8 +365,8 @@ TEST_CASE("lars lanes: rows stopped by the step bound, some with a drop pending,
     CHECK(stopped > 100);
 }
 
-// Through the public API: sfl_enet_encode with SFL_ENET_ENCODE_LANES_BYTES(K) more
-// workspace against the same call without them (one signal at a time).
+// Through the public API: sfl_enet_encode with params.lanes = 1 against the same call
+// with lanes = 0 (one signal at a time).
 namespace {
 void check_encode_lanes(const Matrix &P, const Matrix &X, float l1, float l2, int32_t max_iter, const char *name) {
     const int32_t K = P.cols;
@@ -375,8 +375,10 @@ void check_encode_lanes(const Matrix &P, const Matrix &X, float l1, float l2, in
     params.l1 = l1;
     params.l2 = l2;
     params.max_iter = max_iter;
+    params.lanes = 0;
     const EncodeResult one = encode(pl, params, P, X);
-    const EncodeResult lanes = encode(pl, params, P, X, SFL_ENET_ENCODE_LANES_BYTES(K));
+    params.lanes = 1;
+    const EncodeResult lanes = encode(pl, params, P, X);
     int32_t support_diff = 0, status_diff = 0;
     double worst = 0;
     for (int32_t i = 0; i < X.rows; ++i) {
@@ -406,11 +408,11 @@ void check_encode_lanes(const Matrix &P, const Matrix &X, float l1, float l2, in
 }
 } // namespace
 
-TEST_CASE("encode: with SFL_ENET_ENCODE_LANES_BYTES the codes are the one-at-a-time LARS codes") {
-    CHECK(SFL_ENET_ENCODE_LANES_BYTES(33) == 0);
+TEST_CASE("encode: with params.lanes = 1 the codes are the one-at-a-time LARS codes") {
+    CHECK(SFL_ENET_LANES_BYTES(33) == 0);
     for (int32_t K : {1, 7, 20, 32}) {
         // the workspace the macro promises is what the kernel needs (at the widest lane count)
-        CHECK(sfl::enet::lars_lanes_workspace_bytes(K) <= SFL_ENET_ENCODE_LANES_BYTES(K));
+        CHECK(sfl::enet::lars_lanes_workspace_bytes(K) <= SFL_ENET_LANES_BYTES(K));
         const int32_t m = K < 20 ? 2 * K + 1 : 25;
         const RandomProblem rp = random_problem(m, K, 600, 77u + uint32_t(K)); // > 2 lanes blocks of 256
         for (float l2 : {0.0f, 0.01f})
@@ -437,11 +439,12 @@ TEST_CASE("encode: with SFL_ENET_ENCODE_LANES_BYTES the codes are the one-at-a-t
     RandomProblem big = random_problem(25, 20, 40, 5);
     for (int32_t r = 0; r < 25; ++r) big.X.row(3)[r] = 3e38f;
     const Plan pl = make_plan(big.P, 0.01f);
-    const sfl_enet_params params = sfl_enet_default_params();
-    size_t bytes = 0;
-    REQUIRE(sfl_enet_encode_workspace_size(&params, pl.plan, &bytes) == SFL_OK);
-    for (size_t extra : {size_t(0), SFL_ENET_ENCODE_LANES_BYTES(20)}) {
-        AlignedBuffer ws(bytes + extra);
+    sfl_enet_params params = sfl_enet_default_params();
+    for (int32_t lanes : {0, 1}) {
+        params.lanes = lanes;
+        size_t bytes = 0;
+        REQUIRE(sfl_enet_encode_workspace_size(&params, pl.plan, &bytes) == SFL_OK);
+        AlignedBuffer ws(bytes);
         const sfl_workspace w = ws.workspace();
         std::vector<float> A(size_t(40) * 20, 7.0f);
         std::vector<sfl_enet_info> info(40);
@@ -455,19 +458,41 @@ TEST_CASE("encode: with SFL_ENET_ENCODE_LANES_BYTES the codes are the one-at-a-t
 }
 
 // The encode driver (lib/kernels/enet/encode.*) that sfl_enet_encode runs: the lanes'
-// part of its workspace is exactly SFL_ENET_ENCODE_LANES_BYTES(K), the kernel gets at
-// least what it needs on this target, and with that part the rows really go through
-// the lanes (counted), giving the same codes as the public call with the extra bytes.
+// part of its workspace is exactly SFL_ENET_LANES_BYTES(K), the kernel gets at least
+// what it needs on this target, and with params.lanes = 1 the rows really go through
+// the lanes (counted), giving the same codes as the public call.
 TEST_CASE("encode driver: the lanes' bytes are the macro's, and with them the lanes solve the rows") {
     using namespace sfl::enet;
     const sfl_enet_params base = sfl_enet_default_params();
-    for (int32_t K = 1; K <= SFL_ENET_ENCODE_LANES_MAX_K; ++K) {
+    for (int32_t K = 1; K <= SFL_ENET_LANES_MAX_K + 1; ++K) {
         CAPTURE(K);
+        sfl_enet_params p = base;
+        p.lanes = 1;
+        const SolverConfig with = make_solver_config(p, K);
+        p.lanes = 0;
+        const SolverConfig without = make_solver_config(p, K);
+        CHECK(with.lanes == (K <= SFL_ENET_LANES_MAX_K));
+        CHECK_FALSE(without.lanes);
         sfl::Arena one, with_lanes;
-        (void)BlockBuffers::carve(one, SFL_ENET_LARS, K, false);
-        (void)BlockBuffers::carve(with_lanes, SFL_ENET_LARS, K, true);
+        (void)BlockBuffers::carve(one, without, K);
+        (void)BlockBuffers::carve(with_lanes, with, K);
         CHECK(one.used() == SFL_ENET_ENCODE_WORKSPACE_BYTES(K, SFL_ENET_LARS_WORKSPACE_BYTES(K)));
-        CHECK(with_lanes.used() == one.used() + SFL_ENET_ENCODE_LANES_BYTES(K));
+        CHECK(with_lanes.used() == one.used() + SFL_ENET_LANES_BYTES(K));
+        if (K > SFL_ENET_LANES_MAX_K) continue;
+        CHECK(with_lanes.used() == SFL_ENET_ENCODE_LANES_WORKSPACE_BYTES(K));
+        p.lanes = 1;
+        size_t bytes = 0;
+        const RandomProblem tiny = random_problem(K + 1, K, 1, 5u);
+        const Plan tp = make_plan(tiny.P, p.l2);
+        REQUIRE(sfl_enet_encode_workspace_size(&p, tp.plan, &bytes) == SFL_OK);
+        CHECK(bytes == SFL_ENET_ENCODE_LANES_WORKSPACE_BYTES(K));
+        p.solver = SFL_ENET_CD; // CD has no lanes: the field asks for nothing more
+        REQUIRE(sfl_enet_encode_workspace_size(&p, tp.plan, &bytes) == SFL_OK);
+        CHECK(bytes == SFL_ENET_ENCODE_WORKSPACE_BYTES(K, SFL_ENET_CD_WORKSPACE_BYTES(K)));
+        for (int32_t bad : {-1, 2, 100}) {
+            p.lanes = bad;
+            CHECK(sfl_enet_encode_workspace_size(&p, tp.plan, &bytes) == SFL_ERR_BAD_PARAM);
+        }
         CHECK(lanes_kernel_bytes(K) >= lars_lanes_workspace_bytes(K));
         CHECK(lanes_kernel_bytes(K) == lars_lanes_workspace_bytes_for(K, 16));
     }
@@ -478,15 +503,17 @@ TEST_CASE("encode driver: the lanes' bytes are the macro's, and with them the la
     sfl_enet_params params = base;
     params.l1 = 0.05f;
     params.l2 = 0.01f;
-    const SolverConfig cfg = make_solver_config(params, K);
-    for (bool lanes : {false, true}) {
+    for (int32_t lanes : {0, 1}) {
         CAPTURE(lanes);
-        const bool run = lanes && lanes_apply(cfg, K);
+        params.lanes = lanes;
+        const SolverConfig cfg = make_solver_config(params, K);
+        const bool run = lanes == 1 && lars_lanes_width() > 1;
         sfl::Arena count;
-        (void)BlockBuffers::carve(count, SFL_ENET_LARS, K, run);
+        (void)BlockBuffers::carve(count, cfg, K);
         AlignedBuffer ws(count.used());
         sfl::Arena arena(ws.data(), ws.size());
-        const BlockBuffers bb = BlockBuffers::carve(arena, SFL_ENET_LARS, K, run);
+        const BlockBuffers bb = BlockBuffers::carve(arena, cfg, K);
+        CHECK(bb.lanes == run);
         std::vector<float> A(size_t(X.rows) * K, -7.0f);
         std::vector<sfl_enet_info> info(size_t(X.rows));
         sfl::Outcome out;
@@ -499,13 +526,14 @@ TEST_CASE("encode driver: the lanes' bytes are the macro's, and with them the la
         } else {
             CHECK(stats.lane_rows == 0);
         }
-        // the public call with (or without) the lanes' bytes computes exactly this
-        const EncodeResult api = encode(pl, params, rp.P, X, lanes ? SFL_ENET_ENCODE_LANES_BYTES(K) : 0);
+        // the public call with the same params computes exactly this; before 0.3 extra
+        // workspace bytes switched the lanes on: now they change nothing
+        const EncodeResult api = encode(pl, params, rp.P, X);
+        const EncodeResult roomy = encode(pl, params, rp.P, X, SFL_ENET_LANES_BYTES(K));
+        CHECK(roomy.A == api.A);
         CHECK(api.status == out.status());
         CHECK(api.A == A);
         for (int32_t i = 0; i < X.rows; ++i) CHECK(api.info[size_t(i)].iterations == info[size_t(i)].iterations);
     }
-    INFO("lane width ", lars_lanes_width());
-    if (lars_lanes_width() > 1) CHECK(lanes_apply(cfg, K));
-    else CHECK_FALSE(lanes_apply(cfg, K));
+    MESSAGE("lane width ", lars_lanes_width());
 }

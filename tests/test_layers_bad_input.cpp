@@ -279,6 +279,21 @@ TEST_CASE("layer sizes: queries == compile-time macros over a grid") {
                 CHECK(bytes == SFL_SF_FORWARD_WORKSPACE_BYTES(K, sb));
                 REQUIRE(sfl_csf_forward_workspace_size(&p, plan, &bytes) == SFL_OK);
                 CHECK(bytes == SFL_CSF_FORWARD_WORKSPACE_BYTES(m, K, sb));
+                // lanes = 1: the lanes' part with LARS and K <= 32, nothing more otherwise
+                p.lanes = 1;
+                REQUIRE(sfl_sf_forward_workspace_size(&p, plan, &bytes) == SFL_OK);
+                CHECK(bytes == (s == SFL_ENET_LARS ? SFL_SF_FORWARD_LANES_WORKSPACE_BYTES(K)
+                                                   : SFL_SF_FORWARD_WORKSPACE_BYTES(K, sb)));
+                CHECK((bytes > SFL_SF_FORWARD_WORKSPACE_BYTES(K, sb)) == (s == SFL_ENET_LARS && K <= 32));
+                REQUIRE(sfl_csf_forward_workspace_size(&p, plan, &bytes) == SFL_OK);
+                CHECK(bytes == (s == SFL_ENET_LARS ? SFL_CSF_FORWARD_LANES_WORKSPACE_BYTES(m, K)
+                                                   : SFL_CSF_FORWARD_WORKSPACE_BYTES(m, K, sb)));
+                for (int32_t bad : {-1, 2}) {
+                    p.lanes = bad;
+                    CHECK(sfl_sf_forward_workspace_size(&p, plan, &bytes) == SFL_ERR_BAD_PARAM);
+                    CHECK(sfl_csf_forward_workspace_size(&p, plan, &bytes) == SFL_ERR_BAD_PARAM);
+                }
+                p.lanes = 0;
             }
             REQUIRE(sfl_sf_backward_workspace_size(plan, &bytes) == SFL_OK);
             CHECK(bytes == SFL_SF_BACKWARD_WORKSPACE_BYTES(m, K));

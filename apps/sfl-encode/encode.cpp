@@ -17,15 +17,16 @@ constexpr int32_t kNotRun = INT32_MIN;
 
 } // namespace
 
-EncodeResult encode_rows(const sfl::EnetPlan &plan, const sfl_enet_params &params, const float *P, const float *X,
+EncodeResult encode_rows(const sfl::EnetPlan &plan, const sfl_enet_params &given, const float *P, const float *X,
                          size_t n, unsigned threads) {
+    sfl_enet_params params = given;
+    params.lanes = 1; // LARS with K <= 32: several signals at a time (sfl_enet.h)
     const sfl_enet_dims dims = plan.dims();
     const size_t m = static_cast<size_t>(dims.m), K = static_cast<size_t>(dims.K);
     const int T = sfl::parallel_threads(int64_t(n), int(threads));
 
     size_t ws_bytes = 0;
     sfl::check(sfl_enet_encode_workspace_size(&params, plan.get(), &ws_bytes), "sfl_enet_encode_workspace_size");
-    ws_bytes += SFL_ENET_ENCODE_LANES_BYTES(K); // LARS with K <= 32: several signals at a time (sfl_enet.h)
     std::vector<sfl::Workspace> ws;
     ws.reserve(T);
     for (int t = 0; t < T; ++t) ws.emplace_back(ws_bytes);

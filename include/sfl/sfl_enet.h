@@ -58,10 +58,17 @@ typedef struct sfl_enet_params {
                                  (LARS: 4*K + 16 steps, CD: 10000 iterations: full sweeps, active-set
                                  sweeps and Newton steps each count one); < 0 is an error */
     sfl_enet_solver solver; /**< SFL_ENET_LARS or SFL_ENET_CD */
+    int32_t lanes;          /**< batch calls (sfl_enet_encode, sfl_sf_forward, sfl_csf_forward):
+                                 1 = with LARS and K <= SFL_ENET_LANES_MAX_K, solve the rows several
+                                 at a time, one per SIMD lane (16 with AVX-512, 4 with SSE2 or NEON;
+                                 one at a time in a scalar build); their size queries then include
+                                 SFL_ENET_LANES_BYTES(K). 0 = one row at a time (the default: the
+                                 smallest workspace, for firmware). Other values are an error.
+                                 Single solves (sfl_enet_solve) ignore it. */
 } sfl_enet_params;
 
-/** l1 = 0.1, l2 = 0.01, tol = 1e-6, default iteration bound, LARS. */
-#define SFL_ENET_PARAMS_INIT { 0.1f, 0.01f, 1e-6f, 0, SFL_ENET_LARS }
+/** l1 = 0.1, l2 = 0.01, tol = 1e-6, default iteration bound, LARS, one row at a time. */
+#define SFL_ENET_PARAMS_INIT { 0.1f, 0.01f, 1e-6f, 0, SFL_ENET_LARS, 0 }
 
 /** Shape of the dictionary P. */
 typedef struct sfl_enet_dims {
@@ -111,27 +118,38 @@ typedef struct sfl_enet_plan sfl_enet_plan;
     (SFL_ALIGN_UP(4 * (size_t)SFL_ENET_ENCODE_BLOCK * (size_t)(K)) + \
      SFL_ALIGN_UP(8 * (size_t)SFL_ENET_ENCODE_BLOCK) + (size_t)(solver_bytes))
 
-/** Largest K for which sfl_enet_encode() can solve LARS problems several at a time,
+/** Largest K for which the batch calls can solve LARS problems several at a time,
  *  one per SIMD lane (16 with AVX-512, 8 with AVX2, 4 with SSE2 or NEON). */
-#define SFL_ENET_ENCODE_LANES_MAX_K 32
+#define SFL_ENET_LANES_MAX_K 32
 
-/** Signals the lanes take per call inside sfl_enet_encode() (their correlations are
- *  computed into the lanes' own part of the workspace). */
-#define SFL_ENET_ENCODE_LANES_BLOCK 256
+/** Rows the lanes take per block (their correlations are computed into the lanes'
+ *  own part of the workspace): the block of sfl_enet_encode() and of the SF and CSF
+ *  forward when params->lanes is set. */
+#define SFL_ENET_LANES_BLOCK 256
 
-/** Extra workspace bytes, on top of sfl_enet_encode_workspace_size(), that let
- *  sfl_enet_encode() with the LARS solver and K <= SFL_ENET_ENCODE_LANES_MAX_K solve
- *  several signals side by side across SIMD lanes (0 for larger K). Opt-in: without them
- *  encode solves one signal at a time, as before. Sized for 16 lanes, so the same
- *  number on every target (the scalar build ignores the extra bytes). */
-#define SFL_ENET_ENCODE_LANES_BYTES(K) \
-    ((K) <= SFL_ENET_ENCODE_LANES_MAX_K \
+/** Workspace bytes that params->lanes = 1 adds to a batch call with LARS and
+ *  K <= SFL_ENET_LANES_MAX_K (0 for larger K): the lanes' solver state, sized for 16
+ *  lanes so the number is the same on every target (a scalar build carves the bytes
+ *  and solves one row at a time), and one block of SFL_ENET_LANES_BLOCK rows'
+ *  correlations, norms and flags. */
+#define SFL_ENET_LANES_BYTES(K) \
+    ((K) <= SFL_ENET_LANES_MAX_K \
          ? (2 * SFL_ALIGN_UP(64 * (size_t)(K) * (size_t)(K)) + 12 * SFL_ALIGN_UP(64 * (size_t)(K)) + \
             19 * SFL_ALIGN_UP(64) + SFL_ENET_LARS_WORKSPACE_BYTES(K) + \
-            SFL_ALIGN_UP(4 * (size_t)SFL_ENET_ENCODE_LANES_BLOCK * (size_t)(K)) + \
-            SFL_ALIGN_UP(8 * (size_t)SFL_ENET_ENCODE_LANES_BLOCK) + SFL_ALIGN_UP((size_t)SFL_ENET_ENCODE_LANES_BLOCK) + \
-            SFL_ALIGN_UP(4 * (size_t)SFL_ENET_ENCODE_LANES_BLOCK)) \
+            SFL_ALIGN_UP(4 * (size_t)SFL_ENET_LANES_BLOCK * (size_t)(K)) + \
+            SFL_ALIGN_UP(8 * (size_t)SFL_ENET_LANES_BLOCK) + SFL_ALIGN_UP((size_t)SFL_ENET_LANES_BLOCK) + \
+            SFL_ALIGN_UP(4 * (size_t)SFL_ENET_LANES_BLOCK)) \
          : (size_t)0)
+
+/** The names of version 0.2's opt-in, kept for existing callers. (Extra workspace bytes no
+ *  longer switch the lanes on: set params->lanes = 1.) */
+#define SFL_ENET_ENCODE_LANES_MAX_K SFL_ENET_LANES_MAX_K
+#define SFL_ENET_ENCODE_LANES_BLOCK SFL_ENET_LANES_BLOCK
+#define SFL_ENET_ENCODE_LANES_BYTES(K) SFL_ENET_LANES_BYTES(K)
+
+/** Workspace bytes of sfl_enet_encode() with LARS and params->lanes = 1 (== the size query). */
+#define SFL_ENET_ENCODE_LANES_WORKSPACE_BYTES(K) \
+    (SFL_ENET_ENCODE_WORKSPACE_BYTES(K, SFL_ENET_LARS_WORKSPACE_BYTES(K)) + SFL_ENET_LANES_BYTES(K))
 
 /* ---- functions ---- */
 
@@ -209,27 +227,25 @@ SFL_API sfl_status sfl_enet_solve_lars_factor(const sfl_workspace *ws, const sfl
                                               float *a, int32_t *support, float *chol, sfl_enet_info *info);
 
 /** Workspace bytes of sfl_enet_encode() for params->solver (== SFL_ENET_ENCODE_WORKSPACE_BYTES(K,
- *  SFL_ENET_LARS_WORKSPACE_BYTES(K) or SFL_ENET_CD_WORKSPACE_BYTES(K))); independent of n.
- *  Add SFL_ENET_ENCODE_LANES_BYTES(K) to enable the lanes (see sfl_enet_encode()).
- *  @return as sfl_enet_solve_workspace_size() */
+ *  SFL_ENET_LARS_WORKSPACE_BYTES(K) or SFL_ENET_CD_WORKSPACE_BYTES(K))), plus SFL_ENET_LANES_BYTES(K)
+ *  with params->lanes = 1 and LARS (== SFL_ENET_ENCODE_LANES_WORKSPACE_BYTES(K)); independent of n.
+ *  @return as sfl_enet_solve_workspace_size() (SFL_ERR_BAD_PARAM also for lanes not 0 or 1) */
 SFL_API sfl_status sfl_enet_encode_workspace_size(const sfl_enet_params *params, const sfl_enet_plan *plan,
                                                   size_t *bytes);
 
 /** Encode n signals: C = X P by blocked SIMD GEMM (SFL_ENET_ENCODE_BLOCK rows at a time),
  *  then one solve per row. To split a batch over threads, call it on row ranges
  *  (X + i0*m, A + i0*K, info + i0) with one workspace per thread.
- *  Lanes (opt-in): with LARS, K <= SFL_ENET_ENCODE_LANES_MAX_K, a SIMD build and a
- *  workspace of at least sfl_enet_encode_workspace_size() + SFL_ENET_ENCODE_LANES_BYTES(K)
- *  bytes, the rows are solved several at a time, one per SIMD lane (16 with AVX-512, 4 with
- *  SSE2 or NEON): the same homotopy run in float finds each row's support and signs, then
+ *  Lanes (params->lanes = 1, LARS, K <= SFL_ENET_LANES_MAX_K, a SIMD build): blocks of
+ *  SFL_ENET_LANES_BLOCK rows, solved several at a time, one per SIMD lane (16 with AVX-512,
+ *  4 with SSE2 or NEON): the same homotopy run in float finds each row's support and signs, then
  *  the code is solved on that support in double, as the one-row LARS ends. A row whose lane
  *  fails a check (pivot, step bound, non-finite value, KKT, a sign flip in the final solve)
  *  is solved again by the one-row LARS. So the codes are the one-row LARS's up to double
  *  rounding wherever both find the same support. Rows with max_j |c_j| <= l1 get the zero
  *  code without a solve (iterations 0).
- *  @param ws      workspace of at least sfl_enet_encode_workspace_size() bytes (plus
- *                 SFL_ENET_ENCODE_LANES_BYTES(K) for the lanes)
- *  @param params  as sfl_enet_solve()
+ *  @param ws      workspace of at least sfl_enet_encode_workspace_size() bytes
+ *  @param params  as sfl_enet_solve(); lanes 0 or 1
  *  @param plan    plan built from P
  *  @param P       m x K row-major, the same dictionary the plan was built from
  *  @param n       number of signals, >= 1

@@ -114,6 +114,18 @@ typedef struct sfl_loss_mix {
 #define SFL_CSF_FORWARD_WORKSPACE_BYTES(m, K, solver_bytes) \
     (SFL_ALIGN_UP(4 * (size_t)SFL_LAYER_BLOCK * (size_t)(m)) + SFL_SF_FORWARD_WORKSPACE_BYTES(K, solver_bytes))
 
+/** Workspace bytes of sfl_sf_forward() with LARS and params->lanes = 1 (K > SFL_ENET_LANES_MAX_K:
+ *  the same as without the lanes). */
+#define SFL_SF_FORWARD_LANES_WORKSPACE_BYTES(K) \
+    (SFL_SF_FORWARD_WORKSPACE_BYTES(K, SFL_ENET_LARS_WORKSPACE_BYTES(K)) + SFL_ENET_LANES_BYTES(K))
+
+/** Workspace bytes of sfl_csf_forward() with LARS and params->lanes = 1: the im2col tile then
+ *  holds SFL_ENET_LANES_BLOCK patches (K > SFL_ENET_LANES_MAX_K: the same as without the lanes). */
+#define SFL_CSF_FORWARD_LANES_WORKSPACE_BYTES(m, K) \
+    ((K) <= SFL_ENET_LANES_MAX_K \
+         ? SFL_ALIGN_UP(4 * (size_t)SFL_ENET_LANES_BLOCK * (size_t)(m)) + SFL_SF_FORWARD_LANES_WORKSPACE_BYTES(K) \
+         : SFL_CSF_FORWARD_WORKSPACE_BYTES(m, K, SFL_ENET_LARS_WORKSPACE_BYTES(K)))
+
 /** Workspace bytes of sfl_sf_backward(), signal length m, K atoms (any n). */
 #define SFL_SF_BACKWARD_WORKSPACE_BYTES(m, K) \
     (SFL_ALIGN_UP(4 * (size_t)(K) * (size_t)(m)) + SFL_ALIGN_UP(8 * (size_t)SFL_LAYER_BLOCK * (size_t)(m)) + \
@@ -138,13 +150,15 @@ SFL_API sfl_status sfl_sf_cache_size(const sfl_enet_plan *plan, int32_t n, size_
 SFL_API sfl_status sfl_csf_cache_size(const sfl_patch_params *patch, const sfl_enet_plan *plan, const sfl_dims4 *in,
                                       size_t *bytes);
 
-/** Workspace bytes of sfl_sf_forward() (== SFL_SF_FORWARD_WORKSPACE_BYTES(K, solver bytes)).
- *  @return as sfl_enet_solve_workspace_size() */
+/** Workspace bytes of sfl_sf_forward() (== SFL_SF_FORWARD_WORKSPACE_BYTES(K, solver bytes), or
+ *  SFL_SF_FORWARD_LANES_WORKSPACE_BYTES(K) with LARS and params->lanes = 1).
+ *  @return as sfl_enet_encode_workspace_size() */
 SFL_API sfl_status sfl_sf_forward_workspace_size(const sfl_enet_params *params, const sfl_enet_plan *plan,
                                                  size_t *bytes);
 
-/** Workspace bytes of sfl_csf_forward() (== SFL_CSF_FORWARD_WORKSPACE_BYTES(m, K, solver bytes)).
- *  @return as sfl_enet_solve_workspace_size() */
+/** Workspace bytes of sfl_csf_forward() (== SFL_CSF_FORWARD_WORKSPACE_BYTES(m, K, solver bytes), or
+ *  SFL_CSF_FORWARD_LANES_WORKSPACE_BYTES(m, K) with LARS and params->lanes = 1).
+ *  @return as sfl_enet_encode_workspace_size() */
 SFL_API sfl_status sfl_csf_forward_workspace_size(const sfl_enet_params *params, const sfl_enet_plan *plan,
                                                   size_t *bytes);
 
@@ -159,9 +173,10 @@ SFL_API sfl_status sfl_csf_backward_workspace_size(const sfl_enet_plan *plan, si
 /* ---- SF layer ---- */
 
 /** SF forward on samples [range.begin, range.end) of a batch of n: codes (C = X P by GEMM,
- *  then one elastic-net solve per sample), their supports and lU.
+ *  then one elastic-net solve per sample, or several at a time across SIMD lanes with
+ *  params->lanes = 1, as sfl_enet_encode()), their supports and lU.
  *  @param ws      workspace of at least sfl_sf_forward_workspace_size() bytes
- *  @param params  solver parameters (l1 >= 0, l2 == the plan's l2, solver, tol, max_iter)
+ *  @param params  solver parameters (l1 >= 0, l2 == the plan's l2, solver, tol, max_iter, lanes)
  *  @param plan    plan of P (m x K)
  *  @param P       m x K row-major, the dictionary the plan was built from
  *  @param n       batch size, >= 1 (rows of X, A, cache, lu, info)
@@ -220,7 +235,9 @@ SFL_API sfl_status sfl_sf_backward(const sfl_workspace *ws, const sfl_loss_mix *
 /* ---- CSF layer ---- */
 
 /** CSF forward on images [range.begin, range.end) of the batch `in`: the code of every
- *  patch (im2col tiles of SFL_LAYER_BLOCK patches, C = tile P by GEMM, one solve per patch).
+ *  patch (im2col tiles of SFL_LAYER_BLOCK patches, C = tile P by GEMM, one solve per patch;
+ *  with params->lanes = 1, LARS and K <= SFL_ENET_LANES_MAX_K, tiles of SFL_ENET_LANES_BLOCK
+ *  patches solved several at a time across SIMD lanes, as sfl_enet_encode()).
  *  @param ws      workspace of at least sfl_csf_forward_workspace_size() bytes
  *  @param params  solver parameters, as sfl_sf_forward()
  *  @param patch   patch geometry; kernel.h*kernel.w*in->c == the plan's m

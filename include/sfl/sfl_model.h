@@ -68,7 +68,8 @@ typedef struct sfl_model_layer {
                                 linear: 1 x 1 x out, sf: 1 x 1 x K, relu: = in */
     sfl_patch_params geom; /**< conv2d, csf: kernel, stride, padding; maxpool2d: window (kernel) and
                                 stride, padding 0; others: all zero */
-    sfl_enet_params enet;  /**< csf, sf: l1, l2, tol, max_iter, solver of the forward solve;
+    sfl_enet_params enet;  /**< csf, sf: l1, l2, tol, max_iter, solver, lanes of the forward solve
+                                (a model file stores all but lanes, which loads as 0);
                                 others: all zero */
     const float *weight;   /**< row-major; conv2d: m x cout; linear: in x out; csf, sf: P, m x K
                                 (unit-ball columns); NULL for maxpool2d and relu */

@@ -32,9 +32,9 @@ size_t solve_bytes(sfl_enet_solver solver, int32_t K) {
     return count.used();
 }
 
-size_t encode_bytes(sfl_enet_solver solver, int32_t K, bool lanes) {
+size_t encode_bytes(const SolverConfig &cfg, int32_t K) {
     Arena count;
-    BlockBuffers::carve(count, solver, K, lanes);
+    BlockBuffers::carve(count, cfg, K);
     return count.used();
 }
 
@@ -100,7 +100,7 @@ SFL_API const float *sfl_enet_plan_gram(const sfl_enet_plan *plan) {
 SFL_API sfl_status sfl_enet_solve_workspace_size(const sfl_enet_params *params, const sfl_enet_plan *plan,
                                                  size_t *bytes) {
     return plan_size_query(params, plan, bytes,
-                           [](sfl_enet_solver s, const sfl_enet_plan &p) { return solve_bytes(s, p.K); });
+                           [](const SolverConfig &c, const sfl_enet_plan &p) { return solve_bytes(c.solver, p.K); });
 }
 
 SFL_API sfl_status sfl_enet_solve(const sfl_workspace *ws, const sfl_enet_params *params,
@@ -119,7 +119,7 @@ SFL_API sfl_status sfl_enet_solve_lars_factor(const sfl_workspace *ws, const sfl
 SFL_API sfl_status sfl_enet_encode_workspace_size(const sfl_enet_params *params, const sfl_enet_plan *plan,
                                                   size_t *bytes) {
     return plan_size_query(params, plan, bytes,
-                           [](sfl_enet_solver s, const sfl_enet_plan &p) { return encode_bytes(s, p.K, false); });
+                           [](const SolverConfig &c, const sfl_enet_plan &p) { return encode_bytes(c, p.K); });
 }
 
 SFL_API sfl_status sfl_enet_encode(const sfl_workspace *ws, const sfl_enet_params *params,
@@ -129,15 +129,11 @@ SFL_API sfl_status sfl_enet_encode(const sfl_workspace *ws, const sfl_enet_param
     if (!P || !X || !A) return SFL_ERR_NULL_ARG;
     if (n < 1) return SFL_ERR_BAD_DIMS;
     const int32_t m = plan->m, K = plan->K;
-    const size_t need = encode_bytes(params->solver, K, false);
-    SFL_RETURN_IF_ERROR(check_workspace(ws, need));
-    if (!all_finite(X, static_cast<size_t>(n) * static_cast<size_t>(m))) return SFL_ERR_NOT_FINITE;
-
-    // The lanes when the caller handed in their bytes too (SFL_ENET_ENCODE_LANES_BYTES(K)).
     const SolverConfig cfg = make_solver_config(*params, K);
-    const bool lanes = lanes_apply(cfg, K) && ws->size - need >= SFL_ENET_ENCODE_LANES_BYTES(K);
+    SFL_RETURN_IF_ERROR(check_workspace(ws, encode_bytes(cfg, K)));
+    if (!all_finite(X, static_cast<size_t>(n) * static_cast<size_t>(m))) return SFL_ERR_NOT_FINITE;
     Arena arena(ws->buf, ws->size);
-    const BlockBuffers bb = BlockBuffers::carve(arena, params->solver, K, lanes);
+    const BlockBuffers bb = BlockBuffers::carve(arena, cfg, K);
     Outcome out;
     encode_rows(bb, cfg, plan, P, n, X, A, info, &out);
     return out.status();

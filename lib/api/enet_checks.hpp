@@ -21,13 +21,13 @@ inline sfl_status check_params_with_plan(const sfl_enet_params *params, const sf
 }
 
 // The body of every size query that takes (params, plan): checks, then
-// *bytes = size_of(solver, plan). Statuses as check_params_with_plan, and
+// *bytes = size_of(solver config, plan). Statuses as check_params_with_plan, and
 // SFL_ERR_NULL_ARG for bytes.
 template <class SizeOf>
 sfl_status plan_size_query(const sfl_enet_params *params, const sfl_enet_plan *plan, size_t *bytes, SizeOf size_of) {
     SFL_RETURN_IF_ERROR(check_params_with_plan(params, plan));
     if (!bytes) return SFL_ERR_NULL_ARG;
-    *bytes = size_of(params->solver, *plan);
+    *bytes = size_of(enet::make_solver_config(*params, plan->K), *plan);
     return SFL_OK;
 }
 

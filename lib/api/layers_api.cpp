@@ -18,6 +18,7 @@
 using namespace sfl;
 using namespace sfl::layers;
 using sfl::enet::make_solver_config;
+using sfl::enet::SolverConfig;
 
 namespace {
 
@@ -88,15 +89,15 @@ SFL_API sfl_status sfl_csf_cache_size(const sfl_patch_params *patch, const sfl_e
 
 SFL_API sfl_status sfl_sf_forward_workspace_size(const sfl_enet_params *params, const sfl_enet_plan *plan,
                                                  size_t *bytes) {
-    return plan_size_query(params, plan, bytes, [](sfl_enet_solver s, const sfl_enet_plan &p) {
-        return forward_bytes(s, p.m, p.K, false);
+    return plan_size_query(params, plan, bytes, [](const SolverConfig &c, const sfl_enet_plan &p) {
+        return forward_bytes(c, p.m, p.K, false);
     });
 }
 
 SFL_API sfl_status sfl_csf_forward_workspace_size(const sfl_enet_params *params, const sfl_enet_plan *plan,
                                                   size_t *bytes) {
-    return plan_size_query(params, plan, bytes, [](sfl_enet_solver s, const sfl_enet_plan &p) {
-        return forward_bytes(s, p.m, p.K, true);
+    return plan_size_query(params, plan, bytes, [](const SolverConfig &c, const sfl_enet_plan &p) {
+        return forward_bytes(c, p.m, p.K, true);
     });
 }
 
@@ -121,16 +122,17 @@ SFL_API sfl_status sfl_sf_forward(const sfl_workspace *ws, const sfl_enet_params
     if (!P || !X || !A) return SFL_ERR_NULL_ARG;
     SFL_RETURN_IF_ERROR(check_range(n, range));
     const int32_t m = plan->m, K = plan->K;
-    SFL_RETURN_IF_ERROR(check_workspace(ws, forward_bytes(params->solver, m, K, false)));
+    const SolverConfig cfg = make_solver_config(*params, K);
+    SFL_RETURN_IF_ERROR(check_workspace(ws, forward_bytes(cfg, m, K, false)));
     if (cache) SFL_RETURN_IF_ERROR(check_cache(cache, cache_bytes(n, K)));
     for (int32_t i = range.begin; i < range.end; ++i)
         if (!all_finite(X + static_cast<int64_t>(i) * m, static_cast<size_t>(m))) return SFL_ERR_NOT_FINITE;
     SFL_RETURN_IF_ERROR(check_dictionary(plan, P));
 
     Arena arena(ws->buf, ws->size);
-    const ForwardBuffers fb = ForwardBuffers::carve(arena, params->solver, m, K, false);
+    const ForwardBuffers fb = ForwardBuffers::carve(arena, cfg, m, K, false);
     Outcome out;
-    sf_forward(fb, make_solver_config(*params, K), plan, P, range.begin, range.end, X, A,
+    sf_forward(fb, cfg, plan, P, range.begin, range.end, X, A,
                cache ? static_cast<uint32_t *>(cache->buf) : nullptr, lu, info, &out);
     return out.status();
 }
@@ -164,16 +166,17 @@ SFL_API sfl_status sfl_csf_forward(const sfl_workspace *ws, const sfl_enet_param
     SFL_RETURN_IF_ERROR(check_range(g.n, range));
     const int32_t m = plan->m, K = plan->K;
     const int64_t np = g.patches(), img = g.image_elems();
-    SFL_RETURN_IF_ERROR(check_workspace(ws, forward_bytes(params->solver, m, K, true)));
+    const SolverConfig cfg = make_solver_config(*params, K);
+    SFL_RETURN_IF_ERROR(check_workspace(ws, forward_bytes(cfg, m, K, true)));
     if (cache) SFL_RETURN_IF_ERROR(check_cache(cache, cache_bytes(g.n * np, K)));
     for (int32_t i = range.begin; i < range.end; ++i)
         if (!all_finite(X + i * img, static_cast<size_t>(img))) return SFL_ERR_NOT_FINITE;
     SFL_RETURN_IF_ERROR(check_dictionary(plan, P));
 
     Arena arena(ws->buf, ws->size);
-    const ForwardBuffers fb = ForwardBuffers::carve(arena, params->solver, m, K, true);
+    const ForwardBuffers fb = ForwardBuffers::carve(arena, cfg, m, K, true);
     Outcome out;
-    csf_forward(fb, make_solver_config(*params, K), g, plan, P, range.begin, range.end, X, A,
+    csf_forward(fb, cfg, g, plan, P, range.begin, range.end, X, A,
                 cache ? static_cast<uint32_t *>(cache->buf) : nullptr, lu, info, &out);
     return out.status();
 }

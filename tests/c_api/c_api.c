@@ -136,6 +136,7 @@ static void test_params(void)
     const sfl_enet_params def = sfl_enet_default_params(); /* struct returned by value */
     EXPECT(def.l1 == init.l1 && def.l2 == init.l2 && def.tol == init.tol);
     EXPECT(def.max_iter == init.max_iter && def.solver == init.solver);
+    EXPECT(def.lanes == 0 && init.lanes == 0);
 }
 
 /* A deterministic 25 x 20 dictionary with unit-norm columns, and a signal. */
@@ -192,6 +193,14 @@ static void test_sizes_and_solve(void)
     EXPECT(bytes == SFL_ENET_CD_WORKSPACE_BYTES(K_SMALL));
     EXPECT(sfl_enet_encode_workspace_size(&params, plan, &bytes) == SFL_OK);
     EXPECT(bytes == SFL_ENET_ENCODE_WORKSPACE_BYTES(K_SMALL, SFL_ENET_CD_WORKSPACE_BYTES(K_SMALL)));
+    params.solver = SFL_ENET_LARS;
+    params.lanes = 1;
+    EXPECT(sfl_enet_encode_workspace_size(&params, plan, &bytes) == SFL_OK);
+    EXPECT(bytes == SFL_ENET_ENCODE_LANES_WORKSPACE_BYTES(K_SMALL));
+    params.lanes = 2;
+    EXPECT(sfl_enet_encode_workspace_size(&params, plan, &bytes) == SFL_ERR_BAD_PARAM);
+    params.lanes = 0;
+    params.solver = SFL_ENET_CD;
 
     /* c = P^T x in double, then both solvers from the static workspaces. */
     for (k = 0; k < K_SMALL; ++k) {
@@ -231,9 +240,9 @@ static const float tiny_w[6] = {0.5f, -1.0f, 0.25f, 2.0f, -0.75f, 0.125f}; /* 3 
 static const float tiny_b[2] = {0.0625f, -3.0f};
 static const sfl_model tiny_model = {
     2, {1, 1, 1, 3}, {1, 1, 1, 2},
-    {{SFL_MODEL_LINEAR, {1, 1, 1, 3}, {1, 1, 1, 2}, {{0, 0}, {0, 0}, {0, 0}}, {0.0f, 0.0f, 0.0f, 0, SFL_ENET_LARS},
+    {{SFL_MODEL_LINEAR, {1, 1, 1, 3}, {1, 1, 1, 2}, {{0, 0}, {0, 0}, {0, 0}}, {0.0f, 0.0f, 0.0f, 0, SFL_ENET_LARS, 0},
       tiny_w, tiny_b, NULL},
-     {SFL_MODEL_RELU, {1, 1, 1, 2}, {1, 1, 1, 2}, {{0, 0}, {0, 0}, {0, 0}}, {0.0f, 0.0f, 0.0f, 0, SFL_ENET_LARS},
+     {SFL_MODEL_RELU, {1, 1, 1, 2}, {1, 1, 1, 2}, {{0, 0}, {0, 0}, {0, 0}}, {0.0f, 0.0f, 0.0f, 0, SFL_ENET_LARS, 0},
       NULL, NULL, NULL}}};
 static unsigned char model_blob[1024 + SFL_WORKSPACE_ALIGN];
 static unsigned char model_ws[1024 + SFL_WORKSPACE_ALIGN];

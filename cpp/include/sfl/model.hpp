@@ -29,7 +29,8 @@ public:
     LoadedModel(const LoadedModel &) = delete;
     LoadedModel &operator=(const LoadedModel &) = delete;
 
-    /** The model; every csf/sf plan is present. Valid while this object lives. */
+    /** The model; every csf/sf plan is present, and its csf/sf layers have enet.lanes = 1 (a
+     *  blob does not store it; the training network runs them so). Valid while this object lives. */
     const sfl_model &model() const noexcept { return model_; }
     /** The blob stored the plans (none had to be built). */
     bool had_plans() const noexcept { return had_plans_; }

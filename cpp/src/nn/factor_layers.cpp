@@ -52,6 +52,7 @@ sfl_enet_params FactorBase::enet_params() const noexcept {
     p.l1 = cfg_.l1;
     p.l2 = cfg_.l2;
     p.solver = cfg_.solver;
+    p.lanes = 1; // LARS with K <= 32 (the CSF layer): several patches at a time (sfl_enet.h)
     return p;
 }
 

@@ -11,7 +11,7 @@ namespace enet {
 
 namespace {
 
-constexpr int32_t kLanesBlock = SFL_ENET_ENCODE_LANES_BLOCK;
+constexpr int32_t kLanesBlock = SFL_ENET_LANES_BLOCK;
 
 // ||x||^2 in double (the objective's constant term; lU = 1/2(||x||^2 - c'a - a'r) + ...
 // cancels when the fit is good, so float would not do).
@@ -74,25 +74,23 @@ LanesBuffers LanesBuffers::carve(Arena &arena, int32_t K) {
     return l;
 }
 
-BlockBuffers BlockBuffers::carve(Arena &arena, sfl_enet_solver solver, int32_t K, bool lanes) {
+BlockBuffers BlockBuffers::carve(Arena &arena, const SolverConfig &cfg, int32_t K) {
     BlockBuffers b;
     b.C = arena.take<float>(static_cast<size_t>(SFL_ENET_ENCODE_BLOCK) * static_cast<size_t>(K));
     b.xsq = arena.take<double>(SFL_ENET_ENCODE_BLOCK);
     b.rows = SFL_ENET_ENCODE_BLOCK;
-    b.solve = SolverBuffers::carve(arena, solver, K);
-    b.lanes = lanes;
-    if (lanes) {
+    b.solve = SolverBuffers::carve(arena, cfg.solver, K);
+    if (cfg.lanes) {
         b.lb = LanesBuffers::carve(arena, K);
         b.C = b.lb.C; // the lanes take bigger blocks into their own buffers
         b.xsq = b.lb.xsq;
         b.rows = kLanesBlock;
+        b.lanes = lars_lanes_width() > 1; // a scalar build solves one row at a time
     }
     return b;
 }
 
-bool lanes_apply(const SolverConfig &cfg, int32_t K) {
-    return lars_lanes_width() > 1 && cfg.solver == SFL_ENET_LARS && K <= SFL_ENET_ENCODE_LANES_MAX_K;
-}
+int32_t block_rows(const SolverConfig &cfg) { return cfg.lanes ? kLanesBlock : SFL_ENET_ENCODE_BLOCK; }
 
 void encode_block(const BlockBuffers &bb, const SolverConfig &cfg, const sfl_enet_plan *plan, const float *P,
                   int32_t nb, const float *Xb, float *Ab, sfl_enet_info *info, bool objectives, Outcome *out,

@@ -16,10 +16,10 @@
 namespace sfl {
 namespace enet {
 
-// The lanes' part of an encode workspace (SFL_ENET_ENCODE_LANES_BYTES(K), sized for
-// 16 lanes so the number is the same on every target): the kernel's own workspace,
-// then for a block of SFL_ENET_ENCODE_LANES_BLOCK rows their correlations, ||x||^2,
-// fallback flags and homotopy steps.
+// The lanes' part of a batch workspace (SFL_ENET_LANES_BYTES(K), sized for 16 lanes
+// so the number is the same on every target): the kernel's own workspace, then for a
+// block of SFL_ENET_LANES_BLOCK rows their correlations, ||x||^2, fallback flags and
+// homotopy steps.
 struct LanesBuffers {
     void *ws = nullptr;
     size_t ws_bytes = 0;
@@ -30,28 +30,28 @@ struct LanesBuffers {
     static LanesBuffers carve(Arena &arena, int32_t K);
 };
 
-// Bytes the lanes kernel is handed inside SFL_ENET_ENCODE_LANES_BYTES(K): its
+// Bytes the lanes kernel is handed inside SFL_ENET_LANES_BYTES(K): its
 // workspace laid out for 16 lanes, the widest target (AVX-512), so >=
 // lars_lanes_workspace_bytes(K) on every target. (The tests check that the carve of
 // the lanes' part equals the macro.)
 size_t lanes_kernel_bytes(int32_t K);
 
 // Scratch of the driver: one block of correlations C (rows x K) and ||x||^2 (then
-// each row's objective), the one-row solver's buffers, and optionally the lanes'.
+// each row's objective), the one-row solver's buffers, and with cfg.lanes the lanes'.
 struct BlockBuffers {
     float *C = nullptr;
     double *xsq = nullptr;
-    int32_t rows = 0; // block capacity: SFL_ENET_ENCODE_BLOCK, or SFL_ENET_ENCODE_LANES_BLOCK with lanes
+    int32_t rows = 0; // block capacity: SFL_ENET_ENCODE_BLOCK, or SFL_ENET_LANES_BLOCK with the lanes' part
     SolverBuffers solve;
-    bool lanes = false;
+    bool lanes = false; // the lanes run: their part is carved and the build has more than one lane
     LanesBuffers lb;
-    // The one-row part (SFL_ENET_ENCODE_WORKSPACE_BYTES), then with lanes their part.
-    static BlockBuffers carve(Arena &arena, sfl_enet_solver solver, int32_t K, bool lanes);
+    // The one-row part (SFL_ENET_ENCODE_WORKSPACE_BYTES), then with cfg.lanes the lanes'
+    // (SFL_ENET_LANES_BYTES); C and xsq then point into the lanes' bigger block.
+    static BlockBuffers carve(Arena &arena, const SolverConfig &cfg, int32_t K);
 };
 
-// Whether the lanes can serve this solve at all: LARS, K <= SFL_ENET_ENCODE_LANES_MAX_K,
-// a SIMD build (more than one lane).
-bool lanes_apply(const SolverConfig &cfg, int32_t K);
+// Rows per block for cfg: SFL_ENET_LANES_BLOCK with the lanes' part, else SFL_ENET_ENCODE_BLOCK.
+int32_t block_rows(const SolverConfig &cfg);
 
 // Counters of encode_block calls (for tests and benchmarks; may be null).
 struct BlockStats {

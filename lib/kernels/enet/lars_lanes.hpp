@@ -8,8 +8,8 @@
 // code up to double-level rounding. A row whose lane meets a bad pivot, the step
 // bound, non-finite numbers, an end point that fails a KKT check or a sign flip
 // in the refinement is re-solved by lars_solve itself, so no answer is worse than
-// the reference's. Allocation-free, reentrant. Used by sfl_enet_encode() when the
-// caller adds SFL_ENET_ENCODE_LANES_BYTES(K) to its workspace.
+// the reference's. Allocation-free, reentrant. Run by the block driver (encode.hpp)
+// for the batch calls when params.lanes = 1.
 #pragma once
 
 #include <cstddef>
@@ -35,7 +35,7 @@ size_t lars_lanes_workspace_bytes(int32_t K);
 
 // The same workspace laid out for `lanes` lanes (>= the build's width; 0 below it):
 // a size that does not depend on the target (sfl_enet_encode hands the kernel
-// lars_lanes_workspace_bytes_for(K, 16), SFL_ENET_ENCODE_LANES_BYTES's share).
+// lars_lanes_workspace_bytes_for(K, 16), SFL_ENET_LANES_BYTES's share).
 size_t lars_lanes_workspace_bytes_for(int32_t K, int32_t lanes);
 
 // Solves n elastic-net problems that share G:

@@ -9,8 +9,6 @@ namespace layers {
 
 namespace {
 
-constexpr int32_t kBlock = SFL_LAYER_BLOCK;
-
 // nb rows Xb -> Ab, their supports into cache (may be null); afterwards
 // fb.block.xsq[0 .. nb) holds each row's lU.
 void forward_block(const ForwardBuffers &fb, const enet::SolverConfig &cfg, const sfl_enet_plan *plan,
@@ -25,23 +23,23 @@ void forward_block(const ForwardBuffers &fb, const enet::SolverConfig &cfg, cons
 
 } // namespace
 
-ForwardBuffers ForwardBuffers::carve(Arena &arena, sfl_enet_solver solver, int32_t m, int32_t K, bool csf) {
+ForwardBuffers ForwardBuffers::carve(Arena &arena, const enet::SolverConfig &cfg, int32_t m, int32_t K, bool csf) {
     ForwardBuffers fb;
-    if (csf) fb.tile = arena.take<float>(static_cast<size_t>(kBlock) * static_cast<size_t>(m));
-    fb.block = enet::BlockBuffers::carve(arena, solver, K, false);
+    if (csf) fb.tile = arena.take<float>(static_cast<size_t>(enet::block_rows(cfg)) * static_cast<size_t>(m));
+    fb.block = enet::BlockBuffers::carve(arena, cfg, K);
     return fb;
 }
 
-size_t forward_bytes(sfl_enet_solver solver, int32_t m, int32_t K, bool csf) {
+size_t forward_bytes(const enet::SolverConfig &cfg, int32_t m, int32_t K, bool csf) {
     Arena count;
-    ForwardBuffers::carve(count, solver, m, K, csf);
+    ForwardBuffers::carve(count, cfg, m, K, csf);
     return count.used();
 }
 
 void sf_forward(const ForwardBuffers &fb, const enet::SolverConfig &cfg, const sfl_enet_plan *plan, const float *P,
                 int32_t i0, int32_t i1, const float *X, float *A, uint32_t *cache, float *lu, sfl_enet_info *info,
                 Outcome *out) {
-    const int32_t m = plan->m, K = plan->K, nw = support_words(K);
+    const int32_t m = plan->m, K = plan->K, nw = support_words(K), kBlock = fb.block.rows;
     for (int32_t b0 = i0; b0 < i1; b0 += kBlock) {
         const int32_t nb = i1 - b0 < kBlock ? i1 - b0 : kBlock;
         forward_block(fb, cfg, plan, P, nb, X + static_cast<int64_t>(b0) * m, A + static_cast<int64_t>(b0) * K,
@@ -54,7 +52,7 @@ void sf_forward(const ForwardBuffers &fb, const enet::SolverConfig &cfg, const s
 void csf_forward(const ForwardBuffers &fb, const enet::SolverConfig &cfg, const patch::Geometry &g,
                  const sfl_enet_plan *plan, const float *P, int32_t i0, int32_t i1, const float *X, float *A,
                  uint32_t *cache, float *lu, sfl_enet_info *info, Outcome *out) {
-    const int32_t K = plan->K, nw = support_words(K);
+    const int32_t K = plan->K, nw = support_words(K), kBlock = fb.block.rows;
     const int64_t np = g.patches(), img = g.image_elems();
     for (int32_t i = i0; i < i1; ++i) {
         double lu_sum = 0.0;

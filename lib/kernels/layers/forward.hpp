@@ -1,5 +1,5 @@
 // SF and CSF forward over a sample range (sfl_layers.h; arguments checked by the
-// caller): rows in blocks of SFL_LAYER_BLOCK through the enet block driver
+// caller): rows in blocks (SFL_LAYER_BLOCK, or SFL_ENET_LANES_BLOCK with the lanes) through the enet block driver
 // (kernels/enet/encode.hpp), then each code's support into the cache and lU.
 #pragma once
 
@@ -16,13 +16,16 @@ namespace sfl {
 namespace layers {
 
 struct ForwardBuffers {
-    float *tile = nullptr; // CSF: SFL_LAYER_BLOCK x m im2col tile
+    float *tile = nullptr; // CSF: block.rows x m im2col tile
     enet::BlockBuffers block;
-    static ForwardBuffers carve(Arena &arena, sfl_enet_solver solver, int32_t m, int32_t K, bool csf);
+    // The CSF tile (csf), then the block driver's buffers for cfg (with cfg.lanes the
+    // lanes' part, and blocks of SFL_ENET_LANES_BLOCK rows).
+    static ForwardBuffers carve(Arena &arena, const enet::SolverConfig &cfg, int32_t m, int32_t K, bool csf);
 };
 
-// Workspace bytes of the SF (csf = false) or CSF forward (== SFL_SF/CSF_FORWARD_WORKSPACE_BYTES).
-size_t forward_bytes(sfl_enet_solver solver, int32_t m, int32_t K, bool csf);
+// Workspace bytes of the SF (csf = false) or CSF forward (== SFL_SF/CSF_FORWARD_WORKSPACE_BYTES,
+// or the _LANES_ macros with cfg.lanes).
+size_t forward_bytes(const enet::SolverConfig &cfg, int32_t m, int32_t K, bool csf);
 
 // Samples [i0, i1) of X (n x m) -> codes A (n x K); cache words, lu, info may be null.
 void sf_forward(const ForwardBuffers &fb, const enet::SolverConfig &cfg, const sfl_enet_plan *plan, const float *P,

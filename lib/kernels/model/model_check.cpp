@@ -32,7 +32,8 @@ bool geom_zero(const sfl_patch_params &g) {
 }
 
 bool enet_zero(const sfl_enet_params &p) {
-    return p.l1 == 0.0f && p.l2 == 0.0f && p.tol == 0.0f && p.max_iter == 0 && enet::solver_id(p) == 0;
+    return p.l1 == 0.0f && p.l2 == 0.0f && p.tol == 0.0f && p.max_iter == 0 && enet::solver_id(p) == 0 &&
+           p.lanes == 0;
 }
 
 // conv2d and csf: the patch geometry of `in` (sfl_patch.h rules), the output extent oh x ow.
@@ -69,7 +70,7 @@ sfl_status check_factor(const sfl_model_layer &L, bool csf, LayerInfo *info) {
     const int32_t K = L.out.c;
     if (m > SFL_ENET_MAX_DIM || K > SFL_ENET_MAX_DIM) return SFL_ERR_BAD_DIMS;
     SFL_RETURN_IF_ERROR(enet::check_params(L.enet)); // as the forward call
-    info->workspace_bytes = layers::forward_bytes(L.enet.solver, m, K, csf);
+    info->workspace_bytes = layers::forward_bytes(enet::make_solver_config(L.enet, K), m, K, csf);
     info->m = m;
     info->K = K;
     info->weight_floats = uint64_t(m) * uint64_t(K);

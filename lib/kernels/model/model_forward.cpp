@@ -68,8 +68,9 @@ sfl_status run_layer(const sfl_workspace &ws, const sfl_model_layer &L, int32_t 
     }
     case SFL_MODEL_CSF: {
         const patch::Geometry g = batch_geometry(L, n);
-        const layers::ForwardBuffers fb = layers::ForwardBuffers::carve(arena, L.enet.solver, g.m, L.out.c, true);
-        layers::csf_forward(fb, enet::make_solver_config(L.enet, L.out.c), g, L.plan, L.weight, 0, n, X, Y, nullptr,
+        const enet::SolverConfig cfg = enet::make_solver_config(L.enet, L.out.c);
+        const layers::ForwardBuffers fb = layers::ForwardBuffers::carve(arena, cfg, g.m, L.out.c, true);
+        layers::csf_forward(fb, cfg, g, L.plan, L.weight, 0, n, X, Y, nullptr,
                             nullptr, nullptr, &out);
         break;
     }
@@ -86,8 +87,9 @@ sfl_status run_layer(const sfl_workspace &ws, const sfl_model_layer &L, int32_t 
         break;
     case SFL_MODEL_SF: {
         const int32_t m = static_cast<int32_t>(in_floats);
-        const layers::ForwardBuffers fb = layers::ForwardBuffers::carve(arena, L.enet.solver, m, L.out.c, false);
-        layers::sf_forward(fb, enet::make_solver_config(L.enet, L.out.c), L.plan, L.weight, 0, n, X, Y, nullptr,
+        const enet::SolverConfig cfg = enet::make_solver_config(L.enet, L.out.c);
+        const layers::ForwardBuffers fb = layers::ForwardBuffers::carve(arena, cfg, m, L.out.c, false);
+        layers::sf_forward(fb, cfg, L.plan, L.weight, 0, n, X, Y, nullptr,
                            nullptr, nullptr, &out);
         break;
     }
