@@ -204,9 +204,14 @@ elif cmd == "median":
     print(float(np.median([float(v) for v in sys.argv[2:]])))
 EOF
 py() { "$PY" "$TMP/helper.py" "$@"; }
+# CPUs busy machine-wide (from /proc/stat) while a command runs: ~1.0 is the command
+# alone; more means other work shared the machine (contention, shown per run).
+NCPU=$(getconf _NPROCESSORS_ONLN)
+jiffies() { local _c u n s i w q sq st; read -r _c u n s i w q sq st _ </proc/stat; echo "$((u + n + s + q + sq + st)) $((u + n + s + i + w + q + sq + st))"; }
+busy() { awk -v a="$1" -v b="$2" -v n="$NCPU" 'BEGIN { split(a, x, " "); split(b, y, " "); printf "%.2f", n * (y[1] - x[1]) / (y[2] - x[2] + 1e-9) }'; }
 
 L1F=$(py f32 "$L1"); L2F=$(py f32 "$L2")
-echo "machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(getconf _NPROCESSORS_ONLN) CPUs; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $NCPU CPUs; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "SPAMS: $SPAMS_DIR (version $(cat "$SPAMS_DIR/version" 2>/dev/null || echo ?)), driver built with g++ $(g++ -dumpfullversion) against $BLASDIR"
 echo "sfl-encode: $ENCODE"
 echo "l1 = $L1, l2 = $L2 (float32 values on both sides); one thread each${CPU:+, both pinned to CPU $CPU}; SPAMS computes in $SPAMS_DTYPE with L = $([[ $SPAMS_L == K ]] && echo K || echo "min(m, K) (the wrapper's)"), sfl in float32 data / double path"
@@ -222,15 +227,18 @@ for prob in $PROBLEMS; do
   echo "== $prob: $n signals; $(py make "$ROOT" "$prob" "$n" "$D" "$SPAMS_DTYPE")"
   sfl_rates=() spams_rates=() call_rates=()
   for ((r = 1; r <= REPS; ++r)); do
+    j0=$(jiffies)
     "${PIN[@]}" "$ENCODE" --dict "$D/P.npy" --input "$D/X.npy" --output "$D/A_sfl.npy" --l1 "$L1" --l2 "$L2" \
         --solver lars --threads 1 --json "$D/sfl.json" >/dev/null || die "sfl-encode failed on $prob"
+    j1=$(jiffies)
     "${PIN[@]}" "$DRIVER" --dict "$D/P_spams.npy" --input "$D/X_spams.npy" --output "$D/A_spams.npy" \
         --l1 "$L1F" --l2 "$L2F" --reps 1 "${LARG[@]}" >"$D/spams.json" || die "SPAMS driver failed on $prob"
+    j2=$(jiffies)
     sfl_rates+=("$(py key "$D/sfl.json" signals_per_second)")
     spams_rates+=("$(py key "$D/spams.json" solve_signals_per_second)")
     call_rates+=("$(py key "$D/spams.json" call_signals_per_second)")
-    printf '  run %d: sfl %.4g signals/s, SPAMS %.4g (whole call %.4g)\n' "$r" \
-        "${sfl_rates[-1]}" "${spams_rates[-1]}" "${call_rates[-1]}"
+    printf '  run %d: sfl %.4g signals/s, SPAMS %.4g (whole call %.4g); CPUs busy during sfl %s, SPAMS %s\n' \
+        "$r" "${sfl_rates[-1]}" "${spams_rates[-1]}" "${call_rates[-1]}" "$(busy "$j0" "$j1")" "$(busy "$j1" "$j2")"
   done
   sfl=$(py median "${sfl_rates[@]}"); spams=$(py median "${spams_rates[@]}"); call=$(py median "${call_rates[@]}")
   echo "  SPAMS: L = $(py key "$D/spams.json" L) ($(py key "$D/spams.json" L_from)), computed in $(py key "$D/spams.json" dtype)"

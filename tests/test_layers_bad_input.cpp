@@ -126,9 +126,8 @@ void run_table(Layer &L) {
         {"sup_weight < 0", [](Args &a) { a.mix.sup_weight = -1.0f; }, SFL_OK, SFL_ERR_BAD_PARAM},
         {"sup_weight Inf", [](Args &a) { a.mix.sup_weight = kInf; }, SFL_OK, SFL_ERR_BAD_PARAM},
         {"not a plan", [&](Args &a) { a.plan = reinterpret_cast<const sfl_enet_plan *>(junk_plan.data()); }, SFL_ERR_BAD_PLAN, SFL_ERR_BAD_PLAN},
-        {"P is not the plan's dictionary", [](Args &a) { for (size_t r = 0; r < a.P.size(); r += 7) a.P[r] *= 1.5f; }, SFL_ERR_BAD_PLAN, SFL_ERR_BAD_PLAN},
-        {"zero dictionary column", [](Args &a) { for (size_t r = 2; r < a.P.size(); r += 7) a.P[r] = 0.0f; }, SFL_ERR_ZERO_ATOM, SFL_ERR_ZERO_ATOM},
-        {"P NaN", [](Args &a) { a.P[3] = kNaN; }, SFL_ERR_NOT_FINITE, SFL_ERR_NOT_FINITE},
+        {"lanes 2", [](Args &a) { a.params.lanes = 2; }, SFL_ERR_BAD_PARAM, SFL_OK},
+        {"lanes -1", [](Args &a) { a.params.lanes = -1; }, SFL_ERR_BAD_PARAM, SFL_OK},
         {"X Inf in range", [](Args &a) { a.X[a.X.size() - 1] = kInf; }, SFL_ERR_NOT_FINITE, SFL_ERR_NOT_FINITE},
         {"A NaN", [](Args &a) { a.A[1] = kNaN; }, SFL_OK, SFL_ERR_NOT_FINITE},
         {"upstream gradient NaN", [](Args &a) { a.dA[a.dA.size() / 2] = kNaN; }, SFL_OK, SFL_ERR_NOT_FINITE},
@@ -194,6 +193,30 @@ void run_table(Layer &L) {
     CHECK(L.backward(&a.bws, &lu_only, a.plan, a.P.data(), a.range, a.X.data(), a.A.data(), &a.cache, nullptr, nullptr, dP.data()) == SFL_OK);
     CHECK(L.forward(&a.fws, &a.params, a.plan, a.P.data(), a.range, a.X.data(), Aout.data(), nullptr) == SFL_OK);
     CHECK(Aout == L.A);
+
+    // P against its plan: sfl_enet_plan_check_dictionary, once per plan (the layer calls
+    // no longer scan P on every call, sfl_layers.h)
+    CHECK(sfl_enet_plan_check_dictionary(a.plan, a.P.data()) == SFL_OK);
+    CHECK(sfl_enet_plan_check_dictionary(nullptr, a.P.data()) == SFL_ERR_NULL_ARG);
+    CHECK(sfl_enet_plan_check_dictionary(a.plan, nullptr) == SFL_ERR_NULL_ARG);
+    CHECK(sfl_enet_plan_check_dictionary(reinterpret_cast<const sfl_enet_plan *>(junk_plan.data()), a.P.data()) ==
+          SFL_ERR_BAD_PLAN);
+    const struct {
+        const char *what;
+        std::function<void(std::vector<float> &)> edit;
+        sfl_status status;
+    } p_rows[] = {
+        {"P is not the plan's dictionary", [](std::vector<float> &P) { for (size_t r = 0; r < P.size(); r += 7) P[r] *= 1.5f; }, SFL_ERR_BAD_PLAN},
+        {"zero dictionary column", [](std::vector<float> &P) { for (size_t r = 2; r < P.size(); r += 7) P[r] = 0.0f; }, SFL_ERR_ZERO_ATOM},
+        {"P NaN", [](std::vector<float> &P) { P[3] = kNaN; }, SFL_ERR_NOT_FINITE},
+        {"P -Inf", [](std::vector<float> &P) { P[P.size() - 1] = -kInf; }, SFL_ERR_NOT_FINITE},
+    };
+    for (const auto &row : p_rows) {
+        CAPTURE(row.what);
+        std::vector<float> P = good.P;
+        row.edit(P);
+        CHECK(sfl_enet_plan_check_dictionary(a.plan, P.data()) == row.status);
+    }
 }
 
 } // namespace

@@ -271,20 +271,20 @@ TEST_CASE("sfl_model_forward: bad input leaves Y untouched") {
     X[64 + 17] = 0.0f;
     CHECK(untouched(Y));
 
-    // A layer that fails inside the pass: the sf dictionary no longer matches its plan
-    // (sfl_sf_forward checks diag(G) against the column norms): its error, Y untouched.
+    // The sf dictionary no longer matches its plan: sfl_model_check says so (diag(G)
+    // against the column norms, once; the forward call trusts a checked model).
     std::vector<float> P3 = net.P3;
     for (float &v : P3) v *= 0.5f;
     m = net.model;
     m.layers[2].weight = P3.data();
-    CHECK(sfl_model_forward(&ws, &m, n, X.data(), Y.data()) == SFL_ERR_BAD_PLAN);
-    CHECK(untouched(Y));
+    CHECK(sfl_model_check(&net.model) == SFL_OK);
+    CHECK(sfl_model_check(&m) == SFL_ERR_BAD_PLAN);
     // The same as the last layer: the extractor ending at the sf layer.
     m.n_layers = 3;
     m.out = m.layers[2].out;
-    std::vector<float> Y10(size_t(n) * 10, kSentinel);
-    CHECK(sfl_model_forward(&ws, &m, n, X.data(), Y10.data()) == SFL_ERR_BAD_PLAN);
-    CHECK(untouched(Y10));
+    CHECK(sfl_model_check(&m) == SFL_ERR_BAD_PLAN);
+    P3[5] = std::numeric_limits<float>::quiet_NaN();
+    CHECK(sfl_model_check(&m) == SFL_ERR_NOT_FINITE);
 }
 
 TEST_CASE("sfl_model_forward: a layer's warning is returned with Y written, as the layer calls give it") {

@@ -66,6 +66,8 @@ void LoadedModel::load(size_t size, const std::string &what) {
         std::memset(plans_.data(), 0, plans_.size());
         check_named(sfl_model_build_plans(&model_, plans_.data(), plans_.size()), what, "cannot build the plans");
     }
+    // Once per load: every stored plan belongs to its weight (the forward calls trust it).
+    check_named(sfl_model_check(&model_), what, "the model's plans do not match its weights");
 }
 
 LoadedModel LoadedModel::from_bytes(const void *data, size_t size, const std::string &what) {

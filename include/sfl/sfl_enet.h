@@ -177,6 +177,18 @@ SFL_API sfl_status sfl_enet_plan_size(const sfl_enet_dims *dims, size_t *bytes);
 SFL_API sfl_status sfl_enet_plan_init(void *mem, size_t size, const sfl_enet_params *params,
                                       const sfl_enet_dims *dims, const float *P, sfl_enet_plan **out);
 
+/** Check that P is the dictionary the plan was built from, as far as its column norms
+ *  tell: P finite, no zero column, and each squared column norm equal to the plan's
+ *  G_jj - l2 within 1e-3 relative (a cheap guard against a stale plan, not a proof).
+ *  O(m K): the layer and model calls do not repeat it per call (sfl_layers.h); call it
+ *  once after building a plan from a P that you then keep, or after changing P in place
+ *  (then rebuild the plan with sfl_enet_plan_init()).
+ *  @param plan  a plan
+ *  @param P     m x K row-major, the plan's shape
+ *  @return SFL_OK; SFL_ERR_NULL_ARG; SFL_ERR_BAD_PLAN (not a plan, or a column norm that does
+ *          not match it); SFL_ERR_NOT_FINITE (P); SFL_ERR_ZERO_ATOM (a zero column of P) */
+SFL_API sfl_status sfl_enet_plan_check_dictionary(const sfl_enet_plan *plan, const float *P);
+
 /** Shape the plan was built for. @return SFL_OK, SFL_ERR_NULL_ARG, SFL_ERR_BAD_PLAN */
 SFL_API sfl_status sfl_enet_plan_dims(const sfl_enet_plan *plan, sfl_enet_dims *dims);
 

@@ -47,11 +47,11 @@
  * dP; the caller sums the accumulators). The results equal one call over the
  * whole batch (dP up to summation order).
  *
- * P is the same dictionary the plan was built from (sfl_enet_plan_init): after
- * every change of P (an optimizer step, sfl_dict_project) rebuild the plan.
- * Calls check P for non-finite values and zero columns, and check its column
- * norms against the plan's diagonal of G (SFL_ERR_BAD_PLAN when they differ by
- * more than 1e-3 relative: a cheap guard against a stale plan, not a proof).
+ * P is the same dictionary the plan was built from (sfl_enet_plan_init, which
+ * checks P: finite, no zero column): after every change of P (an optimizer step,
+ * sfl_dict_project) rebuild the plan. The calls do not scan P again (O(m K) per
+ * call, as much as the GEMM for a single sample): sfl_enet_plan_check_dictionary()
+ * checks P against a plan once, when you want that guard against a stale plan.
  *
  * Stack: calls that run the GEMM use up to SFL_MAX_STACK_BYTES (sfl_types.h) of the
  * caller's stack in SIMD builds (a 12 KiB packed panel); size thread stacks for it.
@@ -192,10 +192,9 @@ SFL_API sfl_status sfl_csf_backward_workspace_size(const sfl_enet_plan *plan, si
  *          sfl_enet_encode(): every sample is still solved and written, info[i].status says
  *          which and why - SFL_ERR_SINGULAR, or SFL_ERR_NOT_FINITE for a code or correlation
  *          beyond float range, that code set to zero);
- *          with every output untouched: SFL_ERR_NULL_ARG; SFL_ERR_BAD_PLAN (not a plan, or P's
- *          column norms do not match it); SFL_ERR_BAD_PARAM; SFL_ERR_BAD_DIMS (n < 1, bad
- *          range); SFL_ERR_WORKSPACE_TOO_SMALL, SFL_ERR_MISALIGNED (ws or cache);
- *          SFL_ERR_NOT_FINITE (P or X rows in range); SFL_ERR_ZERO_ATOM (a zero column of P) */
+ *          with every output untouched: SFL_ERR_NULL_ARG; SFL_ERR_BAD_PLAN (not a plan);
+ *          SFL_ERR_BAD_PARAM; SFL_ERR_BAD_DIMS (n < 1, bad range); SFL_ERR_WORKSPACE_TOO_SMALL,
+ *          SFL_ERR_MISALIGNED (ws or cache); SFL_ERR_NOT_FINITE (X rows in range) */
 SFL_API sfl_status sfl_sf_forward(const sfl_workspace *ws, const sfl_enet_params *params, const sfl_enet_plan *plan,
                                   const float *P, int32_t n, sfl_range range, const float *X, float *A,
                                   const sfl_layer_cache *cache, float *lu, sfl_enet_info *info);
@@ -226,7 +225,7 @@ SFL_API sfl_status sfl_sf_forward(const sfl_workspace *ws, const sfl_enet_params
  *          with every output untouched: SFL_ERR_NULL_ARG; SFL_ERR_BAD_PLAN; SFL_ERR_BAD_PARAM
  *          (mu outside [0, 1], sup_weight < 0 or not finite, A does not match the cache);
  *          SFL_ERR_BAD_DIMS; SFL_ERR_WORKSPACE_TOO_SMALL, SFL_ERR_MISALIGNED (ws or cache);
- *          SFL_ERR_NOT_FINITE (P, X, A or used dA rows); SFL_ERR_ZERO_ATOM */
+ *          SFL_ERR_NOT_FINITE (X, A or used dA rows) */
 SFL_API sfl_status sfl_sf_backward(const sfl_workspace *ws, const sfl_loss_mix *mix, const sfl_enet_plan *plan,
                                    const float *P, int32_t n, sfl_range range, const float *X, const float *A,
                                    const sfl_layer_cache *cache, const float *dA, const uint8_t *labelled,

@@ -96,11 +96,15 @@ typedef struct sfl_model {
  *  plans (when non-NULL) valid and of the right shape and l2. Strict: every shape has n = 1,
  *  and what a kind does not use must be NULL / zero (a weight on maxpool2d or relu, a bias
  *  on csf or sf, a plan on a plain layer, unused geom / enet fields): SFL_ERR_BAD_PARAM.
- *  Weight values are not scanned (sfl_model_load() does scan them).
+ *  Weight values are not scanned (sfl_model_load() does scan them), except that each csf/sf
+ *  weight with a plan is checked against it (sfl_enet_plan_check_dictionary(), O(m K)).
  *  @return SFL_OK; SFL_ERR_NULL_ARG (model, or a missing weight);
  *          SFL_ERR_BAD_DIMS (n_layers, a shape or the chain); SFL_ERR_BAD_PARAM (unknown kind,
  *          geometry, enet parameters); SFL_ERR_BAD_PLAN (a plan that is not one, or not of
- *          this layer's m, K and l2); SFL_ERR_MISALIGNED (a plan not SFL_WORKSPACE_ALIGN aligned) */
+ *          this layer's m, K and l2, or whose column norms do not match the layer's weight, as
+ *          sfl_enet_plan_check_dictionary()); SFL_ERR_ZERO_ATOM, SFL_ERR_NOT_FINITE (a csf/sf
+ *          weight with a plan: a zero column, a NaN or infinity); SFL_ERR_MISALIGNED (a plan not
+ *          SFL_WORKSPACE_ALIGN aligned) */
 SFL_API sfl_status sfl_model_check(const sfl_model *model);
 
 /* ---- blob ---- */
@@ -188,9 +192,10 @@ SFL_API sfl_status sfl_model_forward_workspace_size(const sfl_model *model, int3
  *          sfl_sf_forward(); Y written, takes precedence over SFL_WARN_NOT_CONVERGED);
  *          with Y untouched: SFL_ERR_NULL_ARG (also a missing plan); the errors of
  *          sfl_model_check(); SFL_ERR_BAD_DIMS (n); SFL_ERR_WORKSPACE_TOO_SMALL;
- *          SFL_ERR_MISALIGNED; SFL_ERR_BAD_PLAN, SFL_ERR_ZERO_ATOM (a csf/sf weight that does
- *          not match its plan, or has a zero column); SFL_ERR_NOT_FINITE (X, a csf/sf weight,
- *          or the input a csf/sf layer receives from the layers below) */
+ *          SFL_ERR_MISALIGNED; SFL_ERR_NOT_FINITE (X, or the input a csf/sf layer receives
+ *          from the layers below). Each csf/sf weight must be the dictionary its plan was
+ *          built from: sfl_model_check() checks that (O(m K)), the forward call does not
+ *          (it would cost an SF layer as much as its GEMM for one image) */
 SFL_API sfl_status sfl_model_forward(const sfl_workspace *ws, const sfl_model *model, int32_t n, const float *X,
                                      float *Y);
 

@@ -127,7 +127,6 @@ SFL_API sfl_status sfl_sf_forward(const sfl_workspace *ws, const sfl_enet_params
     if (cache) SFL_RETURN_IF_ERROR(check_cache(cache, cache_bytes(n, K)));
     for (int32_t i = range.begin; i < range.end; ++i)
         if (!all_finite(X + static_cast<int64_t>(i) * m, static_cast<size_t>(m))) return SFL_ERR_NOT_FINITE;
-    SFL_RETURN_IF_ERROR(check_dictionary(plan, P));
 
     Arena arena(ws->buf, ws->size);
     const ForwardBuffers fb = ForwardBuffers::carve(arena, cfg, m, K, false);
@@ -149,7 +148,6 @@ SFL_API sfl_status sfl_sf_backward(const sfl_workspace *ws, const sfl_loss_mix *
     SFL_RETURN_IF_ERROR(check_workspace(ws, backward_bytes(m, K, false)));
     SFL_RETURN_IF_ERROR(check_cache(cache, cache_bytes(n, K)));
     const uint32_t *words = static_cast<const uint32_t *>(cache->buf);
-    SFL_RETURN_IF_ERROR(check_dictionary(plan, P));
     SFL_RETURN_IF_ERROR(check_backward_rows(mix, K, m, 1, range, X, A, words, dA, labelled));
 
     return sf_backward(*ws, *mix, plan, P, range.begin, range.end, X, A, words, dA, labelled, dX, dP);
@@ -171,7 +169,6 @@ SFL_API sfl_status sfl_csf_forward(const sfl_workspace *ws, const sfl_enet_param
     if (cache) SFL_RETURN_IF_ERROR(check_cache(cache, cache_bytes(g.n * np, K)));
     for (int32_t i = range.begin; i < range.end; ++i)
         if (!all_finite(X + i * img, static_cast<size_t>(img))) return SFL_ERR_NOT_FINITE;
-    SFL_RETURN_IF_ERROR(check_dictionary(plan, P));
 
     Arena arena(ws->buf, ws->size);
     const ForwardBuffers fb = ForwardBuffers::carve(arena, cfg, m, K, true);
@@ -197,7 +194,6 @@ SFL_API sfl_status sfl_csf_backward(const sfl_workspace *ws, const sfl_loss_mix 
     SFL_RETURN_IF_ERROR(check_workspace(ws, backward_bytes(m, K, true)));
     SFL_RETURN_IF_ERROR(check_cache(cache, cache_bytes(g.n * np, K)));
     const uint32_t *words = static_cast<const uint32_t *>(cache->buf);
-    SFL_RETURN_IF_ERROR(check_dictionary(plan, P));
     SFL_RETURN_IF_ERROR(
         check_backward_rows(mix, K, img, static_cast<int32_t>(np), range, X, A, words, dA, labelled));
 

@@ -43,7 +43,15 @@ size_t missing_plans_bytes(const sfl_model &model) {
 
 extern "C" {
 
-SFL_API sfl_status sfl_model_check(const sfl_model *model) { return check_model(model); }
+SFL_API sfl_status sfl_model_check(const sfl_model *model) {
+    SFL_RETURN_IF_ERROR(check_model(model));
+    // Each csf/sf weight against its plan (O(m K) each: here, not per forward call).
+    for (int32_t i = 0; i < model->n_layers; ++i) {
+        const sfl_model_layer &L = model->layers[i];
+        if (is_factor_kind(L.kind) && L.plan) SFL_RETURN_IF_ERROR(layers::check_dictionary(L.plan, L.weight));
+    }
+    return SFL_OK;
+}
 
 /* ---- blob ---- */
 
@@ -124,9 +132,7 @@ SFL_API sfl_status sfl_model_forward(const sfl_workspace *ws, const sfl_model *m
     for (int32_t i = 0; i < model->n_layers; ++i) {
         const sfl_model_layer &L = model->layers[i];
         if (!is_factor_kind(L.kind)) continue;
-        if (!L.plan) return SFL_ERR_NULL_ARG;
-        // P finite, no zero column, its norms those of the plan (as the layer calls check).
-        SFL_RETURN_IF_ERROR(layers::check_dictionary(L.plan, L.weight));
+        if (!L.plan) return SFL_ERR_NULL_ARG; // (P against its plan: sfl_model_check, once)
     }
     const ForwardNeeds needs = forward_needs(*model, n);
     size_t need = 0;
