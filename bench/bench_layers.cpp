@@ -240,6 +240,34 @@ void BM_linear(benchmark::State &state, bool backward) {
     finish(state);
 }
 
+// dX = dY W^T of the 800 -> 500 linear layer for `rows` rows, the two ways
+// linear_backward (lib/kernels/nn/linear.cpp) chooses between: (a) transpose all of W,
+// then dY W^T; (b) dX^T = W dY^T with two small transposes. Timed in the same run:
+// x_transpose_w = time(a) / time(b).
+void BM_linear_dx(benchmark::State &state, int32_t rows) {
+    const int32_t in = 800, out = 500;
+    const std::vector<float> W = gaussian(size_t(in) * out, 1u, 0.05f), dY = gaussian(size_t(rows) * out, 3u, 1.0f);
+    std::vector<float> WT(W.size()), dX(size_t(rows) * in), dYT(dY.size()), dXT(dX.size());
+    using clock = std::chrono::steady_clock;
+    double ta = 0.0, tb = 0.0;
+    for (auto _ : state) {
+        const auto t0 = clock::now();
+        transpose(rows, out, dY.data(), dYT.data());
+        sfl::kernels::gemm_f32(in, rows, out, W.data(), out, false, dYT.data(), rows, dXT.data(), rows, false);
+        transpose(in, rows, dXT.data(), dX.data());
+        benchmark::DoNotOptimize(dX.data());
+        tb += std::chrono::duration<double>(clock::now() - t0).count();
+        state.PauseTiming();
+        const auto t1 = clock::now();
+        transpose(in, out, W.data(), WT.data());
+        sfl::kernels::gemm_f32(rows, in, out, dY.data(), out, false, WT.data(), in, dX.data(), in, false);
+        benchmark::DoNotOptimize(dX.data());
+        ta += std::chrono::duration<double>(clock::now() - t1).count();
+        state.ResumeTiming();
+    }
+    state.counters["x_transpose_w"] = tb > 0 ? ta / tb : 0.0;
+}
+
 // Convolution 5x5, 1 -> 20 on 100 28x28 images (valid): im2col + GEMM, and back.
 void BM_conv(benchmark::State &state, bool backward) {
     const int32_t m = 25, K = 20;
@@ -275,6 +303,8 @@ BENCHMARK_CAPTURE(BM_sparse_forward, sf800x500_b100, false)->Unit(benchmark::kMi
 BENCHMARK_CAPTURE(BM_linear, fc800x500_b100_forward, false)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_sparse_backward, sf800x500_b100, false)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_linear, fc800x500_b100_backward, true)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_linear_dx, fc800x500_rows10, 10)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_linear_dx, fc800x500_rows100, 100)->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_sparse_forward, csf5x5k20_28x28_b100, true)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_sparse_forward, csf5x5k20_28x28_b100_lanes, true, true)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_conv, conv5x5k20_28x28_b100_forward, false)->Unit(benchmark::kMillisecond);

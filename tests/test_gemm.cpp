@@ -120,7 +120,9 @@ TEST_CASE("gemm_f32: every tile edge in M, N, Kd, both op(A), both accumulate mo
     std::vector<int32_t> ns = around(kGemmNR);
     for (int32_t v : around(sfl::simd::lanes)) ns.push_back(v);
     uint32_t seed = 1;
-    for (int32_t M : around(kGemmMR))
+    std::vector<int32_t> ms = around(kGemmMR);
+    for (int32_t v : around(sfl::kernels::kGemmPackMinRows)) ms.push_back(v); // B read in place / packed
+    for (int32_t M : ms)
         for (int32_t N : ns)
             for (int32_t Kd : {1, 2, 7, kGemmKC, kGemmKC + 1, 2 * kGemmKC + 3})
                 for (int ta = 0; ta < 2; ++ta)

@@ -32,17 +32,30 @@ Sgd::Sgd(const Sequential &net, SgdConfig cfg) : cfg_(cfg) {
 }
 
 void Sgd::step(Sequential &net, const std::vector<Tensor> &grads, float scale) {
+    step_sum(net, {&grads}, scale, 1);
+}
+
+void Sgd::step_sum(Sequential &net, const std::vector<const std::vector<Tensor> *> &parts, float scale,
+                   int threads) {
+    // Elements per thread below which a tensor is updated by the calling thread alone
+    // (starting a thread costs about as much as updating this many).
+    constexpr int64_t kMinPerThread = 16384;
     const auto params = net.params();
     for (size_t k = 0; k < params.size(); ++k) {
         Param &p = *params[k];
         float *w = p.value.data();
         float *v = v_[k].data();
-        const float *g = grads[k].data();
         const float wd = p.decay ? cfg_.weight_decay : 0.0f;
-        for (size_t i = 0; i < p.value.size(); ++i) {
-            v[i] = cfg_.momentum * v[i] + (g[i] * scale + wd * w[i]);
-            w[i] -= cfg_.lr * v[i];
-        }
+        const int64_t n = int64_t(p.value.size());
+        const int T = int(std::min<int64_t>(threads, std::max<int64_t>(1, n / kMinPerThread)));
+        parallel_for(n, T, [&](int64_t lo, int64_t hi, int) {
+            for (int64_t i = lo; i < hi; ++i) {
+                float g = (*parts[0])[k][size_t(i)];
+                for (size_t t = 1; t < parts.size(); ++t) g += (*parts[t])[k][size_t(i)]; // in part order
+                v[i] = cfg_.momentum * v[i] + (g * scale + wd * w[i]);
+                w[i] -= cfg_.lr * v[i];
+            }
+        });
     }
     net.after_update();
 }
@@ -108,15 +121,12 @@ EpochStats Trainer::train_epoch(const Dataset &d, const std::vector<int32_t> &id
             r.forward(n, x.data(), true);
             part[size_t(t)] = r.backward(n, y.data(), mu);
         });
-        // Sum the thread accumulators into runner 0's, in thread order.
-        auto &g0 = runners_[0]->grads();
-        for (int32_t t = 1; t < used; ++t) {
-            auto &gt = runners_[size_t(t)]->grads();
-            for (size_t k = 0; k < g0.size(); ++k)
-                for (size_t i = 0; i < g0[k].size(); ++i) g0[k][i] += gt[k][i];
-        }
+        // The thread accumulators summed in thread order inside the update, itself split
+        // over the threads by parameter elements (the same floats as a serial sum).
+        std::vector<const std::vector<Tensor> *> sums;
+        for (int32_t t = 0; t < used; ++t) sums.push_back(&runners_[size_t(t)]->grads());
         for (int32_t t = 0; t < used; ++t) add_loss(total, part[size_t(t)]);
-        sgd_.step(net_, g0, 1.0f / float(B));
+        sgd_.step_sum(net_, sums, 1.0f / float(B), T);
         if (progress) {
             EpochStats run;
             run.ce = total.labelled ? total.ce / double(total.labelled) : 0.0;

@@ -2,7 +2,8 @@
 //   pc: Kd in blocks of kGemmKC (the first block applies `accumulate`, later
 //       ones add onto C);
 //   jc: N in panels of kGemmNR columns, each packed into a 12 KiB stack buffer
-//       (zero-padded on the right edge) unless one row block uses it unpacked;
+//       (zero-padded on the right edge) unless at most kGemmPackMinRows rows use
+//       a full panel, which they read in place;
 //   ir: M in blocks of kGemmMR rows -> one register-blocked micro-kernel call
 //       from a table indexed by (rows, vectors) for the bottom/right edges.
 // No heap, no workspace, no reads outside any matrix.
@@ -62,7 +63,9 @@ void gemm_f32(int32_t M, int32_t N, int32_t Kd, const float *A, int32_t lda, boo
             const int32_t last = w - (nvec - 1) * L;
             const float *bp = B + (int64_t)pc * ldb + jc;
             int32_t ldbp = ldb;
-            if (last < L || M > kGemmMR) {
+            // Packing copies the whole panel once; it pays when many row blocks reuse it.
+            // A few rows (training batches split over threads, M ~ 10) read B in place.
+            if (last < L || M > kGemmPackMinRows) {
                 pack_b(kc, w, bp, ldb, pack, kGemmNR);
                 bp = pack;
                 ldbp = kGemmNR;

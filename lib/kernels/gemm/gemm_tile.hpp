@@ -33,6 +33,9 @@ constexpr int32_t kGemmNR = kGemmNV * simd::lanes;
 constexpr int32_t kGemmPackFloats = SFL_GEMM_PACK_FLOATS;
 constexpr int32_t kGemmKC = kGemmPackFloats / kGemmNR;
 static_assert(kGemmKC >= 16, "pack buffer too small for the tile");
+// Rows of C up to which a full panel of B is read in place rather than packed: a
+// packed panel is copied once and read by ceil(M / kGemmMR) row blocks.
+constexpr int32_t kGemmPackMinRows = 4 * kGemmMR;
 
 } // namespace kernels
 } // namespace sfl

@@ -34,10 +34,20 @@ void linear_backward(const LinearBackwardBuffers &buf, int32_t in, int32_t out, 
     const float *dYr = dY + static_cast<int64_t>(r0) * out;
     kernels::gemm_f32(in, out, rows, X + static_cast<int64_t>(r0) * in, in, true, dYr, out, dW, out, true);
     if (db) add_column_sums(rows, out, dYr, db);
-    if (dX) {
-        linalg::transpose(in, out, W, buf.WT);
-        kernels::gemm_f32(rows, in, out, dYr, out, false, buf.WT, in, dX + static_cast<int64_t>(r0) * in, in, false);
+    if (!dX) return;
+    float *dXr = dX + static_cast<int64_t>(r0) * in;
+    if (static_cast<int64_t>(rows) * (in + out) <= static_cast<int64_t>(in) * out) {
+        // Few rows (training batches split over threads): dX^T = W dY^T, with the two small
+        // transposes in the WT buffer, instead of transposing all of W on every call.
+        float *dYT = buf.WT;                                     // out x rows
+        float *dXT = buf.WT + static_cast<int64_t>(out) * rows;  // in x rows
+        linalg::transpose(rows, out, dYr, dYT);
+        kernels::gemm_f32(in, rows, out, W, out, false, dYT, rows, dXT, rows, false);
+        linalg::transpose(in, rows, dXT, dXr);
+        return;
     }
+    linalg::transpose(in, out, W, buf.WT);
+    kernels::gemm_f32(rows, in, out, dYr, out, false, buf.WT, in, dXr, in, false);
 }
 
 } // namespace nn

@@ -25,6 +25,10 @@ public:
     Sgd(const Sequential &net, SgdConfig cfg);
     /** One step with gradients grads[k] * scale for params[k]; then net.after_update(). */
     void step(Sequential &net, const std::vector<Tensor> &grads, float scale);
+    /** The same with the gradients parts[0][k] + parts[1][k] + ... (summed in that order),
+     *  the update of each large parameter split over up to `threads` threads by elements:
+     *  the result equals the serial sum and step bit for bit. */
+    void step_sum(Sequential &net, const std::vector<const std::vector<Tensor> *> &parts, float scale, int threads);
     std::vector<Tensor> &velocity() noexcept { return v_; }
     const SgdConfig &config() const noexcept { return cfg_; }
 
