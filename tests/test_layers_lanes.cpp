@@ -7,12 +7,16 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <string>
 #include <vector>
 
 #include "kernels/enet/lars_lanes.hpp"
 #include "kernels/enet/params.hpp"
+#include "kernels/enet/plan.hpp"
+#include "kernels/enet/problem.hpp"
 #include "kernels/layers/forward.hpp"
+#include "enet_test_util.hpp"
 #include "layer_fixture.hpp"
 
 using namespace sfl_test;
@@ -125,4 +129,61 @@ TEST_CASE("layers' forward buffers: with lanes the tile and blocks take SFL_ENET
         CHECK(count.used() == (lanes ? SFL_CSF_FORWARD_LANES_WORKSPACE_BYTES(25, 20)
                                      : SFL_CSF_FORWARD_WORKSPACE_BYTES(25, 20, SFL_ENET_LARS_WORKSPACE_BYTES(20))));
     }
+}
+
+// The training forward asks for lU without the diagnostics (info NULL): the lanes' rows
+// then take enet::objective(), which must equal evaluate()'s objective bit for bit.
+TEST_CASE("objective() == evaluate()'s objective, bit for bit, on LARS codes and arbitrary sparse codes") {
+    using namespace sfl;
+    int64_t checked = 0;
+    for (int32_t K : {1, 5, 20, 32, 200}) { // 200: codes beyond 64 non-zeros (evaluate() inside)
+        const sfl_test::RandomProblem rp = sfl_test::random_problem(K + 5, K, K > 32 ? 20 : 200, 300u + uint32_t(K));
+        for (float l1 : {0.0f, 0.05f, 0.3f}) {
+            const sfl_test::Plan pl = sfl_test::make_plan(rp.P, 0.01f);
+            sfl_enet_params params = sfl_enet_default_params();
+            params.l1 = l1;
+            const sfl_test::EncodeResult r = sfl_test::encode(pl, params, rp.P, rp.X);
+            std::vector<float> C(static_cast<size_t>(K));
+            for (int32_t i = 0; i < rp.X.rows; ++i) {
+                const std::vector<double> cd = sfl_test::correlations(rp.P, rp.X.row(i));
+                for (int32_t k = 0; k < K; ++k) C[size_t(k)] = float(cd[size_t(k)]);
+                double xsq = 0.0;
+                for (int32_t j = 0; j < rp.P.rows; ++j) xsq += double(rp.X.row(i)[j]) * rp.X.row(i)[j];
+                const enet::Problem pb = enet::gram_problem(enet::plan_gram(pl.plan), nullptr, K, l1, C.data(), xsq);
+                std::vector<float> a(r.A.begin() + int64_t(i) * K, r.A.begin() + int64_t(i + 1) * K);
+                for (int variant = 0; variant < 2; ++variant) {
+                    if (variant == 1) // an arbitrary sparse code: every third entry of the row's x
+                        for (int32_t k = 0; k < K; ++k) a[size_t(k)] = k % 3 == 0 ? rp.X.row(i)[k % rp.P.rows] + 0.01f : 0.0f;
+                    sfl_enet_info info{};
+                    enet::evaluate(pb, a.data(), nullptr, &info);
+                    const float fast = float(enet::objective(pb, a.data()));
+                    CHECK(std::memcmp(&fast, &info.objective, sizeof fast) == 0);
+                    ++checked;
+                }
+            }
+        }
+    }
+    MESSAGE("codes checked: ", checked);
+}
+
+TEST_CASE("CSF forward with lanes: lU without info == lU with info, bit for bit") {
+    const Case c = csf_case(2, sfl_dims4{2, 28, 28, 1}, SFL_PATCH_PARAMS_INIT(5, 5), 20, 0.1f, 0.01f, 905u);
+    sfl_enet_params params = sfl_enet_default_params();
+    params.l1 = c.l1;
+    params.l2 = c.l2;
+    params.lanes = 1;
+    const sfl_enet_dims dims = {c.m, c.K};
+    AlignedBuffer plan_mem(SFL_ENET_PLAN_BYTES(c.K));
+    sfl_enet_plan *plan = nullptr;
+    REQUIRE(sfl_enet_plan_init(plan_mem.data(), plan_mem.size(), &params, &dims, c.P.data(), &plan) == SFL_OK);
+    AlignedBuffer ws_mem(SFL_CSF_FORWARD_LANES_WORKSPACE_BYTES(c.m, c.K));
+    const sfl_workspace ws = ws_mem.workspace();
+    std::vector<float> A(size_t(c.rows()) * size_t(c.K)), lu_plain(size_t(c.n)), lu_info(size_t(c.n));
+    std::vector<sfl_enet_info> info(size_t(c.rows()));
+    const sfl_range all = {0, c.n};
+    REQUIRE(sfl_csf_forward(&ws, &params, &c.patch, plan, c.P.data(), &c.image, all, c.X.data(), A.data(), nullptr,
+                            lu_plain.data(), nullptr) == SFL_OK);
+    REQUIRE(sfl_csf_forward(&ws, &params, &c.patch, plan, c.P.data(), &c.image, all, c.X.data(), A.data(), nullptr,
+                            lu_info.data(), info.data()) == SFL_OK);
+    CHECK(std::memcmp(lu_plain.data(), lu_info.data(), lu_plain.size() * sizeof(float)) == 0);
 }

@@ -46,12 +46,15 @@ void solve_block_lanes(const BlockBuffers &bb, const SolverConfig &cfg, const sf
             out->add(solve_row(bb.solve, cfg, plan, c, bb.xsq[i], a, inf));
             if (stats) ++stats->one_rows;
         } else {
-            if (info || objectives) {
+            if (info) {
                 // r into the LARS scratch: O(K nnz), not O(K^2)
                 evaluate(row_problem(plan, cfg.l1, c, bb.xsq[i]), a, bb.solve.lars.r, inf);
                 inf->status = SFL_OK;
                 inf->iterations = lb.steps[i];
                 inf->hit_iter_limit = 0;
+            } else if (objectives) {
+                // the layers' training forward: lU alone, the same float as evaluate()'s
+                local.objective = static_cast<float>(objective(row_problem(plan, cfg.l1, c, bb.xsq[i]), a));
             }
             if (stats) ++stats->lane_rows;
         }

@@ -69,5 +69,37 @@ Quality evaluate(const Problem &pb, const float *a, double *r_out, sfl_enet_info
     return Quality{gap, kkt};
 }
 
+double objective(const Problem &pb, const float *a) {
+    // The support's indices, ascending (the order evaluate() sums in); a code with more
+    // non-zeros than fit here takes evaluate() itself.
+    constexpr int32_t kMaxNnz = 64;
+    int32_t idx[kMaxNnz];
+    int32_t nnz = 0;
+    for (int32_t j = 0; j < pb.K; ++j) {
+        if (a[j] == 0.0f) continue;
+        if (nnz == kMaxNnz) {
+            sfl_enet_info info;
+            evaluate(pb, a, nullptr, &info);
+            return info.objective;
+        }
+        idx[nnz++] = j;
+    }
+    const int64_t K = pb.K;
+    double ca = 0.0, ar = 0.0, l1norm = 0.0;
+    for (int32_t t = 0; t < nnz; ++t) {
+        const int32_t j = idx[t];
+        double rj = pb.c[j]; // r_j = c_j - sum over the non-zeros k of a_k G[k, j]
+        for (int32_t u = 0; u < nnz; ++u)
+            rj -= static_cast<double>(a[idx[u]]) * static_cast<double>(pb.G[idx[u] * K + j]);
+        const double aj = a[j];
+        ca += pb.c[j] * aj;
+        ar += aj * rj;
+        l1norm += std::fabs(aj);
+    }
+    double R = pb.x_sqnorm - ca - ar;
+    R = R > 0.0 ? R : 0.0;
+    return 0.5 * R + static_cast<double>(pb.l1) * l1norm;
+}
+
 } // namespace enet
 } // namespace sfl
