@@ -24,8 +24,9 @@
 #                 float64: the float32 values widened exactly, SPAMS then runs in double)
 #   --spams-L     wrapper (default): L = min(m, K), what spams.lasso does; SPAMS then stops
 #                 when L atoms are active, so on 64x256 a code whose optimal support exceeds
-#                 m = 64 is cut short (a higher objective). K: L = K, the exact minimiser
-#                 (lasso2 called directly, since _lassoD clamps L to m).
+#                 m = 64 is cut short (a higher objective). K: L = K, the path runs on to
+#                 lambda1 (lasso2 called directly, since _lassoD clamps L to m). 25x20 and
+#                 800x500 have K < m, so L = K there either way.
 #   --l1, --l2    default 0.1 and 0.01 (both sides get the float32 values)
 # Environment: SPAMS_BUILD_DIR (where the driver is built; default a temporary dir),
 #   WORK_DIR (inputs and codes; default a temporary dir, removed at exit), PYTHON
@@ -43,10 +44,13 @@
 # --threads 1. One thread each (OMP_NUM_THREADS = OPENBLAS_NUM_THREADS = 1).
 #
 # Timing, the same kind on both sides: the encode only, in-process steady_clock,
-# file I/O excluded, and the Gram matrix excluded (sfl builds its plan G = P^T P + l2 I
-# before its clock; the driver builds SPAMS's G = D^T D + l2 I before its clock, then
-# times lasso2, i.e. D^T x, LARS and the sparse output). Also shown: SPAMS's whole
-# _lassoD call (Gram included), as the Python wrapper makes it.
+# one timed encode per process, file I/O excluded, and the Gram matrix excluded: sfl's
+# signals_per_second (its JSON) times sfl_enet_encode (C = X P, the solves and the
+# per-signal objective/KKT diagnostics) after its plan G = P^T P + l2 I is built; the
+# driver builds SPAMS's G = D^T D + l2 I before its clock, then times lasso2 (D^T x,
+# LARS, the sparse output). Also shown: SPAMS's whole _lassoD call (Gram included), as
+# the Python wrapper makes it; it runs first in the driver's process. Each run prints
+# how many CPUs were busy machine-wide meanwhile (~1.0: nothing else ran).
 # Accuracy: the objective of both codes per signal in float64 (from the float32 data
 # and the float32 l1, l2), worst relative difference, and the mean support sizes.
 # Needs: g++, libopenblas-openmp-dev, python3-numpy, MNIST idx files in data/mnist
