@@ -50,4 +50,23 @@ inline void expect_gradients(const Case &c, unsigned seed, int64_t max_entries =
 
 inline sfl_loss_mix mix(float mu, float sup_weight) { return sfl_loss_mix{mu, sup_weight, 0}; }
 
+// The case's elastic-net parameters (l1, l2, LARS, `lanes`) and the plan of its P, in
+// owned memory (plan points into mem; moving keeps it valid).
+struct CasePlan {
+    sfl_enet_params params = sfl_enet_default_params();
+    AlignedBuffer mem;
+    sfl_enet_plan *plan = nullptr;
+};
+
+inline CasePlan case_plan(const Case &c, int32_t lanes = 0) {
+    CasePlan p;
+    p.params.l1 = c.l1;
+    p.params.l2 = c.l2;
+    p.params.lanes = lanes;
+    const sfl_enet_dims dims = {c.m, c.K};
+    p.mem = AlignedBuffer(SFL_ENET_PLAN_BYTES(c.K));
+    REQUIRE(sfl_enet_plan_init(p.mem.data(), p.mem.size(), &p.params, &dims, c.P.data(), &p.plan) == SFL_OK);
+    return p;
+}
+
 } // namespace sfl_test

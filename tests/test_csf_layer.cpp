@@ -103,13 +103,9 @@ TEST_CASE("CSF: image ranges with separate workspaces and dP accumulators equal 
     const auto whole = sfl_gradcheck::run_library(c);
     REQUIRE(whole.ok());
 
-    sfl_enet_params params = sfl_enet_default_params();
-    params.l1 = c.l1;
-    params.l2 = c.l2;
-    const sfl_enet_dims dims = {c.m, c.K};
-    AlignedBuffer plan_mem(SFL_ENET_PLAN_BYTES(c.K));
-    sfl_enet_plan *plan = nullptr;
-    REQUIRE(sfl_enet_plan_init(plan_mem.data(), plan_mem.size(), &params, &dims, c.P.data(), &plan) == SFL_OK);
+    const CasePlan cp = case_plan(c);
+    const sfl_enet_params &params = cp.params;
+    const sfl_enet_plan *plan = cp.plan;
     AlignedBuffer cache_mem(SFL_LAYER_CACHE_BYTES(c.rows(), c.K));
     const sfl_layer_cache cache = cache_mem.cache();
     std::vector<float> A(whole.A.size(), -7.0f), lu(size_t(c.n)), dX(c.X.size(), -7.0f);

@@ -31,14 +31,9 @@ struct Forward {
 
 // One forward over the whole batch of c with the given lanes field, sized by the query.
 Forward run_forward(const Case &c, int32_t lanes) {
-    sfl_enet_params params = sfl_enet_default_params();
-    params.l1 = c.l1;
-    params.l2 = c.l2;
-    params.lanes = lanes;
-    const sfl_enet_dims dims = {c.m, c.K};
-    AlignedBuffer plan_mem(SFL_ENET_PLAN_BYTES(c.K));
-    sfl_enet_plan *plan = nullptr;
-    REQUIRE(sfl_enet_plan_init(plan_mem.data(), plan_mem.size(), &params, &dims, c.P.data(), &plan) == SFL_OK);
+    const CasePlan cp = case_plan(c, lanes);
+    const sfl_enet_params &params = cp.params;
+    const sfl_enet_plan *plan = cp.plan;
     size_t bytes = 0;
     REQUIRE((c.csf ? sfl_csf_forward_workspace_size(&params, plan, &bytes)
                    : sfl_sf_forward_workspace_size(&params, plan, &bytes)) == SFL_OK);
@@ -168,14 +163,9 @@ TEST_CASE("objective() == evaluate()'s objective, bit for bit, on LARS codes and
 
 TEST_CASE("CSF forward with lanes: lU without info == lU with info, bit for bit") {
     const Case c = csf_case(2, sfl_dims4{2, 28, 28, 1}, SFL_PATCH_PARAMS_INIT(5, 5), 20, 0.1f, 0.01f, 905u);
-    sfl_enet_params params = sfl_enet_default_params();
-    params.l1 = c.l1;
-    params.l2 = c.l2;
-    params.lanes = 1;
-    const sfl_enet_dims dims = {c.m, c.K};
-    AlignedBuffer plan_mem(SFL_ENET_PLAN_BYTES(c.K));
-    sfl_enet_plan *plan = nullptr;
-    REQUIRE(sfl_enet_plan_init(plan_mem.data(), plan_mem.size(), &params, &dims, c.P.data(), &plan) == SFL_OK);
+    const CasePlan cp = case_plan(c, 1);
+    const sfl_enet_params &params = cp.params;
+    const sfl_enet_plan *plan = cp.plan;
     AlignedBuffer ws_mem(SFL_CSF_FORWARD_LANES_WORKSPACE_BYTES(c.m, c.K));
     const sfl_workspace ws = ws_mem.workspace();
     std::vector<float> A(size_t(c.rows()) * size_t(c.K)), lu_plain(size_t(c.n)), lu_info(size_t(c.n));
