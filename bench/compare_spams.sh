@@ -14,7 +14,7 @@
 #                 64x256  fresh 8x8 MNIST patches (10 % blank) over mnist8_P.npy (256
 #                         unit-norm Gaussian atoms); default 4,000 signals
 #                 800x500 unit-norm Gaussian signals over 500 unit-norm Gaussian atoms
-#                         (numpy default_rng(800500), as bench/compare_sklearn.py); 25,000
+#                         (numpy default_rng(800500), as bench/compare_sklearn.py); 30,000
 #                 (sizes chosen so that one sfl run takes >= 0.5 s on the 2-vCPU bench VM)
 #   --reps R      timed runs per side, alternating sfl, SPAMS (default 3); medians shown
 #   --signals N   override the problem's signal count
@@ -224,7 +224,7 @@ echo
 
 TABLE=()
 for prob in $PROBLEMS; do
-  case $prob in 25x20) n=500000 ;; 64x256) n=4000 ;; 800x500) n=25000 ;; esac
+  case $prob in 25x20) n=500000 ;; 64x256) n=4000 ;; 800x500) n=30000 ;; esac
   n=${SIGNALS:-$n}
   LARG=(); [[ $SPAMS_L == K ]] && LARG=(--L "${prob#*x}")
   D=$WORK/$prob; mkdir -p "$D"
