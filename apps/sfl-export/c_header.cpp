@@ -100,8 +100,8 @@ std::string enet(const sfl_enet_params &p) {
     append_float(s, p.l2);
     s += ", ";
     append_float(s, p.tol);
-    s += ", " + std::to_string(p.max_iter) + ", " + (p.solver == SFL_ENET_CD ? "SFL_ENET_CD" : "SFL_ENET_LARS") +
-         ", 0 }"; // lanes 0: firmware keeps the smallest workspace (the macros below)
+    s += ", " + std::to_string(p.max_iter) + ", " + (p.solver == SFL_ENET_CD ? "SFL_ENET_CD" : "SFL_ENET_LARS") + ", " +
+         std::to_string(p.lanes) + " }"; // main.cpp exports lanes 0 (the firmware's smallest workspace)
     return s;
 }
 

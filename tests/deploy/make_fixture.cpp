@@ -38,6 +38,12 @@ int main(int argc, char **argv) {
         const sfl::nn::Shape in{28, 28, 1};
         auto net = sfl::nn::build_network(cfg, in, 10, 2024);
         sfl::save_model_file(dir + "/model.sflm", sfl::nn::to_c_model(*net), true);
+        // A CSF-only net too: its forward workspace is the CSF layer's (the csf+sf one's is
+        // the SF layer's), so the export's macro sizes are checked on a K <= 32 layer.
+        sfl::nn::NetConfig csf_cfg;
+        csf_cfg.name = "csf";
+        auto csf = sfl::nn::build_network(csf_cfg, in, 10, 2025);
+        sfl::save_model_file(dir + "/model_csf.sflm", sfl::nn::to_c_model(*csf), true);
 
         // MNIST-like: mostly zero background, the rest k / 255.
         sfl::nn::Rng rng(7);
