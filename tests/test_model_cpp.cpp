@@ -145,7 +145,9 @@ std::unique_ptr<Sequential> trained_net(const std::string &name, int32_t epochs 
 /** The model through a blob and back (plans stored or rebuilt by LoadedModel). */
 sfl::LoadedModel through_blob(const Sequential &net, bool with_plans) {
     const std::vector<unsigned char> blob = sfl::model_blob(to_c_model(net), with_plans);
-    return sfl::LoadedModel::from_bytes(blob.data(), blob.size());
+    sfl::LoadedModel lm = sfl::LoadedModel::from_bytes(blob.data(), blob.size());
+    lm.set_lanes(1); // the network's own setting (FactorBase::enet_params)
+    return lm;
 }
 
 /** Forward of the loaded model image by image and in evaluation chunks == the network's, bit for bit. */
@@ -304,7 +306,10 @@ TEST_CASE("save_model_file / LoadedModel::from_file round trip, with and without
         sfl::save_model_file(path, src, plans);
         const std::vector<unsigned char> bytes = read_bytes(path);
         CHECK(bytes == sfl::model_blob(src, plans));
-        const sfl::LoadedModel lm = sfl::LoadedModel::from_file(path);
+        sfl::LoadedModel lm = sfl::LoadedModel::from_file(path);
+        for (int32_t i = 0; i < lm.model().n_layers; ++i) CHECK(lm.model().layers[i].enet.lanes == 0); // not stored
+        lm.set_lanes(1); // the network's setting
+        CHECK_THROWS_AS(lm.set_lanes(2), std::invalid_argument);
         CHECK(lm.had_plans() == plans);
         CHECK(lm.blob_bytes() == bytes.size());
         const sfl_model &m = lm.model();
@@ -322,6 +327,7 @@ TEST_CASE("save_model_file / LoadedModel::from_file round trip, with and without
         CHECK(same_bits(model_forward(m, x, 5, 1), ref));
         // A moved LoadedModel keeps its model valid.
         sfl::LoadedModel moved = sfl::LoadedModel::from_file(path);
+        moved.set_lanes(1);
         const sfl::LoadedModel taken = std::move(moved);
         CHECK(same_bits(model_forward(taken.model(), x, 5, 1), ref));
     }

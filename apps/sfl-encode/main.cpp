@@ -81,7 +81,9 @@ int run_dict(const sfl_encode::Options &opt, unsigned threads) {
 
 sfl::LoadedModel load_model(const std::string &path) {
     try {
-        return sfl::LoadedModel::from_file(path);
+        sfl::LoadedModel lm = sfl::LoadedModel::from_file(path);
+        lm.set_lanes(1); // the SF/CSF layers several rows at a time (sfl_enet.h), as training runs them
+        return lm;
     } catch (const std::runtime_error &e) { // sfl::Error (a bad blob) or an unreadable file
         throw sfl_encode::InputError(std::string("--model: ") + e.what());
     }

@@ -101,7 +101,7 @@ std::string enet(const sfl_enet_params &p) {
     s += ", ";
     append_float(s, p.tol);
     s += ", " + std::to_string(p.max_iter) + ", " + (p.solver == SFL_ENET_CD ? "SFL_ENET_CD" : "SFL_ENET_LARS") + ", " +
-         std::to_string(p.lanes) + " }"; // main.cpp exports lanes 0 (the firmware's smallest workspace)
+         std::to_string(p.lanes) + " }"; // 0 as loaded: the firmware's smallest workspace
     return s;
 }
 

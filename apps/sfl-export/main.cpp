@@ -19,12 +19,8 @@ int run(int argc, char **argv) {
     const Options o = parse_options(argc, argv);
     const sfl::LoadedModel lm = sfl::LoadedModel::from_file(o.model);
     sfl_model out = lm.model(); // every plan present
-    for (int32_t i = 0; i < out.n_layers; ++i) {
-        if (!o.plans) out.layers[i].plan = nullptr;
-        // The firmware's setting: one row at a time, the smallest workspace (the header's
-        // sizes and its layer initialisers say lanes 0; LoadedModel runs the PC's lanes).
-        out.layers[i].enet.lanes = 0;
-    }
+    if (!o.plans)
+        for (int32_t i = 0; i < out.n_layers; ++i) out.layers[i].plan = nullptr;
     const HeaderSizes sizes = header_sizes(out);
     if (!o.quiet) print_model(stdout, o.model, lm);
     if (!o.header.empty()) {

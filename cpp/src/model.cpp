@@ -49,12 +49,6 @@ bool all_plans_present(const sfl_model &m) {
 
 void LoadedModel::load(size_t size, const std::string &what) {
     check_named(sfl_model_load(blob_.data(), size, &model_), what, "cannot load the model");
-    // A blob does not store the lanes (a runtime choice, sfl_enet.h): on a PC run the
-    // factorization layers as the training network does (FactorBase::enet_params).
-    for (int32_t i = 0; i < model_.n_layers; ++i) {
-        const int32_t k = model_.layers[i].kind;
-        if (k == SFL_MODEL_CSF || k == SFL_MODEL_SF) model_.layers[i].enet.lanes = 1;
-    }
     blob_bytes_ = size;
     had_plans_ = all_plans_present(model_);
     size_t plan_bytes = 0;
@@ -68,6 +62,14 @@ void LoadedModel::load(size_t size, const std::string &what) {
     }
     // Once per load: every stored plan belongs to its weight (the forward calls trust it).
     check_named(sfl_model_check(&model_), what, "the model's plans do not match its weights");
+}
+
+void LoadedModel::set_lanes(int32_t lanes) {
+    if (lanes != 0 && lanes != 1) throw std::invalid_argument("LoadedModel::set_lanes: lanes must be 0 or 1");
+    for (int32_t i = 0; i < model_.n_layers; ++i) {
+        const int32_t k = model_.layers[i].kind;
+        if (k == SFL_MODEL_CSF || k == SFL_MODEL_SF) model_.layers[i].enet.lanes = lanes;
+    }
 }
 
 LoadedModel LoadedModel::from_bytes(const void *data, size_t size, const std::string &what) {

@@ -12,7 +12,6 @@
 #include "kernels/enet/encode.hpp"
 #include "kernels/enet/params.hpp"
 #include "kernels/enet/plan.hpp"
-#include "kernels/layers/dict.hpp"
 #include "kernels/enet/problem.hpp"
 
 using namespace sfl;
@@ -97,7 +96,7 @@ SFL_API sfl_status sfl_enet_plan_dims(const sfl_enet_plan *plan, sfl_enet_dims *
 SFL_API sfl_status sfl_enet_plan_check_dictionary(const sfl_enet_plan *plan, const float *P) {
     if (!plan || !P) return SFL_ERR_NULL_ARG;
     if (!plan_valid(plan)) return SFL_ERR_BAD_PLAN;
-    return layers::check_dictionary(plan, P);
+    return check_dictionary(plan, P);
 }
 
 SFL_API const float *sfl_enet_plan_gram(const sfl_enet_plan *plan) {

@@ -8,7 +8,6 @@
 #include "common/arena.hpp"
 #include "common/check.hpp"
 #include "kernels/enet/plan.hpp"
-#include "kernels/layers/dict.hpp"
 #include "kernels/model/blob_format.hpp"
 #include "kernels/model/blob_layout.hpp"
 #include "kernels/model/blob_read.hpp"
@@ -48,7 +47,7 @@ SFL_API sfl_status sfl_model_check(const sfl_model *model) {
     // Each csf/sf weight against its plan (O(m K) each: here, not per forward call).
     for (int32_t i = 0; i < model->n_layers; ++i) {
         const sfl_model_layer &L = model->layers[i];
-        if (is_factor_kind(L.kind) && L.plan) SFL_RETURN_IF_ERROR(layers::check_dictionary(L.plan, L.weight));
+        if (is_factor_kind(L.kind) && L.plan) SFL_RETURN_IF_ERROR(enet::check_dictionary(L.plan, L.weight));
     }
     return SFL_OK;
 }

@@ -81,7 +81,8 @@ int make_model(int argc, char **argv) {
 }
 
 int forward(char **argv) {
-    const sfl::LoadedModel loaded = sfl::LoadedModel::from_file(argv[2]);
+    sfl::LoadedModel loaded = sfl::LoadedModel::from_file(argv[2]);
+    loaded.set_lanes(1); // as sfl-encode --model runs it
     sfl_model m = loaded.model();
     const int32_t k = std::stoi(argv[3]);
     if (k < 1 || k > m.n_layers) throw std::invalid_argument("K out of range");

@@ -29,9 +29,13 @@ public:
     LoadedModel(const LoadedModel &) = delete;
     LoadedModel &operator=(const LoadedModel &) = delete;
 
-    /** The model; every csf/sf plan is present, and its csf/sf layers have enet.lanes = 1 (a
-     *  blob does not store it; the training network runs them so). Valid while this object lives. */
+    /** The model; every csf/sf plan is present. Valid while this object lives. */
     const sfl_model &model() const noexcept { return model_; }
+    /** Set enet.lanes (0 or 1, sfl_enet.h) of every csf/sf layer. A blob does not store it,
+     *  so a loaded model has 0 (firmware's smallest workspace); 1 runs the layers as the
+     *  training network does (faster on a PC, codes equal up to double rounding).
+     *  Throws std::invalid_argument for another value. */
+    void set_lanes(int32_t lanes);
     /** The blob stored the plans (none had to be built). */
     bool had_plans() const noexcept { return had_plans_; }
     /** Bytes of the blob as given (the file's size). */

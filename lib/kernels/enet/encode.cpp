@@ -87,7 +87,7 @@ BlockBuffers BlockBuffers::carve(Arena &arena, const SolverConfig &cfg, int32_t 
         b.lb = LanesBuffers::carve(arena, K);
         b.C = b.lb.C; // the lanes take bigger blocks into their own buffers
         b.xsq = b.lb.xsq;
-        b.rows = kLanesBlock;
+        b.rows = block_rows(cfg);
         b.lanes = lars_lanes_width() > 1; // a scalar build solves one row at a time
     }
     return b;

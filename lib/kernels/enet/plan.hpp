@@ -60,5 +60,10 @@ inline size_t plan_bytes(int32_t K) {
 // so a half-built plan never looks valid.
 sfl_status build_plan(void *mem, size_t size, float l2, int32_t m, int32_t K, const float *P, sfl_enet_plan **out);
 
+// P (m x K, the plan's shape) is finite, has no zero column, and its squared column
+// norms match diag(G) - l2 of the plan within 1e-3 relative (sfl_enet_plan_check_dictionary,
+// sfl_model_check). Returns SFL_OK, SFL_ERR_NOT_FINITE, SFL_ERR_ZERO_ATOM or SFL_ERR_BAD_PLAN.
+sfl_status check_dictionary(const sfl_enet_plan *plan, const float *P);
+
 } // namespace enet
 } // namespace sfl

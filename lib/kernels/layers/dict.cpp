@@ -1,10 +1,7 @@
 #include "kernels/layers/dict.hpp"
 
 #include <cmath>
-#include <limits>
 
-#include "common/check.hpp"
-#include "kernels/enet/plan.hpp"
 #include "kernels/linalg/dense.hpp"
 
 namespace sfl {
@@ -21,28 +18,6 @@ double column_sqnorm(int32_t m, int32_t K, const float *P, int32_t j) {
 }
 
 } // namespace
-
-sfl_status check_dictionary(const sfl_enet_plan *plan, const float *P) {
-    const int32_t m = plan->m, K = plan->K;
-    if (!all_finite(P, static_cast<size_t>(m) * static_cast<size_t>(K))) return SFL_ERR_NOT_FINITE;
-    const float *G = enet::plan_gram(plan);
-    const double l2 = plan->l2;
-    double n2[kChunk];
-    for (int32_t j0 = 0; j0 < K; j0 += kChunk) {
-        const int32_t w = K - j0 < kChunk ? K - j0 : kChunk;
-        linalg::column_sqnorms(m, K, P, j0, w, n2);
-        for (int32_t j = 0; j < w; ++j) {
-            if (!(n2[j] > 0.0)) return SFL_ERR_ZERO_ATOM;
-            const double gjj = G[static_cast<int64_t>(j0 + j) * K + j0 + j];
-            // The plan's float G_jj of a tiny column (norm below ~1e-19) is a subnormal: each
-            // of its m products and sums rounds to the 2^-149 grid, so allow m of those too
-            // (else the plan built from this very P is rejected: docs/robustness.md, Fuzzing).
-            const double slack = 1e-3 * gjj + static_cast<double>(m) * std::numeric_limits<float>::denorm_min();
-            if (std::fabs(n2[j] + l2 - gjj) > slack) return SFL_ERR_BAD_PLAN;
-        }
-    }
-    return SFL_OK;
-}
 
 void project_columns(int32_t m, int32_t K, float *P) {
     double n2[kChunk];
