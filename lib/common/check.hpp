@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 #include "sfl/sfl_status.h"
 
@@ -16,10 +17,16 @@
 namespace sfl {
 
 inline bool all_finite(const float *x, size_t n) {
-    // Sum of x*0 is NaN iff some x is NaN or infinite; branch-free and vectorisable.
-    float acc = 0.0f;
-    for (size_t i = 0; i < n; ++i) acc += x[i] * 0.0f;
-    return acc == 0.0f;
+    // NaN or infinite iff all exponent bits are set. An OR of integer tests: the
+    // compiler vectorises it (a float sum, the former form, stays a serial chain
+    // of adds without -ffast-math: 10 % of the CSF backward).
+    uint32_t bad = 0u;
+    for (size_t i = 0; i < n; ++i) {
+        uint32_t u;
+        std::memcpy(&u, x + i, sizeof u);
+        bad |= static_cast<uint32_t>((u & 0x7F800000u) == 0x7F800000u);
+    }
+    return bad == 0u;
 }
 
 inline bool finite_nonneg(float v) { return std::isfinite(v) && v >= 0.0f; }
