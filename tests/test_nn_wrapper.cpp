@@ -6,11 +6,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <memory>
+#include <random>
 #include <set>
 #include <vector>
 
 #include "sfl/nn/dataset.hpp"
+#include "sfl/sfl.hpp"
 #include "sfl/nn/layers.hpp"
 #include "sfl/nn/network.hpp"
 #include "sfl/nn/rng.hpp"
@@ -187,6 +190,28 @@ TEST_CASE("wrapper: two threads train to the weights of one thread (up to float 
     }
     MESSAGE("max |w1 - w2| = " << diff << " (max |w| " << scale << ")");
     CHECK(diff <= 1e-4 * scale);
+}
+
+TEST_CASE("wrapper: EnetPlan::rebuild shared among threads gives one thread's plan byte for byte") {
+    const int32_t m = 40, K = 300; // five row blocks of the Gram
+    std::mt19937 rng(4);
+    std::normal_distribution<float> N(0.0f, 1.0f);
+    std::vector<float> P(size_t(m) * K);
+    for (float &v : P) v = N(rng);
+    sfl_enet_params params = sfl_enet_default_params();
+    params.l2 = 0.02f;
+    sfl::EnetPlan one(params, m, K, P.data()), many(params, m, K, P.data());
+    for (float &v : P) v *= 1.5f; // the dictionary after a step
+    one.rebuild(params, P.data(), 1);
+    const sfl_enet_dims dims{m, K};
+    size_t bytes = 0;
+    REQUIRE(sfl_enet_plan_size(&dims, &bytes) == SFL_OK);
+    for (int threads : {2, 3, 8}) {
+        CAPTURE(threads);
+        many.rebuild(params, P.data(), threads);
+        REQUIRE(many.get() != nullptr);
+        CHECK(std::memcmp(one.get(), many.get(), bytes) == 0);
+    }
 }
 
 TEST_CASE("wrapper: mu schedule takes equal shares of the epochs") {

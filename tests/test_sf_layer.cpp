@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstring>
 #include <random>
 #include <vector>
 
@@ -92,21 +93,33 @@ TEST_CASE("SF: sample ranges with their own dP accumulators sum to one call") {
     for (size_t k = 0; k < dPsum.size(); ++k) CHECK(dPsum[k] == doctest::Approx(whole.dP[k]).epsilon(1e-5).scale(1.0));
 }
 
-TEST_CASE("column projection: every column ends with norm <= 1, shorter ones untouched") {
-    const int32_t m = 37, K = 150; // more than two chunks of 64 columns
-    std::mt19937 rng(5);
+namespace {
+
+// m x K row-major Gaussian columns, column k scaled to norm target(k) (in float).
+template <class Target> std::vector<float> dict_with_norms(int32_t m, int32_t K, unsigned seed, Target target) {
+    std::mt19937 rng(seed);
     std::normal_distribution<float> N(0.0f, 1.0f);
     std::vector<float> P(size_t(m) * K);
     for (int32_t k = 0; k < K; ++k) {
-        const float target = k % 3 == 0 ? 0.5f : (k % 3 == 1 ? 1.0f : 7.0f); // short, unit, long
+        const float t = target(k);
         double s = 0.0;
         for (int32_t r = 0; r < m; ++r) {
             const float v = N(rng);
             P[size_t(r) * K + k] = v;
             s += double(v) * v;
         }
-        for (int32_t r = 0; r < m; ++r) P[size_t(r) * K + k] = float(P[size_t(r) * K + k] * target / std::sqrt(s));
+        for (int32_t r = 0; r < m; ++r) P[size_t(r) * K + k] = float(P[size_t(r) * K + k] * t / std::sqrt(s));
     }
+    return P;
+}
+
+} // namespace
+
+TEST_CASE("column projection: every column ends with norm <= 1, shorter ones untouched") {
+    const int32_t m = 37, K = 150; // more than two chunks of 64 columns
+    std::vector<float> P = dict_with_norms(m, K, 5u, [](int32_t k) { // short, unit, long
+        return k % 3 == 0 ? 0.5f : (k % 3 == 1 ? 1.0f : 7.0f);
+    });
     for (int32_t r = 0; r < m; ++r) P[size_t(r) * K + 3] = 0.0f; // a zero column stays zero
     const std::vector<float> before = P;
     const sfl_enet_dims dims = {m, K};
@@ -127,6 +140,45 @@ TEST_CASE("column projection: every column ends with norm <= 1, shorter ones unt
                 CHECK(double(P[size_t(r) * K + k]) == doctest::Approx(before[size_t(r) * K + k] / std::sqrt(nb)).epsilon(1e-5).scale(1e-6));
         }
     }
+}
+
+namespace {
+
+// The projection one column at a time, as sfl_dict_project specifies it: columns of
+// norm > 1 scaled in double by 1/norm, then by 1 - 2^-23 while the norm (summed in
+// row order, in double) stays above 1, at most 8 passes.
+void project_column_by_column(int32_t m, int32_t K, float *P) {
+    const auto sqnorm = [&](int32_t k) {
+        double s = 0.0;
+        for (int32_t r = 0; r < m; ++r) s += double(P[size_t(r) * K + k]) * P[size_t(r) * K + k];
+        return s;
+    };
+    for (int32_t k = 0; k < K; ++k) {
+        const double n2 = sqnorm(k);
+        if (!(n2 > 1.0)) continue;
+        double scale = 1.0 / std::sqrt(n2);
+        for (int pass = 0; pass < 8; ++pass) {
+            for (int32_t r = 0; r < m; ++r) P[size_t(r) * K + k] = float(double(P[size_t(r) * K + k]) * scale);
+            if (sqnorm(k) <= 1.0) break;
+            scale = 1.0 - 1.0 / 8388608.0;
+        }
+    }
+}
+
+} // namespace
+
+TEST_CASE("column projection: the row-wise passes give the column-by-column floats bit for bit") {
+    const int32_t m = 800, K = 500; // the SF layer's dictionary; columns just above norm 1 as after SGD
+    std::mt19937 urng(9);
+    std::uniform_real_distribution<float> U(0.0f, 1.0f);
+    std::vector<float> P = dict_with_norms(m, K, 9u, [&](int32_t k) { return k % 5 == 0 ? 0.9f : 1.0f + 1e-3f * U(urng); });
+    std::vector<float> ref = P;
+    project_column_by_column(m, K, ref.data());
+    const sfl_enet_dims dims = {m, K};
+    REQUIRE(sfl_dict_project(&dims, P.data()) == SFL_OK);
+    int32_t differ = 0;
+    for (size_t e = 0; e < P.size(); ++e) differ += std::memcmp(&P[e], &ref[e], sizeof(float)) != 0;
+    CHECK(differ == 0);
 }
 
 TEST_CASE("SF/CSF backward: lu_stop_input drops mu dlU/dx from dX and leaves dP as it was") {

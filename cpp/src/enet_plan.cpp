@@ -1,6 +1,9 @@
 // sfl::EnetPlan: owns the caller memory an elastic-net plan is built into.
+#include <algorithm>
 #include <utility>
+#include <vector>
 
+#include "sfl/parallel.hpp"
 #include "sfl/sfl.hpp"
 
 namespace sfl {
@@ -14,10 +17,22 @@ EnetPlan::EnetPlan(const sfl_enet_params &params, int32_t m, int32_t K, const fl
     dims_ = dims;
 }
 
-void EnetPlan::rebuild(const sfl_enet_params &params, const float *P) {
+void EnetPlan::rebuild(const sfl_enet_params &params, const float *P, int threads) {
     if (!plan_) throw Error(SFL_ERR_BAD_PLAN, "EnetPlan::rebuild: empty plan");
     plan_ = nullptr;
-    check(sfl_enet_plan_init(mem_.data(), mem_.size(), &params, &dims_, P, &plan_), "sfl_enet_plan_init");
+    const int64_t blocks = (dims_.K + SFL_ENET_PLAN_ROW_BLOCK - 1) / SFL_ENET_PLAN_ROW_BLOCK;
+    if (threads <= 1 || blocks < 2) {
+        check(sfl_enet_plan_init(mem_.data(), mem_.size(), &params, &dims_, P, &plan_), "sfl_enet_plan_init");
+        return;
+    }
+    std::vector<sfl_status> status(size_t(std::min<int64_t>(threads, blocks)), SFL_OK);
+    parallel_for(blocks, threads, [&](int64_t lo, int64_t hi, int t) {
+        const int32_t r0 = int32_t(lo * SFL_ENET_PLAN_ROW_BLOCK);
+        const int32_t r1 = int32_t(std::min<int64_t>(hi * SFL_ENET_PLAN_ROW_BLOCK, dims_.K));
+        status[size_t(t)] = sfl_enet_plan_init_rows(mem_.data(), mem_.size(), &dims_, P, r0, r1);
+    });
+    for (const sfl_status st : status) check(st, "sfl_enet_plan_init_rows");
+    check(sfl_enet_plan_init_finish(mem_.data(), mem_.size(), &params, &dims_, &plan_), "sfl_enet_plan_init_finish");
 }
 
 EnetPlan::EnetPlan(EnetPlan &&other) noexcept

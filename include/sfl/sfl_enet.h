@@ -98,6 +98,9 @@ typedef struct sfl_enet_plan sfl_enet_plan;
 /* ---- compile-time sizes (bytes), equal to what the size queries return ---- */
 
 /** Bytes of a plan for K atoms. */
+/** Row block of the plan's Gram: sfl_enet_plan_init_rows() ranges start at multiples of it. */
+#define SFL_ENET_PLAN_ROW_BLOCK 64
+
 #define SFL_ENET_PLAN_BYTES(K) \
     (SFL_ALIGN_UP(256) + SFL_ALIGN_UP(4 * (size_t)(K) * (size_t)(K)) + SFL_ALIGN_UP(4 * (size_t)(K)))
 
@@ -176,6 +179,33 @@ SFL_API sfl_status sfl_enet_plan_size(const sfl_enet_dims *dims, size_t *bytes);
  *          SFL_ERR_ZERO_ATOM (a column of P has zero norm) */
 SFL_API sfl_status sfl_enet_plan_init(void *mem, size_t size, const sfl_enet_params *params,
                                       const sfl_enet_dims *dims, const float *P, sfl_enet_plan **out);
+
+/** Build a plan in two phases, so that several threads share its O(m K^2) Gram: each
+ *  thread calls sfl_enet_plan_init_rows() for its own rows of G (disjoint ranges that
+ *  cover [0, K) between them; the calls may run concurrently), then one thread calls
+ *  sfl_enet_plan_init_finish(). The plan is the one sfl_enet_plan_init() builds, float
+ *  for float. From the call with row_begin = 0 until a successful finish, mem holds no
+ *  valid plan (a plan previously built there must not be in use meanwhile).
+ *  @param mem, size  as sfl_enet_plan_init(), the same for every call of one build
+ *  @param dims       shape of P
+ *  @param P          m x K row-major dictionary, finite (each call checks all of it)
+ *  @param row_begin  first row of G: a multiple of SFL_ENET_PLAN_ROW_BLOCK, below K
+ *  @param row_end    one past the last row: above row_begin, a multiple of
+ *                    SFL_ENET_PLAN_ROW_BLOCK or K, at most K
+ *  @return SFL_OK; SFL_ERR_NULL_ARG; SFL_ERR_BAD_DIMS (dims, or the row range);
+ *          SFL_ERR_WORKSPACE_TOO_SMALL; SFL_ERR_MISALIGNED; SFL_ERR_NOT_FINITE (P) */
+SFL_API sfl_status sfl_enet_plan_init_rows(void *mem, size_t size, const sfl_enet_dims *dims, const float *P,
+                                           int32_t row_begin, int32_t row_end);
+
+/** Second phase of a two-phase build (sfl_enet_plan_init_rows()): l2 on the diagonal,
+ *  1/G_jj, the checks, the plan header. Call it once every row of G has been written.
+ *  @param mem, size, params, dims  as sfl_enet_plan_init()
+ *  @param out  out: the plan (points into mem); set to NULL on error
+ *  @return SFL_OK; SFL_ERR_NULL_ARG; SFL_ERR_BAD_DIMS; SFL_ERR_BAD_PARAM (l2);
+ *          SFL_ERR_WORKSPACE_TOO_SMALL; SFL_ERR_MISALIGNED; SFL_ERR_ZERO_ATOM (a column
+ *          of P has zero norm); SFL_ERR_NOT_FINITE (P^T P overflowed float) */
+SFL_API sfl_status sfl_enet_plan_init_finish(void *mem, size_t size, const sfl_enet_params *params,
+                                             const sfl_enet_dims *dims, sfl_enet_plan **out);
 
 /** Check that P is the dictionary the plan was built from, as far as its column norms
  *  tell: P finite, no zero column, and each squared column norm equal to the plan's

@@ -1,6 +1,7 @@
 // extern "C" entry points of sfl_enet.h: argument checks, arena set-up,
 // dispatch to the C++ kernels. Nothing here allocates or throws.
 #include <cmath>
+#include <cstring>
 
 #include "sfl/sfl_enet.h"
 #include "common/arena.hpp"
@@ -83,6 +84,35 @@ SFL_API sfl_status sfl_enet_plan_init(void *mem, size_t size, const sfl_enet_par
     if (!all_finite(P, static_cast<size_t>(m) * static_cast<size_t>(K))) return SFL_ERR_NOT_FINITE;
 
     return build_plan(mem, size, params->l2, m, K, P, out);
+}
+
+SFL_API sfl_status sfl_enet_plan_init_rows(void *mem, size_t size, const sfl_enet_dims *dims, const float *P,
+                                           int32_t row_begin, int32_t row_end) {
+    if (!mem || !P) return SFL_ERR_NULL_ARG;
+    SFL_RETURN_IF_ERROR(check_dims(dims));
+    const int32_t m = dims->m, K = dims->K;
+    if (row_begin < 0 || row_begin >= K || row_begin % kGramRowBlock != 0 || row_end <= row_begin ||
+        row_end > K || (row_end != K && row_end % kGramRowBlock != 0))
+        return SFL_ERR_BAD_DIMS;
+    if (size < plan_bytes(K)) return SFL_ERR_WORKSPACE_TOO_SMALL;
+    if (!is_aligned(mem)) return SFL_ERR_MISALIGNED;
+    if (!all_finite(P, static_cast<size_t>(m) * static_cast<size_t>(K))) return SFL_ERR_NOT_FINITE;
+    Arena arena(mem, size);
+    const PlanRegions reg = PlanRegions::carve(arena, K);
+    if (row_begin == 0) std::memset(reg.header, 0, kPlanHeaderBytes); // exactly one call clears it
+    gram_rows(m, K, P, row_begin, row_end, reg.G);
+    return SFL_OK;
+}
+
+SFL_API sfl_status sfl_enet_plan_init_finish(void *mem, size_t size, const sfl_enet_params *params,
+                                             const sfl_enet_dims *dims, sfl_enet_plan **out) {
+    if (out) *out = nullptr;
+    if (!mem || !params || !out) return SFL_ERR_NULL_ARG;
+    SFL_RETURN_IF_ERROR(check_dims(dims));
+    if (!finite_nonneg(params->l2)) return SFL_ERR_BAD_PARAM;
+    if (size < plan_bytes(dims->K)) return SFL_ERR_WORKSPACE_TOO_SMALL;
+    if (!is_aligned(mem)) return SFL_ERR_MISALIGNED;
+    return finish_plan(mem, size, params->l2, dims->m, dims->K, out);
 }
 
 SFL_API sfl_status sfl_enet_plan_dims(const sfl_enet_plan *plan, sfl_enet_dims *dims) {

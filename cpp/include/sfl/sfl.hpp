@@ -75,8 +75,10 @@ public:
     EnetPlan &operator=(const EnetPlan &) = delete;
 
     /** Rebuild in place for a new P of the same shape (after an optimizer step):
-     *  no allocation. Throws Error; on error the owner is empty. */
-    void rebuild(const sfl_enet_params &params, const float *P);
+     *  no allocation. threads > 1 shares the Gram's rows among that many threads
+     *  (sfl_enet_plan_init_rows, blocks of SFL_ENET_PLAN_ROW_BLOCK rows; the same plan,
+     *  float for float). Throws Error; on error the owner is empty. */
+    void rebuild(const sfl_enet_params &params, const float *P, int threads = 1);
 
     /** The C plan, for the C API; nullptr for a default-constructed or moved-from owner. */
     const sfl_enet_plan *get() const noexcept { return plan_; }

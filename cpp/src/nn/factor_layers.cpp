@@ -56,10 +56,10 @@ sfl_enet_params FactorBase::enet_params() const noexcept {
     return p;
 }
 
-void FactorBase::after_update() {
+void FactorBase::after_update(int threads) {
     const sfl_enet_dims d{m_, K_};
     check(sfl_dict_project(&d, P_.value.data()), "dictionary projection");
-    plan_.rebuild(enet_params(), P_.value.data());
+    plan_.rebuild(enet_params(), P_.value.data(), threads);
 }
 
 void FactorBase::fill_c_layer(sfl_model_layer &out) const {

@@ -57,7 +57,7 @@ void Sgd::step_sum(Sequential &net, const std::vector<const std::vector<Tensor> 
             }
         });
     }
-    net.after_update();
+    net.after_update(threads);
 }
 
 float mu_at(const std::vector<float> &steps, int32_t epoch, int32_t epochs) {

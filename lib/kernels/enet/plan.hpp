@@ -53,6 +53,20 @@ inline size_t plan_bytes(int32_t K) {
     return count.used();
 }
 
+// Rows of G = P^T P are computed in blocks of this many, each block one GEMM whose
+// extent depends only on the block: a plan built in row ranges whose bounds are
+// multiples of it (sfl_enet_plan_init_rows) holds the same floats as one built at once.
+constexpr int32_t kGramRowBlock = SFL_ENET_PLAN_ROW_BLOCK;
+
+// Rows [j0, j1) of P^T P (P: m x K row-major) into G (K x K row-major), j0 a
+// multiple of kGramRowBlock.
+void gram_rows(int32_t m, int32_t K, const float *P, int32_t j0, int32_t j1, float *G);
+
+// The second half of a plan build, once every row of P^T P is in mem's G region:
+// l2 on the diagonal, 1/G_jj, the checks, then the header (cleared first).
+// Returns as build_plan.
+sfl_status finish_plan(void *mem, size_t size, float l2, int32_t m, int32_t K, sfl_enet_plan **out);
+
 // Builds a plan of P (m x K, finite) with ridge l2 into mem (checked by the caller:
 // aligned, at least the carved size): G = P^T P (one GEMM) + l2 on the diagonal,
 // 1/G_jj, then the header. Returns SFL_OK with *out set; SFL_ERR_ZERO_ATOM (a zero

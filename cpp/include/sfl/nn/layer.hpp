@@ -73,8 +73,9 @@ public:
     virtual std::unique_ptr<LayerState> make_state(int32_t max_batch) const = 0;
     virtual void forward(LayerState &state, const ForwardArgs &args) const = 0;
     virtual void backward(LayerState &state, const BackwardArgs &args) const = 0;
-    /** After the optimizer changed the parameters (project dictionaries, rebuild plans). */
-    virtual void after_update() {}
+    /** After the optimizer changed the parameters (project dictionaries, rebuild plans);
+     *  threads: how many may share the work (the result does not depend on it). */
+    virtual void after_update(int threads = 1) { (void)threads; }
     /** Has an unsupervised loss (SF, CSF). */
     virtual bool factorizes() const { return false; }
     /** This layer as a record of an sfl_model (sfl_model.h), for inference: pointers to

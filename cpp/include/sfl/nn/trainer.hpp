@@ -27,7 +27,8 @@ public:
     void step(Sequential &net, const std::vector<Tensor> &grads, float scale);
     /** The same with the gradients parts[0][k] + parts[1][k] + ... (summed in that order),
      *  the update of each large parameter split over up to `threads` threads by elements:
-     *  the result equals the serial sum and step bit for bit. */
+     *  the result equals the serial sum and step bit for bit; net.after_update(threads)
+     *  (the plans' Grams shared among the threads, the same floats). */
     void step_sum(Sequential &net, const std::vector<const std::vector<Tensor> *> &parts, float scale, int threads);
     std::vector<Tensor> &velocity() noexcept { return v_; }
     const SgdConfig &config() const noexcept { return cfg_; }
