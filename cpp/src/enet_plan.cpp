@@ -25,7 +25,7 @@ void EnetPlan::rebuild(const sfl_enet_params &params, const float *P, int thread
         check(sfl_enet_plan_init(mem_.data(), mem_.size(), &params, &dims_, P, &plan_), "sfl_enet_plan_init");
         return;
     }
-    std::vector<sfl_status> status(size_t(std::min<int64_t>(threads, blocks)), SFL_OK);
+    std::vector<sfl_status> status(size_t(parallel_threads(blocks, threads)), SFL_OK);
     parallel_for(blocks, threads, [&](int64_t lo, int64_t hi, int t) {
         const int32_t r0 = int32_t(lo * SFL_ENET_PLAN_ROW_BLOCK);
         const int32_t r1 = int32_t(std::min<int64_t>(hi * SFL_ENET_PLAN_ROW_BLOCK, dims_.K));

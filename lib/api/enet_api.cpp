@@ -56,6 +56,16 @@ sfl_status solve_common(const sfl_workspace *ws, const sfl_enet_params *params, 
     return out.status();
 }
 
+// What every plan build checks of its memory (and of params->l2 when given), in the
+// order the status list of sfl_enet_plan_init() gives.
+sfl_status check_plan_build(const void *mem, size_t size, const sfl_enet_params *params, const sfl_enet_dims *dims) {
+    SFL_RETURN_IF_ERROR(check_dims(dims));
+    if (params && !finite_nonneg(params->l2)) return SFL_ERR_BAD_PARAM;
+    if (size < plan_bytes(dims->K)) return SFL_ERR_WORKSPACE_TOO_SMALL;
+    if (!is_aligned(mem)) return SFL_ERR_MISALIGNED;
+    return SFL_OK;
+}
+
 } // namespace
 
 extern "C" {
@@ -76,14 +86,9 @@ SFL_API sfl_status sfl_enet_plan_init(void *mem, size_t size, const sfl_enet_par
                                       const sfl_enet_dims *dims, const float *P, sfl_enet_plan **out) {
     if (out) *out = nullptr;
     if (!mem || !params || !P || !out) return SFL_ERR_NULL_ARG;
-    SFL_RETURN_IF_ERROR(check_dims(dims));
-    if (!finite_nonneg(params->l2)) return SFL_ERR_BAD_PARAM;
-    const int32_t m = dims->m, K = dims->K;
-    if (size < plan_bytes(K)) return SFL_ERR_WORKSPACE_TOO_SMALL;
-    if (!is_aligned(mem)) return SFL_ERR_MISALIGNED;
-    if (!all_finite(P, static_cast<size_t>(m) * static_cast<size_t>(K))) return SFL_ERR_NOT_FINITE;
-
-    return build_plan(mem, size, params->l2, m, K, P, out);
+    SFL_RETURN_IF_ERROR(check_plan_build(mem, size, params, dims));
+    if (!all_finite(P, static_cast<size_t>(dims->m) * static_cast<size_t>(dims->K))) return SFL_ERR_NOT_FINITE;
+    return build_plan(mem, size, params->l2, dims->m, dims->K, P, out);
 }
 
 SFL_API sfl_status sfl_enet_plan_init_rows(void *mem, size_t size, const sfl_enet_dims *dims, const float *P,
@@ -91,11 +96,10 @@ SFL_API sfl_status sfl_enet_plan_init_rows(void *mem, size_t size, const sfl_ene
     if (!mem || !P) return SFL_ERR_NULL_ARG;
     SFL_RETURN_IF_ERROR(check_dims(dims));
     const int32_t m = dims->m, K = dims->K;
-    if (row_begin < 0 || row_begin >= K || row_begin % kGramRowBlock != 0 || row_end <= row_begin ||
-        row_end > K || (row_end != K && row_end % kGramRowBlock != 0))
-        return SFL_ERR_BAD_DIMS;
-    if (size < plan_bytes(K)) return SFL_ERR_WORKSPACE_TOO_SMALL;
-    if (!is_aligned(mem)) return SFL_ERR_MISALIGNED;
+    // Ranges start on a row block and end on one or at K (docs: sfl_enet.h).
+    const bool on_block = row_begin % kGramRowBlock == 0 && (row_end == K || row_end % kGramRowBlock == 0);
+    if (!(0 <= row_begin && row_begin < row_end && row_end <= K && on_block)) return SFL_ERR_BAD_DIMS;
+    SFL_RETURN_IF_ERROR(check_plan_build(mem, size, nullptr, dims));
     if (!all_finite(P, static_cast<size_t>(m) * static_cast<size_t>(K))) return SFL_ERR_NOT_FINITE;
     Arena arena(mem, size);
     const PlanRegions reg = PlanRegions::carve(arena, K);
@@ -108,10 +112,7 @@ SFL_API sfl_status sfl_enet_plan_init_finish(void *mem, size_t size, const sfl_e
                                              const sfl_enet_dims *dims, sfl_enet_plan **out) {
     if (out) *out = nullptr;
     if (!mem || !params || !out) return SFL_ERR_NULL_ARG;
-    SFL_RETURN_IF_ERROR(check_dims(dims));
-    if (!finite_nonneg(params->l2)) return SFL_ERR_BAD_PARAM;
-    if (size < plan_bytes(dims->K)) return SFL_ERR_WORKSPACE_TOO_SMALL;
-    if (!is_aligned(mem)) return SFL_ERR_MISALIGNED;
+    SFL_RETURN_IF_ERROR(check_plan_build(mem, size, params, dims));
     return finish_plan(mem, size, params->l2, dims->m, dims->K, out);
 }
 

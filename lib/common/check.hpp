@@ -19,7 +19,7 @@ namespace sfl {
 inline bool all_finite(const float *x, size_t n) {
     // NaN or infinite iff all exponent bits are set. An OR of integer tests: the
     // compiler vectorises it (a float sum, the former form, stays a serial chain
-    // of adds without -ffast-math: 10 % of the CSF backward).
+    // of adds without -ffast-math: most of the 13 % the CSF backward spent checking).
     uint32_t bad = 0u;
     for (size_t i = 0; i < n; ++i) {
         uint32_t u;
