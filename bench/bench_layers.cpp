@@ -159,7 +159,7 @@ struct SparseLayer {
         const sfl_workspace ws = bwd.workspace();
         const sfl_layer_cache cache = cache_mem.cache();
         const sfl_range all = {0, kBatch};
-        const sfl_loss_mix mix = {0.5f, 0.5f, 0};
+        const sfl_loss_mix mix = {0.5f, 0.5f, 0.5f, 0.5f};
         if (csf) return sfl_csf_backward(&ws, &mix, &patch, plan, P.data(), &in, all, X.data(), A.data(), &cache, dA.data(), nullptr, dX.data(), dP.data());
         return sfl_sf_backward(&ws, &mix, plan, P.data(), kBatch, all, X.data(), A.data(), &cache, dA.data(), nullptr, dX.data(), dP.data());
     }

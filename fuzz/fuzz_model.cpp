@@ -90,7 +90,8 @@ double forward_flops(const sfl_model &m) {
 // code a (any solver iterate: its objective is at most that of a = 0,
 // 1/2 ||x||^2) has ||a||_2 <= ||x|| / sqrt(l2) and ||a||_1 <= ||x||^2 / (2 l1),
 // its correlations |c_j| <= ||P_j||_1 x_bound, and the solvers' residuals
-// |r_j| <= |c_j| + max|G| ||a||_1 with |G_jk| <= ||P_j|| ||P_k|| + l2.
+// |r_j| <= |c_j| + max|G| ||a||_1 with |G_jk| <= ||P_j|| ||P_k|| + l2; l2norm:
+// |y_j| <= scale whatever the input (rows below eps are scaled by scale / eps).
 // Only valid when every plan is P^T P + l2 I, i.e. built by sfl_model_build_plans.
 double bound_activations(const sfl_model &m, double x_bound) {
     double B = x_bound;
@@ -133,6 +134,8 @@ double bound_activations(const sfl_model &m, double x_bound) {
             const double c = col_l1 * B, g = col_l2sq + double(L.enet.l2);
             if (!(c + g * a1 < kSafeBound)) return INFINITY;
             B = std::fmin(a2, a1);
+        } else if (L.kind == SFL_MODEL_L2NORM) {
+            B = double(L.norm.scale) * (1.0 + 1e-6); // float rounding of (scale / r) x
         }
         if (!(B < kSafeBound)) return INFINITY;
     }

@@ -48,7 +48,8 @@ inline void expect_gradients(const Case &c, unsigned seed, int64_t max_entries =
     MESSAGE("dX err " << g.err_dX << ", dP err " << g.err_dP << ", lU err " << g.err_lu << ", margin " << g.margin);
 }
 
-inline sfl_loss_mix mix(float mu, float sup_weight) { return sfl_loss_mix{mu, sup_weight, 0}; }
+// One scalar loss T = sup_weight Lsup + mu lU for dX and dP alike.
+inline sfl_loss_mix mix(float mu, float sup_weight) { return sfl_loss_mix{mu, sup_weight, sup_weight, mu}; }
 
 // The case's elastic-net parameters (l1, l2, LARS, `lanes`) and the plan of its P, in
 // owned memory (plan points into mem; moving keeps it valid).

@@ -96,7 +96,7 @@ void run_table(Layer &L) {
                        {L.bwd.data(), L.bwd_bytes},
                        {L.cache_mem.data(), L.cache_bytes},
                        L.params,
-                       sfl_loss_mix{0.3f, 0.7f, 0},
+                       sfl_loss_mix{0.3f, 0.7f, 0.7f, 0.3f},
                        L.plan,
                        L.c.P,
                        L.c.X,
@@ -125,6 +125,10 @@ void run_table(Layer &L) {
         {"mu NaN", [](Args &a) { a.mix.mu = kNaN; }, SFL_OK, SFL_ERR_BAD_PARAM},
         {"sup_weight < 0", [](Args &a) { a.mix.sup_weight = -1.0f; }, SFL_OK, SFL_ERR_BAD_PARAM},
         {"sup_weight Inf", [](Args &a) { a.mix.sup_weight = kInf; }, SFL_OK, SFL_ERR_BAD_PARAM},
+        {"input_sup_weight < 0", [](Args &a) { a.mix.input_sup_weight = -0.5f; }, SFL_OK, SFL_ERR_BAD_PARAM},
+        {"input_sup_weight NaN", [](Args &a) { a.mix.input_sup_weight = kNaN; }, SFL_OK, SFL_ERR_BAD_PARAM},
+        {"input_lu_weight < 0", [](Args &a) { a.mix.input_lu_weight = -1.0f; }, SFL_OK, SFL_ERR_BAD_PARAM},
+        {"input_lu_weight Inf", [](Args &a) { a.mix.input_lu_weight = kInf; }, SFL_OK, SFL_ERR_BAD_PARAM},
         {"not a plan", [&](Args &a) { a.plan = reinterpret_cast<const sfl_enet_plan *>(junk_plan.data()); }, SFL_ERR_BAD_PLAN, SFL_ERR_BAD_PLAN},
         {"lanes 2", [](Args &a) { a.params.lanes = 2; }, SFL_ERR_BAD_PARAM, SFL_OK},
         {"lanes -1", [](Args &a) { a.params.lanes = -1; }, SFL_ERR_BAD_PARAM, SFL_OK},
@@ -188,9 +192,14 @@ void run_table(Layer &L) {
     CHECK(untouched(dX));
     CHECK(untouched(dP));
     // dA may be NULL when sup_weight == 0; dX may be NULL; a NULL cache is fine for inference
-    const sfl_loss_mix lu_only = {1.0f, 0.0f, 0};
+    const sfl_loss_mix lu_only = {1.0f, 0.0f, 0.0f, 1.0f};
     std::fill(dP.begin(), dP.end(), 0.0f);
     CHECK(L.backward(&a.bws, &lu_only, a.plan, a.P.data(), a.range, a.X.data(), a.A.data(), &a.cache, nullptr, nullptr, dP.data()) == SFL_OK);
+    // ... but not when dX is wanted and input_sup_weight reads it
+    const sfl_loss_mix input_reads_dA = {1.0f, 0.0f, 1.0f, 1.0f};
+    CHECK(L.backward(&a.bws, &input_reads_dA, a.plan, a.P.data(), a.range, a.X.data(), a.A.data(), &a.cache, nullptr, dX.data(), dP.data()) == SFL_ERR_NULL_ARG);
+    CHECK(untouched(dX));
+    CHECK(L.backward(&a.bws, &input_reads_dA, a.plan, a.P.data(), a.range, a.X.data(), a.A.data(), &a.cache, nullptr, nullptr, dP.data()) == SFL_OK);
     CHECK(L.forward(&a.fws, &a.params, a.plan, a.P.data(), a.range, a.X.data(), Aout.data(), nullptr) == SFL_OK);
     CHECK(Aout == L.A);
 

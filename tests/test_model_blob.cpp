@@ -3,7 +3,9 @@
 // calls, and corruption: every single-byte flip and every truncation of a
 // blob is an error, each framing field gives its own status, and content
 // forged behind recomputed CRCs gives SFL_ERR_MODEL_INVALID; the model is
-// untouched by every failed load.
+// untouched by every failed load. The l2norm kind (format minor 1): its check
+// rows, its scale and eps stored bit for bit at record bytes 120 and 124, and
+// those bytes zero on every other kind.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -69,6 +71,8 @@ void expect_same_model(const sfl_model &a, const sfl_model &b, const Bytes &blob
         CHECK(std::memcmp(&x.enet.tol, &y.enet.tol, 4) == 0);
         CHECK(x.enet.max_iter == y.enet.max_iter);
         CHECK(x.enet.solver == y.enet.solver);
+        CHECK(std::memcmp(&x.norm.scale, &y.norm.scale, 4) == 0);
+        CHECK(std::memcmp(&x.norm.eps, &y.norm.eps, 4) == 0);
         CHECK((x.weight == nullptr) == (y.weight == nullptr));
         CHECK((x.bias == nullptr) == (y.bias == nullptr));
         size_t nw = 0, nb = 0;
@@ -98,6 +102,52 @@ void expect_same_model(const sfl_model &a, const sfl_model &b, const Bytes &blob
             CHECK(std::memcmp(gx, gy, 4 * size_t(d.K) * d.K) == 0);
         }
     }
+}
+
+// A row of the sfl_model_check tables: an edit of a good model and the status it gives.
+struct CheckRow {
+    const char *what;
+    std::function<void(sfl_model &)> edit;
+    sfl_status expect;
+};
+
+// The row's edit of a copy of `model`: sfl_model_check and sfl_model_blob_size give the
+// row's status, and a failing sfl_model_blob_size leaves its output untouched. Returns
+// the edited model.
+sfl_model expect_check_row(const sfl_model &model, const CheckRow &r) {
+    sfl_model m = model;
+    r.edit(m);
+    CHECK(sfl_model_check(&m) == r.expect);
+    size_t bytes = 12345;
+    CHECK(sfl_model_blob_size(&m, 0, &bytes) == r.expect);
+    if (r.expect != SFL_OK) CHECK(bytes == 12345);
+    return m;
+}
+
+// An edit of a blob's bytes, for the tables of content forged behind valid CRCs.
+struct Forgery {
+    const char *what;
+    std::function<void(Bytes &)> edit;
+};
+
+// The edit changes `blob`; resealed (both CRCs recomputed), the blob is
+// SFL_ERR_MODEL_INVALID and the model is untouched.
+void expect_invalid_resealed(const Bytes &blob, const std::function<void(Bytes &)> &edit) {
+    Bytes b = blob;
+    edit(b);
+    REQUIRE(!(b == blob));
+    reseal(b);
+    sfl_model got = sentinel_model();
+    CHECK(load(b, b.size(), &got) == SFL_ERR_MODEL_INVALID);
+    CHECK(is_sentinel(got));
+}
+
+// The status of loading `blob` with the edit and the CRCs left as they were.
+sfl_status load_unsealed(const Bytes &blob, const std::function<void(Bytes &)> &edit) {
+    Bytes b = blob;
+    edit(b);
+    sfl_model got = sentinel_model();
+    return load(b, b.size(), &got);
 }
 
 } // namespace
@@ -149,12 +199,7 @@ TEST_CASE("sfl_model_check: bad-input table") {
     Bytes shifted(SFL_ENET_PLAN_BYTES(6) + 8), zeros(SFL_ENET_PLAN_BYTES(6));
     std::memcpy(shifted.data() + 4, plan0, SFL_ENET_PLAN_BYTES(6));
 
-    struct Row {
-        const char *what;
-        std::function<void(sfl_model &)> edit;
-        sfl_status expect;
-    };
-    const std::vector<Row> rows = {
+    const std::vector<CheckRow> rows = {
         {"n_layers 0", [](sfl_model &m) { m.n_layers = 0; }, SFL_ERR_BAD_DIMS},
         {"n_layers 17", [](sfl_model &m) { m.n_layers = SFL_MODEL_MAX_LAYERS + 1; }, SFL_ERR_BAD_DIMS},
         {"in.n 2", [](sfl_model &m) { m.in.n = 2; m.layers[0].in.n = 2; }, SFL_ERR_BAD_DIMS},
@@ -163,7 +208,9 @@ TEST_CASE("sfl_model_check: bad-input table") {
         {"model out != last out", [](sfl_model &m) { m.out.c = 4; }, SFL_ERR_BAD_DIMS},
         {"chain broken", [](sfl_model &m) { m.layers[3].in = {1, 1, 2, 5}; }, SFL_ERR_BAD_DIMS},
         {"kind 0", [](sfl_model &m) { m.layers[1].kind = 0; }, SFL_ERR_BAD_PARAM},
-        {"kind 7", [](sfl_model &m) { m.layers[1].kind = 7; }, SFL_ERR_BAD_PARAM},
+        {"kind 8 (first unknown)", [](sfl_model &m) { m.layers[1].kind = 8; }, SFL_ERR_BAD_PARAM},
+        {"kind -1", [](sfl_model &m) { m.layers[1].kind = -1; }, SFL_ERR_BAD_PARAM},
+        {"maxpool as l2norm (geometry set)", [](sfl_model &m) { m.layers[1].kind = SFL_MODEL_L2NORM; m.layers[1].norm = {1.0f, 1e-6f}; }, SFL_ERR_BAD_PARAM},
         {"csf kernel 0", [](sfl_model &m) { m.layers[0].geom.kernel.h = 0; }, SFL_ERR_BAD_PARAM},
         {"csf padding >= kernel", [](sfl_model &m) { m.layers[0].geom.padding = {3, 3}; }, SFL_ERR_BAD_PARAM},
         {"csf out extent", [](sfl_model &m) { m.layers[0].out.h = 5; }, SFL_ERR_BAD_DIMS},
@@ -193,15 +240,10 @@ TEST_CASE("sfl_model_check: bad-input table") {
         {"misaligned plan", [&](sfl_model &m) { m.layers[0].plan = reinterpret_cast<const sfl_enet_plan *>(shifted.data() + 4); }, SFL_ERR_MISALIGNED},
     };
     CHECK(sfl_model_check(nullptr) == SFL_ERR_NULL_ARG);
-    for (const Row &r : rows) {
+    for (const CheckRow &r : rows) {
         const std::string what = r.what;
         CAPTURE(what);
-        sfl_model m = ref.model;
-        r.edit(m);
-        CHECK(sfl_model_check(&m) == r.expect);
-        size_t bytes = 12345;
-        CHECK(sfl_model_blob_size(&m, 0, &bytes) == r.expect);
-        CHECK(bytes == 12345);
+        expect_check_row(ref.model, r); // every row an error: the blob size untouched too
     }
     // A relu with enet parameters, or a geometry.
     ConvNet conv;
@@ -219,6 +261,88 @@ TEST_CASE("sfl_model_check: bad-input table") {
     m.layers[0].out.c = SFL_NN_MAX_DIM + 1;
     m.layers[1].in.c = m.layers[1].out.c = m.layers[2].in.c = m.layers[2].out.c = m.layers[3].in.c = SFL_NN_MAX_DIM + 1;
     CHECK(sfl_model_check(&m) == SFL_ERR_BAD_DIMS);
+}
+
+TEST_CASE("sfl_model_check: l2norm bad-input table, and the norm field on the other kinds") {
+    NormNet ref;
+    REQUIRE(ref.build_plans() == SFL_OK);
+    CHECK(sfl_model_check(&ref.model) == SFL_OK);
+    const int L = NormNet::kNorm;
+    REQUIRE(ref.model.layers[L].kind == SFL_MODEL_L2NORM);
+    const sfl_enet_plan *plan3 = ref.model.layers[3].plan;
+    const float kInf = std::numeric_limits<float>::infinity();
+    const float kMax = std::numeric_limits<float>::max(), kTiny = std::numeric_limits<float>::denorm_min();
+
+    const std::vector<CheckRow> rows = {
+        // the l2norm's own parameters
+        {"scale 0", [=](sfl_model &m) { m.layers[L].norm.scale = 0.0f; }, SFL_ERR_BAD_PARAM},
+        {"scale -0", [=](sfl_model &m) { m.layers[L].norm.scale = -0.0f; }, SFL_ERR_BAD_PARAM},
+        {"scale -1", [=](sfl_model &m) { m.layers[L].norm.scale = -1.0f; }, SFL_ERR_BAD_PARAM},
+        {"scale NaN", [=](sfl_model &m) { m.layers[L].norm.scale = kNaN; }, SFL_ERR_BAD_PARAM},
+        {"scale Inf", [=](sfl_model &m) { m.layers[L].norm.scale = kInf; }, SFL_ERR_BAD_PARAM},
+        {"scale -Inf", [=](sfl_model &m) { m.layers[L].norm.scale = -kInf; }, SFL_ERR_BAD_PARAM},
+        {"eps 0", [=](sfl_model &m) { m.layers[L].norm.eps = 0.0f; }, SFL_ERR_BAD_PARAM},
+        {"eps -1e-3", [=](sfl_model &m) { m.layers[L].norm.eps = -1e-3f; }, SFL_ERR_BAD_PARAM},
+        {"eps NaN", [=](sfl_model &m) { m.layers[L].norm.eps = kNaN; }, SFL_ERR_BAD_PARAM},
+        {"eps Inf", [=](sfl_model &m) { m.layers[L].norm.eps = kInf; }, SFL_ERR_BAD_PARAM},
+        {"both 0 (as every other kind)", [=](sfl_model &m) { m.layers[L].norm = {0.0f, 0.0f}; }, SFL_ERR_BAD_PARAM},
+        // its shapes: out == in, every extent (the same h*w*c in another shape is not enough)
+        {"out 1x1x54 (next in too)", [=](sfl_model &m) { m.layers[L].out = {1, 1, 1, 54}; m.layers[L + 1].in = {1, 1, 1, 54}; }, SFL_ERR_BAD_DIMS},
+        {"out 9x1x6 (next in too)", [=](sfl_model &m) { m.layers[L].out = {1, 9, 1, 6}; m.layers[L + 1].in = {1, 9, 1, 6}; }, SFL_ERR_BAD_DIMS},
+        {"out.n 2", [=](sfl_model &m) { m.layers[L].out.n = 2; m.layers[L + 1].in.n = 2; }, SFL_ERR_BAD_DIMS},
+        {"chain: in 3x3x5", [=](sfl_model &m) { m.layers[L].in.c = 5; m.layers[L].out.c = 5; }, SFL_ERR_BAD_DIMS},
+        // what it does not have
+        {"weight", [=](sfl_model &m) { m.layers[L].weight = m.layers[0].weight; }, SFL_ERR_BAD_PARAM},
+        {"bias", [=](sfl_model &m) { m.layers[L].bias = m.layers[4].bias; }, SFL_ERR_BAD_PARAM},
+        {"plan", [=](sfl_model &m) { m.layers[L].plan = plan3; }, SFL_ERR_BAD_PARAM},
+        {"geometry", [=](sfl_model &m) { m.layers[L].geom.stride = {1, 1}; }, SFL_ERR_BAD_PARAM},
+        {"enet l1", [=](sfl_model &m) { m.layers[L].enet.l1 = 0.1f; }, SFL_ERR_BAD_PARAM},
+        {"enet lanes", [=](sfl_model &m) { m.layers[L].enet.lanes = 1; }, SFL_ERR_BAD_PARAM},
+        // a norm field on the other kinds
+        {"csf norm scale 1", [](sfl_model &m) { m.layers[0].norm.scale = 1.0f; }, SFL_ERR_BAD_PARAM},
+        {"maxpool norm eps 1e-6", [](sfl_model &m) { m.layers[1].norm.eps = 1e-6f; }, SFL_ERR_BAD_PARAM},
+        {"maxpool norm NaN", [](sfl_model &m) { m.layers[1].norm.scale = kNaN; }, SFL_ERR_BAD_PARAM},
+        {"sf norm as l2norm's", [=](sfl_model &m) { m.layers[3].norm = m.layers[L].norm; }, SFL_ERR_BAD_PARAM},
+        {"sf norm eps smallest subnormal", [=](sfl_model &m) { m.layers[3].norm.eps = kTiny; }, SFL_ERR_BAD_PARAM},
+        {"linear norm scale -1", [](sfl_model &m) { m.layers[4].norm.scale = -1.0f; }, SFL_ERR_BAD_PARAM},
+        // a kind changed under its fields
+        {"l2norm as relu (norm left)", [=](sfl_model &m) { m.layers[L].kind = SFL_MODEL_RELU; }, SFL_ERR_BAD_PARAM},
+        // the extremes are valid
+        {"scale FLT_MAX, eps FLT_TRUE_MIN", [=](sfl_model &m) { m.layers[L].norm = {kMax, kTiny}; }, SFL_OK},
+        {"scale FLT_TRUE_MIN, eps FLT_MAX", [=](sfl_model &m) { m.layers[L].norm = {kTiny, kMax}; }, SFL_OK},
+        {"l2norm as relu, norm cleared", [=](sfl_model &m) { m.layers[L].kind = SFL_MODEL_RELU; m.layers[L].norm = {0.0f, 0.0f}; }, SFL_OK},
+    };
+    for (const CheckRow &r : rows) {
+        const std::string what = r.what;
+        CAPTURE(what);
+        const sfl_model m = expect_check_row(ref.model, r);
+        if (r.expect != SFL_OK) {
+            size_t ws = 777;
+            CHECK(sfl_model_forward_workspace_size(&m, 1, &ws) == r.expect);
+            CHECK(ws == 777);
+        }
+    }
+
+    // A nonzero norm on conv2d and relu (the conv net).
+    ConvNet conv;
+    sfl_model m = conv.model;
+    m.layers[0].norm.scale = 2.0f;
+    CHECK(sfl_model_check(&m) == SFL_ERR_BAD_PARAM);
+    m = conv.model;
+    m.layers[2].norm = {1.0f, 1e-6f};
+    CHECK(sfl_model_check(&m) == SFL_ERR_BAD_PARAM);
+    m.layers[2].kind = SFL_MODEL_L2NORM; // ... which is an l2norm's record
+    CHECK(sfl_model_check(&m) == SFL_OK);
+
+    // The largest sample the layer call takes (m = SFL_NN_MAX_DIM), and one float more.
+    sfl_model big = l2norm_model({1, 1, 128, SFL_NN_MAX_DIM / 128}, sfl_l2norm_params SFL_L2NORM_PARAMS_INIT);
+    CHECK(sfl_model_check(&big) == SFL_OK);
+    big.in = big.out = {1, 1, 129, SFL_NN_MAX_DIM / 128};
+    big.layers[0].in = big.layers[0].out = big.in;
+    CHECK(sfl_model_check(&big) == SFL_ERR_BAD_DIMS);
+    big.in = big.out = {1, 1, 1, SFL_NN_MAX_DIM + 1};
+    big.layers[0].in = big.layers[0].out = big.in;
+    CHECK(sfl_model_check(&big) == SFL_ERR_BAD_DIMS);
 }
 
 TEST_CASE("sfl_model_write / sfl_model_load: round trip without plans") {
@@ -344,6 +468,117 @@ TEST_CASE("sfl_model_write: bad input leaves the buffer untouched") {
     CHECK(written == 777);
 }
 
+TEST_CASE("sfl_model_write / sfl_model_load: an l2norm layer round trips bit for bit (format minor 1)") {
+    REQUIRE(SFL_MODEL_FORMAT_MINOR == 1);
+    NormNet net;
+    FactorNet fac; // the same tensors without the l2norm record
+    REQUIRE(net.build_plans() == SFL_OK);
+    REQUIRE(fac.build_plans() == SFL_OK);
+    for (bool plans : {false, true}) {
+        CAPTURE(plans);
+        const Bytes blob = blob_of(net.model, plans);
+        REQUIRE(blob.size() > 0);
+        CHECK(blob.size() == blob_of(fac.model, plans).size() + 128); // one record, no tensor
+        const unsigned char *p = blob.data();
+        CHECK(get_le(p + fmt::kMajor, 2) == SFL_MODEL_FORMAT_MAJOR);
+        CHECK(get_le(p + fmt::kMinor, 2) == SFL_MODEL_FORMAT_MINOR);
+        CHECK(get_le(p + fmt::kLayers, 4) == 5);
+        // The l2norm record: kind 7, in = out, scale and eps at 120 and 124, nothing else.
+        Bytes b = blob;
+        const unsigned char *r = record(b, NormNet::kNorm);
+        CHECK(get_le(r + fmt::kKind, 4) == 7);
+        CHECK(get_le(r + fmt::kRecIn, 4) == 3);
+        CHECK(get_le(r + fmt::kRecIn + 8, 4) == 6);
+        CHECK(std::memcmp(r + fmt::kRecIn, r + fmt::kRecOut, 12) == 0);
+        uint32_t scale_bits, eps_bits;
+        std::memcpy(&scale_bits, &NormNet::kScale, 4);
+        std::memcpy(&eps_bits, &NormNet::kEps, 4);
+        CHECK(get_le(r + fmt::kNormScale, 4) == scale_bits);
+        CHECK(get_le(r + fmt::kNormEps, 4) == eps_bits);
+        for (size_t i = fmt::kKernel; i < fmt::kNormScale; ++i) CHECK(r[i] == 0); // geom, enet, regions
+        // The other records keep bytes 120..127 zero (a 1.0 reader reads them).
+        for (int i : {0, 1, 3, 4})
+            for (size_t k = fmt::kNormScale; k < fmt::kRecord; ++k) CHECK(record(b, i)[k] == 0);
+
+        sfl_model got = sentinel_model();
+        REQUIRE(load(blob, blob.size(), &got) == SFL_OK);
+        expect_same_model(net.model, got, blob, plans);
+        const sfl_model_layer &l = got.layers[NormNet::kNorm];
+        CHECK(l.kind == SFL_MODEL_L2NORM);
+        CHECK((l.weight == nullptr && l.bias == nullptr && l.plan == nullptr));
+        CHECK(std::memcmp(&l.norm, &net.model.layers[NormNet::kNorm].norm, sizeof l.norm) == 0);
+        for (int i : {0, 1, 3, 4}) CHECK((got.layers[i].norm.scale == 0.0f && got.layers[i].norm.eps == 0.0f));
+        CHECK(sfl_model_check(&got) == SFL_OK);
+        // Written again from the loaded model: the same bytes.
+        CHECK(blob_of(got, plans) == blob);
+    }
+
+    // Scale and eps at the ends of the float range: stored and read bit for bit.
+    const float kMax = std::numeric_limits<float>::max(), kTiny = std::numeric_limits<float>::denorm_min();
+    const sfl_l2norm_params extremes[] = {{kMax, kTiny}, {kTiny, kMax}, {std::numeric_limits<float>::min(), 1.0f},
+                                          {15.0f, 1e-6f}, {0x1.fffffep-1f, 0x1.000002p-20f}};
+    for (const sfl_l2norm_params &e : extremes) {
+        CAPTURE(e.scale);
+        CAPTURE(e.eps);
+        NormNet x(2, e.scale, e.eps);
+        const Bytes blob = blob_of(x.model, false);
+        REQUIRE(blob.size() > 0);
+        sfl_model got = sentinel_model();
+        REQUIRE(load(blob, blob.size(), &got) == SFL_OK);
+        CHECK(std::memcmp(&got.layers[NormNet::kNorm].norm, &e, sizeof e) == 0);
+    }
+
+    // The writer stores zero bytes on the other kinds whatever zero they hold: -0 is zero
+    // to sfl_model_check (as in the enet fields), and the blob stays readable by a 1.0 reader.
+    ConvNet conv;
+    conv.model.layers[1].norm = {-0.0f, -0.0f};
+    conv.model.layers[2].norm.eps = -0.0f;
+    REQUIRE(sfl_model_check(&conv.model) == SFL_OK);
+    Bytes cb = blob_of(conv.model, false);
+    REQUIRE(cb.size() > 0);
+    for (int i = 0; i < 4; ++i)
+        for (size_t k = fmt::kNormScale; k < fmt::kRecord; ++k) CHECK(record(cb, i)[k] == 0);
+    sfl_model got = sentinel_model();
+    CHECK(load(cb, cb.size(), &got) == SFL_OK);
+    ConvNet clean;
+    CHECK(blob_of(clean.model, false) == cb);
+
+    // A model with an l2norm but no csf/sf layer: no plans to build or store.
+    const sfl_model one = l2norm_model({1, 2, 3, 4}, {3.25f, 1e-5f});
+    size_t bytes = 0;
+    REQUIRE(sfl_model_plans_size(&one, &bytes) == SFL_OK);
+    CHECK(bytes == 0);
+    const Bytes ob = blob_of(one, true); // with_plans: nothing to store
+    CHECK(ob.size() == 64 + 128);
+    got = sentinel_model();
+    REQUIRE(load(ob, ob.size(), &got) == SFL_OK);
+    expect_same_model(one, got, ob, false);
+}
+
+TEST_CASE("sfl_model_write: an l2norm layer with a bad scale leaves the buffer untouched") {
+    NormNet net;
+    REQUIRE(net.build_plans() == SFL_OK);
+    size_t bytes = 0;
+    REQUIRE(sfl_model_blob_size(&net.model, 1, &bytes) == SFL_OK);
+    Bytes buf(bytes, 0xC3);
+    const Bytes clean = buf;
+    size_t written = 777;
+    for (float bad : {0.0f, -2.0f, kNaN, std::numeric_limits<float>::infinity()}) {
+        CAPTURE(bad);
+        sfl_model m = net.model;
+        m.layers[NormNet::kNorm].norm.scale = bad;
+        CHECK(sfl_model_write(&m, 1, buf.data(), bytes, &written) == SFL_ERR_BAD_PARAM);
+        m = net.model;
+        m.layers[NormNet::kNorm].norm.eps = bad;
+        CHECK(sfl_model_write(&m, 1, buf.data(), bytes, &written) == SFL_ERR_BAD_PARAM);
+        m = net.model;
+        m.layers[1].norm.scale = bad == 0.0f ? 1.0f : bad; // a norm on the maxpool
+        CHECK(sfl_model_write(&m, 1, buf.data(), bytes, &written) == SFL_ERR_BAD_PARAM);
+    }
+    CHECK(buf == clean);
+    CHECK(written == 777);
+}
+
 TEST_CASE("sfl_model_load: argument errors") {
     ConvNet conv;
     Bytes blob = blob_of(conv.model, false);
@@ -389,6 +624,9 @@ TEST_CASE("sfl_model_load: every single-byte flip is an error, the model untouch
     FactorNet fac;
     REQUIRE(fac.build_plans() == SFL_OK);
     flip_every_byte(blob_of(fac.model, true));
+    NormNet norm;
+    REQUIRE(norm.build_plans() == SFL_OK);
+    flip_every_byte(blob_of(norm.model, true));
 }
 
 TEST_CASE("sfl_model_load: every truncation is SFL_ERR_MODEL_TRUNCATED") {
@@ -449,11 +687,7 @@ TEST_CASE("sfl_model_load: content forged behind valid CRCs is SFL_ERR_MODEL_INV
     const uint64_t total = blob.size();
     auto u64 = [](Bytes &b, int rec, size_t field) { return get_le(record(b, rec) + field, 8); };
 
-    struct Row {
-        const char *what;
-        std::function<void(Bytes &)> edit;
-    };
-    const std::vector<Row> rows = {
+    const std::vector<Forgery> rows = {
         {"header bytes 128", [](Bytes &b) { put_le(b.data() + fmt::kHeaderBytes, 128, 4); }},
         {"unknown flag", [](Bytes &b) { put_le(b.data() + fmt::kFlags, 3, 4); }},
         {"plans flag cleared", [](Bytes &b) { put_le(b.data() + fmt::kFlags, 0, 4); }},
@@ -467,7 +701,8 @@ TEST_CASE("sfl_model_load: content forged behind valid CRCs is SFL_ERR_MODEL_INV
         {"model in", [](Bytes &b) { put_le(b.data() + fmt::kIn, 9, 4); }},
         {"model out", [](Bytes &b) { put_le(b.data() + fmt::kOut + 8, 4, 4); }},
         {"kind 0", [](Bytes &b) { put_le(record(b, 1) + fmt::kKind, 0, 4); }},
-        {"kind 7", [](Bytes &b) { put_le(record(b, 1) + fmt::kKind, 7, 4); }},
+        {"kind 8 (first unknown)", [](Bytes &b) { put_le(record(b, 1) + fmt::kKind, 8, 4); }},
+        {"maxpool as l2norm", [](Bytes &b) { put_le(record(b, 1) + fmt::kKind, SFL_MODEL_L2NORM, 4); }},
         {"kind relu for maxpool", [](Bytes &b) { put_le(record(b, 1) + fmt::kKind, SFL_MODEL_RELU, 4); }},
         {"chain: layer 2 in.c", [](Bytes &b) { put_le(record(b, 2) + fmt::kRecIn + 8, 5, 4); }},
         {"csf out extent", [](Bytes &b) { put_le(record(b, 0) + fmt::kRecOut, 5, 4); }},
@@ -479,7 +714,8 @@ TEST_CASE("sfl_model_load: content forged behind valid CRCs is SFL_ERR_MODEL_INV
         {"sf max_iter -1", [](Bytes &b) { put_le(record(b, 2) + fmt::kMaxIter, 0xFFFFFFFFu, 4); }},
         {"solver 2", [](Bytes &b) { put_le(record(b, 0) + fmt::kSolver, 2, 4); }},
         {"maxpool enet l1", [](Bytes &b) { put_le(record(b, 1) + fmt::kL1, 0x3F800000u, 4); }},
-        {"reserved record byte", [](Bytes &b) { record(b, 3)[fmt::kReserved + 5] = 1; }},
+        {"linear: an eps byte", [](Bytes &b) { record(b, 3)[fmt::kNormEps + 1] = 1; }},
+        {"linear: scale 1.0", [](Bytes &b) { put_le(record(b, 3) + fmt::kNormScale, 0x3F800000u, 4); }},
         {"weight offset past the end", [=](Bytes &b) { put_le(record(b, 3) + fmt::kWeight, total, 8); }},
         {"weight offset near 2^64", [](Bytes &b) { put_le(record(b, 3) + fmt::kWeight, ~uint64_t(63), 8); }},
         {"weight bytes near 2^64", [](Bytes &b) { put_le(record(b, 3) + fmt::kWeight + 8, ~uint64_t(0) - 8, 8); }},
@@ -519,28 +755,119 @@ TEST_CASE("sfl_model_load: content forged behind valid CRCs is SFL_ERR_MODEL_INV
         {"plan NaN in G", [&](Bytes &b) { put_le(b.data() + u64(b, 0, fmt::kPlan) + 256 + 8, 0x7FC00000u, 4); }},
         {"plan Inf in 1/G_jj", [&](Bytes &b) { put_le(b.data() + u64(b, 2, fmt::kPlan) + 256 + SFL_ALIGN_UP(400), 0x7F800000u, 4); }},
     };
-    for (const Row &r : rows) {
+    for (const Forgery &r : rows) {
         const std::string what = r.what;
         CAPTURE(what);
-        Bytes b = blob;
-        r.edit(b);
-        REQUIRE(!(b == blob));
-        reseal(b);
-        sfl_model got = sentinel_model();
-        CHECK(load(b, b.size(), &got) == SFL_ERR_MODEL_INVALID);
-        CHECK(is_sentinel(got));
+        expect_invalid_resealed(blob, r.edit);
     }
     // The same edits without resealing are caught by the CRCs (or earlier).
-    for (const Row &r : rows) {
+    for (const Forgery &r : rows) {
         const std::string what = r.what;
         CAPTURE(what);
-        Bytes b = blob;
-        r.edit(b);
-        sfl_model got = sentinel_model();
-        const sfl_status st = load(b, b.size(), &got);
+        const sfl_status st = load_unsealed(blob, r.edit);
         CHECK((st == SFL_ERR_MODEL_CRC || st == SFL_ERR_MODEL_TRUNCATED));
     }
     // And the unedited blob loads.
+    sfl_model got;
+    CHECK(load(blob, blob.size(), &got) == SFL_OK);
+}
+
+TEST_CASE("sfl_model_load: forged l2norm fields behind valid CRCs are SFL_ERR_MODEL_INVALID") {
+    NormNet net;
+    REQUIRE(net.build_plans() == SFL_OK);
+    const Bytes blob = blob_of(net.model, true);
+    REQUIRE(blob.size() > 0);
+    const int L = NormNet::kNorm;
+    auto f32 = [](Bytes &b, int rec, size_t field, uint32_t bits) { put_le(record(b, rec) + field, bits, 4); };
+    auto move_region = [](Bytes &b, int from, size_t from_field, int to, size_t to_field) {
+        std::memcpy(record(b, to) + to_field, record(b, from) + from_field, 16);
+        std::memset(record(b, from) + from_field, 0, 16);
+    };
+
+    const std::vector<Forgery> rows = {
+        {"scale 0", [=](Bytes &b) { f32(b, L, fmt::kNormScale, 0u); }},
+        {"scale -0", [=](Bytes &b) { f32(b, L, fmt::kNormScale, 0x80000000u); }},
+        {"scale -1", [=](Bytes &b) { f32(b, L, fmt::kNormScale, 0xBF800000u); }},
+        {"scale NaN", [=](Bytes &b) { f32(b, L, fmt::kNormScale, 0x7FC00000u); }},
+        {"scale signalling NaN", [=](Bytes &b) { f32(b, L, fmt::kNormScale, 0x7F800001u); }},
+        {"scale Inf", [=](Bytes &b) { f32(b, L, fmt::kNormScale, 0x7F800000u); }},
+        {"eps 0", [=](Bytes &b) { f32(b, L, fmt::kNormEps, 0u); }},
+        {"eps -1e-3", [=](Bytes &b) { f32(b, L, fmt::kNormEps, 0xBA83126Fu); }},
+        {"eps NaN", [=](Bytes &b) { f32(b, L, fmt::kNormEps, 0xFFC00000u); }},
+        {"eps -Inf", [=](Bytes &b) { f32(b, L, fmt::kNormEps, 0xFF800000u); }},
+        {"scale and eps 0", [=](Bytes &b) { std::memset(record(b, L) + fmt::kNormScale, 0, 8); }},
+        {"out 1x1x54 (sf in too)", [=](Bytes &b) {
+             for (int rec : {L, L + 1}) {
+                 const size_t at = rec == L ? fmt::kRecOut : fmt::kRecIn;
+                 put_le(record(b, rec) + at, 1, 4);
+                 put_le(record(b, rec) + at + 4, 1, 4);
+                 put_le(record(b, rec) + at + 8, 54, 4);
+             }
+         }},
+        {"out.c 5", [=](Bytes &b) { put_le(record(b, L) + fmt::kRecOut + 8, 5, 4); }},
+        {"in.h 2", [=](Bytes &b) { put_le(record(b, L) + fmt::kRecIn, 2, 4); }},
+        {"kernel set", [=](Bytes &b) { put_le(record(b, L) + fmt::kKernel, 1, 4); }},
+        {"enet l1 set", [=](Bytes &b) { f32(b, L, fmt::kL1, 0x3DCCCCCDu); }},
+        {"solver set", [=](Bytes &b) { put_le(record(b, L) + fmt::kSolver, 1, 4); }},
+        // tensors it has none of (taken from the linear's optional bias, or the sf's plan)
+        {"a weight", [=](Bytes &b) { move_region(b, 4, fmt::kBias, L, fmt::kWeight); }},
+        {"a bias", [=](Bytes &b) { move_region(b, 4, fmt::kBias, L, fmt::kBias); }},
+        {"a plan", [=](Bytes &b) { move_region(b, L + 1, fmt::kPlan, L, fmt::kPlan); }},
+        // the kind changed under the fields
+        {"l2norm as relu (norm left)", [=](Bytes &b) { put_le(record(b, L) + fmt::kKind, SFL_MODEL_RELU, 4); }},
+        {"l2norm as kind 8", [=](Bytes &b) { put_le(record(b, L) + fmt::kKind, 8, 4); }},
+        {"sf as l2norm", [=](Bytes &b) { put_le(record(b, L + 1) + fmt::kKind, SFL_MODEL_L2NORM, 4); }},
+    };
+    for (const Forgery &r : rows) {
+        const std::string what = r.what;
+        CAPTURE(what);
+        expect_invalid_resealed(blob, r.edit);
+        CHECK(load_unsealed(blob, r.edit) == SFL_ERR_MODEL_CRC); // not resealed: the CRC
+    }
+    // Edits that keep the blob valid, resealed: they load, with the new values.
+    {
+        Bytes b = blob;
+        f32(b, L, fmt::kNormScale, 0x41700000u); // 15
+        f32(b, L, fmt::kNormEps, 0x00000001u);   // the smallest subnormal: finite, > 0
+        reseal(b);
+        sfl_model got = sentinel_model();
+        REQUIRE(load(b, b.size(), &got) == SFL_OK);
+        CHECK(got.layers[L].norm.scale == 15.0f);
+        CHECK(got.layers[L].norm.eps == std::numeric_limits<float>::denorm_min());
+        // The linear's bias dropped (optional): still valid, the l2norm untouched.
+        b = blob;
+        std::memset(record(b, 4) + fmt::kBias, 0, 16);
+        reseal(b);
+        REQUIRE(load(b, b.size(), &got) == SFL_OK);
+        CHECK(got.layers[4].bias == nullptr);
+    }
+
+    // Every nonzero byte 120..127 of every other record, in this blob and in a blob of
+    // kinds 1..6 (bit patterns of -0, subnormals, NaN ... none reads as the zero it must be).
+    ConvNet conv;
+    FactorNet fac;
+    REQUIRE(fac.build_plans() == SFL_OK);
+    const Bytes others[] = {blob, blob_of(conv.model, false), blob_of(fac.model, true)};
+    for (const Bytes &src : others) {
+        REQUIRE(src.size() > 0);
+        const int n = int(get_le(src.data() + fmt::kLayers, 4));
+        for (int i = 0; i < n; ++i) {
+            Bytes b = src;
+            if (get_le(record(b, i) + fmt::kKind, 4) == SFL_MODEL_L2NORM) continue;
+            for (size_t k = fmt::kNormScale; k < fmt::kRecord; ++k)
+                for (unsigned v : {0x01u, 0x80u, 0xFFu}) {
+                    CAPTURE(i);
+                    CAPTURE(k);
+                    CAPTURE(v);
+                    b = src;
+                    record(b, i)[k] = static_cast<unsigned char>(v);
+                    reseal(b);
+                    sfl_model got = sentinel_model();
+                    CHECK(load(b, b.size(), &got) == SFL_ERR_MODEL_INVALID);
+                    CHECK(is_sentinel(got));
+                }
+        }
+    }
     sfl_model got;
     CHECK(load(blob, blob.size(), &got) == SFL_OK);
 }

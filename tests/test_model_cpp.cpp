@@ -100,14 +100,20 @@ std::string first_difference(const std::vector<float> &a, const std::vector<floa
            ", max |diff| " + std::to_string(worst);
 }
 
-/** The paper's network with sfl-train's default settings (apps/sfl-train/options.cpp). */
-std::unique_ptr<Sequential> paper_net(const std::string &name, uint64_t seed) {
+/** The paper's network with sfl-train's default settings (apps/sfl-train/options.cpp);
+ *  sf_input_norm > 0: an L2Norm layer of that scale in front of the SF layer
+ *  (sfl-train --sf-input-norm). */
+std::unique_ptr<Sequential> paper_net(const std::string &name, uint64_t seed, float sf_input_norm = 0.0f) {
     NetConfig cfg;
     cfg.name = name;
     cfg.sf.l1 = name == "sf" ? 0.25f : 0.5f;
-    cfg.sf.lu_to_input = false;
+    cfg.sf.lu_input_weight = 0.0f;
+    cfg.sf_input_norm = sf_input_norm;
     return build_network(cfg, kMnist, 10, seed);
 }
+
+/** The scale the tests give NetConfig::sf_input_norm (not a power of two). */
+constexpr float kSfInputNorm = 15.0f;
 
 /** n images of 10 classes (label i % 10): a bright 8x8 square at a place of its own
  *  per class over MNIST-like noise, so a network learns to tell them apart quickly. */
@@ -130,8 +136,8 @@ Dataset patterned(int32_t n, uint64_t seed) {
 
 /** The network after `epochs` epochs of SGD on 40 patterned images (weights and plans
  *  no longer the init). */
-std::unique_ptr<Sequential> trained_net(const std::string &name, int32_t epochs = 1) {
-    auto net = paper_net(name, 11);
+std::unique_ptr<Sequential> trained_net(const std::string &name, int32_t epochs = 1, float sf_input_norm = 0.0f) {
+    auto net = paper_net(name, 11, sf_input_norm);
     const Dataset d = patterned(40, 12);
     TrainConfig tc;
     tc.batch = 8;
@@ -230,6 +236,74 @@ TEST_CASE("sfl_model_forward of a loaded blob == the network's forward, bit for 
     }
 }
 
+TEST_CASE("to_c_model: NetConfig::sf_input_norm puts an l2norm record with its scale in front of the SF layer") {
+    for (const char *name : {"sf", "csf+sf"}) {
+        CAPTURE(name);
+        auto net = paper_net(name, 1, kSfInputNorm);
+        const sfl_model m = to_c_model(*net);
+        REQUIRE(m.n_layers == 7);
+        CHECK(sfl_model_check(&m) == SFL_OK);
+        const int32_t first = std::string(name) == "sf" ? SFL_MODEL_CONV2D : SFL_MODEL_CSF;
+        const int32_t kinds[] = {first, SFL_MODEL_MAXPOOL2D, SFL_MODEL_CONV2D, SFL_MODEL_MAXPOOL2D,
+                                 SFL_MODEL_L2NORM, SFL_MODEL_SF, SFL_MODEL_LINEAR};
+        for (int32_t i = 0; i < 7; ++i) CHECK(m.layers[i].kind == kinds[i]);
+        const sfl_model_layer &l = m.layers[4];
+        CHECK((l.in.n == 1 && l.in.h == 4 && l.in.w == 4 && l.in.c == 50));
+        CHECK(std::memcmp(&l.in, &l.out, sizeof l.in) == 0);
+        CHECK(std::memcmp(&l.out, &m.layers[5].in, sizeof l.out) == 0);
+        CHECK(l.norm.scale == kSfInputNorm);
+        const sfl_l2norm_params def = SFL_L2NORM_PARAMS_INIT;
+        CHECK(l.norm.eps == def.eps);
+        CHECK((l.weight == nullptr && l.bias == nullptr && l.plan == nullptr));
+        const auto *layer = dynamic_cast<const L2Norm *>(net->layers()[4].get());
+        REQUIRE(layer != nullptr);
+        CHECK(std::memcmp(&layer->params_c(), &l.norm, sizeof l.norm) == 0);
+        for (int32_t i : {0, 1, 2, 3, 5, 6}) CHECK((m.layers[i].norm.scale == 0.0f && m.layers[i].norm.eps == 0.0f));
+        // The blob's l2norm record carries the scale and eps (record bytes 120 and 124).
+        const std::vector<unsigned char> blob = sfl::model_blob(m, true);
+        const unsigned char *r = blob.data() + SFL_MODEL_HEADER_BYTES + 4 * SFL_MODEL_RECORD_BYTES;
+        float scale = 0.0f, eps = 0.0f;
+        std::memcpy(&scale, r + 120, 4); // little-endian host (the blob is used in place)
+        std::memcpy(&eps, r + 124, 4);
+        CHECK(scale == kSfInputNorm);
+        CHECK(eps == def.eps);
+        uint16_t minor = 0;
+        std::memcpy(&minor, blob.data() + 10, 2);
+        CHECK(minor == SFL_MODEL_FORMAT_MINOR);
+        const sfl::LoadedModel lm = sfl::LoadedModel::from_bytes(blob.data(), blob.size());
+        CHECK(lm.model().layers[4].kind == SFL_MODEL_L2NORM);
+        CHECK(std::memcmp(&lm.model().layers[4].norm, &l.norm, sizeof l.norm) == 0);
+    }
+    // sf_input_norm is for the SF layer: the nets without one have no l2norm.
+    for (const char *name : {"lenet", "csf"}) {
+        CAPTURE(name);
+        const sfl_model m = to_c_model(*paper_net(name, 1, kSfInputNorm));
+        for (int32_t i = 0; i < m.n_layers; ++i) CHECK(m.layers[i].kind != SFL_MODEL_L2NORM);
+    }
+}
+
+TEST_CASE("sfl_model_forward of a loaded blob == the network's forward, bit for bit, with sf_input_norm") {
+    for (const char *name : {"sf", "csf+sf"}) {
+        CAPTURE(name);
+        auto net = paper_net(name, 5, kSfInputNorm);
+        check_same_outputs(*net, through_blob(*net, true), 26);
+        check_same_outputs(*net, through_blob(*net, false), 27);
+        // The layer matters: the same weights without it give other outputs.
+        auto plain = paper_net(name, 5);
+        const std::vector<float> x = mnist_like(4, 28);
+        CHECK_FALSE(same_bits(runner_forward(*net, x, 4, 4), runner_forward(*plain, x, 4, 4)));
+        CHECK_FALSE(same_bits(model_forward(through_blob(*net, true).model(), x, 4, 4),
+                              model_forward(through_blob(*plain, true).model(), x, 4, 4)));
+    }
+}
+
+TEST_CASE("sfl_model_forward == the network's forward after training steps with sf_input_norm") {
+    auto net = trained_net("csf+sf", 1, kSfInputNorm);
+    REQUIRE(net->layers()[4]->kind() == "l2norm");
+    check_same_outputs(*net, through_blob(*net, true), 29);
+    check_same_outputs(*net, through_blob(*net, false), 30);
+}
+
 TEST_CASE("the forward does not depend on how the images are chunked (GEMM and solver tails)") {
     // Trainer::accuracy splits the evaluation set over threads, then into chunks of 128:
     // any chunk size may occur. The firmware runs one image at a time.
@@ -321,6 +395,7 @@ TEST_CASE("save_model_file / LoadedModel::from_file round trip, with and without
             CHECK(std::memcmp(&a.out, &b.out, sizeof a.out) == 0);
             CHECK(std::memcmp(&a.geom, &b.geom, sizeof a.geom) == 0);
             CHECK(std::memcmp(&a.enet, &b.enet, sizeof a.enet) == 0);
+            CHECK(std::memcmp(&a.norm, &b.norm, sizeof a.norm) == 0);
             CHECK((a.plan != nullptr) == (b.plan != nullptr));
             CHECK(reinterpret_cast<uintptr_t>(a.plan) % SFL_WORKSPACE_ALIGN == 0);
         }

@@ -1,9 +1,11 @@
 // sfl_model_forward (sfl_model.h): its outputs equal the same sfl_* layer
 // calls made by hand, bit for bit (n = 1 and n = 3, built and loaded plans);
 // the workspace query is exact; bad input and failing layers leave Y
-// untouched; warnings of a layer are passed on with Y written.
+// untouched; warnings of a layer are passed on with Y written. The same for
+// models with an l2norm layer (sfl_l2norm_forward), which needs no workspace.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <cstring>
 #include <limits>
 #include <vector>
@@ -30,8 +32,11 @@ std::vector<float> input(int32_t n, int32_t per_sample, unsigned seed) {
     return randn(size_t(n) * size_t(per_sample), seed);
 }
 
-// The conv net by hand: conv2d, maxpool, relu, linear, each on the whole batch.
-std::vector<float> conv_by_hand(const ConvNet &net, int32_t n, const std::vector<float> &X) {
+// The conv net by hand: conv2d, maxpool, relu, linear, each on the whole batch; with
+// `norm`, sfl_l2norm_forward of those parameters between the relu and the linear layer
+// (the model of conv_with_norm).
+std::vector<float> conv_by_hand(const ConvNet &net, int32_t n, const std::vector<float> &X,
+                                const sfl_l2norm_params *norm = nullptr) {
     const sfl_range all = {0, n};
     const sfl_patch_params k3 = patch(3, 1, 1), pool = patch(2, 2, 0);
     const sfl_dims4 in = {n, 8, 8, 1}, a1 = {n, 8, 8, 4};
@@ -39,37 +44,76 @@ std::vector<float> conv_by_hand(const ConvNet &net, int32_t n, const std::vector
     REQUIRE(sfl_conv2d_forward_workspace_size(&k3, &in, 4, &bytes) == SFL_OK);
     Bytes wsm(bytes);
     const sfl_workspace ws = {wsm.data(), bytes};
-    std::vector<float> A1(size_t(n) * 256), A2(size_t(n) * 64), Y(size_t(n) * 5);
+    std::vector<float> A1(size_t(n) * 256), A2(size_t(n) * 64), A3(norm ? size_t(n) * 64 : 0), Y(size_t(n) * 5);
     REQUIRE(sfl_conv2d_forward(&ws, &k3, &in, all, X.data(), 4, net.W1.data(), net.b1.data(), A1.data()) == SFL_OK);
     REQUIRE(sfl_maxpool2d_forward(&pool, &a1, all, A1.data(), A2.data(), nullptr) == SFL_OK);
     REQUIRE(sfl_relu_forward(A2.size(), A2.data(), A2.data()) == SFL_OK);
+    if (norm) REQUIRE(sfl_l2norm_forward(norm, n, 64, all, A2.data(), A3.data()) == SFL_OK);
+    const float *fc_in = norm ? A3.data() : A2.data();
     const sfl_linear_dims fc = {64, 5};
-    REQUIRE(sfl_linear_forward(&fc, n, all, A2.data(), net.W4.data(), net.b4.data(), Y.data()) == SFL_OK);
+    REQUIRE(sfl_linear_forward(&fc, n, all, fc_in, net.W4.data(), net.b4.data(), Y.data()) == SFL_OK);
     return Y;
 }
 
-// The factor net by hand: csf, maxpool, sf, linear, with the plans of `model`.
-std::vector<float> factor_by_hand(const FactorNet &net, const sfl_model &model, int32_t n,
-                                  const std::vector<float> &X, sfl_status *status) {
+// The csf/sf nets by hand: csf, maxpool, sf, linear with the tensors P_csf, P_sf, W, b
+// and the plans of `model`; with `norm` (NormNet), sfl_l2norm_forward of those parameters
+// between the maxpool and the sf layer. *normed and *codes (may be null): the l2norm's
+// output and the sf codes.
+std::vector<float> csf_sf_by_hand(const sfl_model &model, const float *P_csf, const float *P_sf, const float *W,
+                                  const float *b, const sfl_l2norm_params *norm, int32_t n,
+                                  const std::vector<float> &X, sfl_status *status, std::vector<float> *normed,
+                                  std::vector<float> *codes) {
     const sfl_range all = {0, n};
-    const sfl_model_layer &csf = model.layers[0], &sf = model.layers[2];
+    const sfl_model_layer &csf = model.layers[0], &sf = model.layers[norm ? 3 : 2];
     const sfl_patch_params pool = patch(2, 2, 0);
     const sfl_dims4 in = {n, 8, 8, 1}, a1 = {n, 6, 6, 6};
-    size_t b1 = 0, b3 = 0;
+    size_t b1 = 0, bs = 0;
     REQUIRE(sfl_csf_forward_workspace_size(&csf.enet, csf.plan, &b1) == SFL_OK);
-    REQUIRE(sfl_sf_forward_workspace_size(&sf.enet, sf.plan, &b3) == SFL_OK);
-    Bytes w1(b1), w3(b3);
-    const sfl_workspace ws1 = {w1.data(), b1}, ws3 = {w3.data(), b3};
-    std::vector<float> A1(size_t(n) * 216), A2(size_t(n) * 54), A3(size_t(n) * 10), Y(size_t(n) * 3);
-    const sfl_status s1 = sfl_csf_forward(&ws1, &csf.enet, &csf.geom, csf.plan, net.P1.data(), &in, all, X.data(),
+    REQUIRE(sfl_sf_forward_workspace_size(&sf.enet, sf.plan, &bs) == SFL_OK);
+    Bytes w1(b1), w_sf(bs);
+    const sfl_workspace ws1 = {w1.data(), b1}, ws_sf = {w_sf.data(), bs};
+    std::vector<float> A1(size_t(n) * 216), A2(size_t(n) * 54), An(norm ? size_t(n) * 54 : 0), Asf(size_t(n) * 10),
+        Y(size_t(n) * 3);
+    const sfl_status s1 = sfl_csf_forward(&ws1, &csf.enet, &csf.geom, csf.plan, P_csf, &in, all, X.data(),
                                           A1.data(), nullptr, nullptr, nullptr);
     REQUIRE(sfl_maxpool2d_forward(&pool, &a1, all, A1.data(), A2.data(), nullptr) == SFL_OK);
-    const sfl_status s3 = sfl_sf_forward(&ws3, &sf.enet, sf.plan, net.P3.data(), n, all, A2.data(), A3.data(),
-                                         nullptr, nullptr, nullptr);
+    if (norm) REQUIRE(sfl_l2norm_forward(norm, n, 54, all, A2.data(), An.data()) == SFL_OK);
+    const float *sf_in = norm ? An.data() : A2.data();
+    const sfl_status s_sf =
+        sfl_sf_forward(&ws_sf, &sf.enet, sf.plan, P_sf, n, all, sf_in, Asf.data(), nullptr, nullptr, nullptr);
     const sfl_linear_dims fc = {10, 3};
-    REQUIRE(sfl_linear_forward(&fc, n, all, A3.data(), net.W4.data(), net.b4.data(), Y.data()) == SFL_OK);
-    *status = s1 != SFL_OK ? s1 : s3;
+    REQUIRE(sfl_linear_forward(&fc, n, all, Asf.data(), W, b, Y.data()) == SFL_OK);
+    *status = s1 != SFL_OK ? s1 : s_sf;
+    if (normed) *normed = An;
+    if (codes) *codes = Asf;
     return Y;
+}
+
+// The factor net by hand (csf, maxpool, sf, linear), with the plans of `model`.
+std::vector<float> factor_by_hand(const FactorNet &net, const sfl_model &model, int32_t n,
+                                  const std::vector<float> &X, sfl_status *status) {
+    return csf_sf_by_hand(model, net.P1.data(), net.P3.data(), net.W4.data(), net.b4.data(), nullptr, n, X, status,
+                          nullptr, nullptr);
+}
+
+// The l2norm net by hand (csf, maxpool, l2norm, sf, linear), with the plans and the l2norm
+// parameters of `model`. *normed and *codes (may be null): the l2norm's output and the sf codes.
+std::vector<float> norm_by_hand(const NormNet &net, const sfl_model &model, int32_t n, const std::vector<float> &X,
+                                sfl_status *status, std::vector<float> *normed = nullptr,
+                                std::vector<float> *codes = nullptr) {
+    return csf_sf_by_hand(model, net.P1.data(), net.P4.data(), net.W5.data(), net.b5.data(),
+                          &model.layers[NormNet::kNorm].norm, n, X, status, normed, codes);
+}
+
+// ConvNet with an l2norm between its relu and its linear layer (5 layers):
+// conv2d -> maxpool -> relu -> l2norm (4x4x4) -> linear 64 -> 5.
+sfl_model conv_with_norm(const ConvNet &net, sfl_l2norm_params p) {
+    sfl_model m = net.model;
+    m.n_layers = 5;
+    m.layers[4] = m.layers[3];
+    m.layers[3] = make_layer(SFL_MODEL_L2NORM, {1, 4, 4, 4}, {1, 4, 4, 4});
+    m.layers[3].norm = p;
+    return m;
 }
 
 sfl_status run(const sfl_model &model, int32_t n, const std::vector<float> &X, std::vector<float> *Y,
@@ -80,6 +124,16 @@ sfl_status run(const sfl_model &model, int32_t n, const std::vector<float> &X, s
     Bytes mem(bytes + extra);
     const sfl_workspace ws = {mem.data(), bytes};
     return sfl_model_forward(&ws, &model, n, X.data(), Y->data());
+}
+
+// The outputs (`size` floats) of `model` on X through a blob written without plans and loaded.
+std::vector<float> run_through_blob(const sfl_model &model, int32_t n, const std::vector<float> &X, size_t size) {
+    const Bytes blob = blob_of(model, false);
+    sfl_model loaded;
+    REQUIRE(sfl_model_load(blob.data(), blob.size(), &loaded) == SFL_OK);
+    std::vector<float> Y(size, kSentinel);
+    REQUIRE(run(loaded, n, X, &Y) == SFL_OK);
+    return Y;
 }
 
 } // namespace
@@ -93,12 +147,7 @@ TEST_CASE("sfl_model_forward: conv net equals the layer calls bit for bit") {
         REQUIRE(run(net.model, n, X, &Y) == SFL_OK);
         CHECK(bitwise_equal(Y, conv_by_hand(net, n, X)));
         // The same through a written and loaded blob.
-        const Bytes blob = blob_of(net.model, false);
-        sfl_model loaded;
-        REQUIRE(sfl_model_load(blob.data(), blob.size(), &loaded) == SFL_OK);
-        std::vector<float> Y2(Y.size(), kSentinel);
-        REQUIRE(run(loaded, n, X, &Y2) == SFL_OK);
-        CHECK(bitwise_equal(Y2, Y));
+        CHECK(bitwise_equal(run_through_blob(net.model, n, X, Y.size()), Y));
     }
 }
 
@@ -299,4 +348,204 @@ TEST_CASE("sfl_model_forward: a layer's warning is returned with Y written, as t
     std::vector<float> Y(size_t(n) * 3, kSentinel);
     CHECK(run(net.model, n, X, &Y) == SFL_WARN_NOT_CONVERGED);
     CHECK(bitwise_equal(Y, ref));
+}
+
+TEST_CASE("sfl_model_forward: csf -> maxpool -> l2norm -> sf -> linear equals the layer calls bit for bit") {
+    NormNet net;
+    REQUIRE(net.build_plans() == SFL_OK);
+    const Bytes blob = blob_of(net.model, true), bare = blob_of(net.model, false);
+    sfl_model loaded, rebuilt;
+    REQUIRE(sfl_model_load(blob.data(), blob.size(), &loaded) == SFL_OK);
+    REQUIRE(sfl_model_load(bare.data(), bare.size(), &rebuilt) == SFL_OK);
+    size_t pbytes = 0;
+    REQUIRE(sfl_model_plans_size(&rebuilt, &pbytes) == SFL_OK);
+    Bytes pmem(pbytes);
+    REQUIRE(sfl_model_build_plans(&rebuilt, pmem.data(), pmem.size()) == SFL_OK);
+    FactorNet plain; // the same weights without the l2norm
+    REQUIRE(plain.build_plans() == SFL_OK);
+    for (int32_t n : {1, 3}) {
+        CAPTURE(n);
+        const std::vector<float> X = input(n, NormNet::kIn, 40 + n);
+        sfl_status hand = SFL_WARN_NOT_CONVERGED;
+        std::vector<float> normed, codes;
+        const std::vector<float> ref = norm_by_hand(net, net.model, n, X, &hand, &normed, &codes);
+        REQUIRE(hand == SFL_OK);
+        // The test means something: the l2norm's rows have norm kScale, and the sf codes are
+        // neither all zero nor those of the unnormalised input.
+        for (int32_t i = 0; i < n; ++i) {
+            double s = 0.0;
+            for (int32_t j = 0; j < 54; ++j) s += double(normed[size_t(i) * 54 + j]) * normed[size_t(i) * 54 + j];
+            CHECK(std::sqrt(s) == doctest::Approx(NormNet::kScale).epsilon(1e-5));
+        }
+        size_t nonzero = 0;
+        for (float c : codes) nonzero += c != 0.0f;
+        CHECK(nonzero > 0);
+
+        std::vector<float> Y(size_t(n) * NormNet::kOut, kSentinel);
+        REQUIRE(run(net.model, n, X, &Y) == SFL_OK);
+        CHECK(bitwise_equal(Y, ref));
+        for (const sfl_model *m : {&loaded, &rebuilt}) {
+            std::vector<float> Y2(Y.size(), kSentinel);
+            REQUIRE(run(*m, n, X, &Y2) == SFL_OK);
+            CHECK(bitwise_equal(Y2, ref));
+        }
+        std::vector<float> Yp(Y.size(), kSentinel);
+        REQUIRE(run(plain.model, n, X, &Yp) == SFL_OK);
+        CHECK_FALSE(bitwise_equal(Yp, Y));
+        // Sample i of a batch equals that sample alone.
+        if (n == 3) {
+            std::vector<float> x2(X.begin() + 2 * NormNet::kIn, X.end()), y2(3, kSentinel);
+            REQUIRE(run(net.model, 1, x2, &y2) == SFL_OK);
+            CHECK(std::memcmp(y2.data(), Y.data() + 6, 12) == 0);
+        }
+    }
+
+    // The scale and eps are the layer's: another scale, or an eps above every row's norm
+    // (all rows clamped: y = (scale / eps) x), gives other outputs, again as the calls do.
+    for (const sfl_l2norm_params p : {sfl_l2norm_params{3.4f, NormNet::kEps}, sfl_l2norm_params{NormNet::kScale, 1e3f}}) {
+        CAPTURE(p.scale);
+        CAPTURE(p.eps);
+        NormNet other(2, p.scale, p.eps);
+        REQUIRE(other.build_plans() == SFL_OK);
+        const std::vector<float> X = input(2, NormNet::kIn, 47);
+        sfl_status hand = SFL_OK;
+        const std::vector<float> ref = norm_by_hand(other, other.model, 2, X, &hand);
+        std::vector<float> Y(6, kSentinel), Yn(6, kSentinel);
+        CHECK(run(other.model, 2, X, &Y) == hand);
+        CHECK(bitwise_equal(Y, ref));
+        REQUIRE(run(net.model, 2, X, &Yn) == SFL_OK);
+        CHECK_FALSE(bitwise_equal(Y, Yn));
+    }
+}
+
+TEST_CASE("sfl_model_forward: l2norm extractors, a one-layer l2norm model, and the conv net with an l2norm") {
+    NormNet net;
+    REQUIRE(net.build_plans() == SFL_OK);
+    const int32_t n = 3;
+    const std::vector<float> X = input(n, NormNet::kIn, 51);
+    sfl_status hand = SFL_OK;
+    std::vector<float> normed;
+    norm_by_hand(net, net.model, n, X, &hand, &normed);
+    // The extractor ending at the l2norm: its output is the normalised pool.
+    sfl_model ex = net.model;
+    ex.n_layers = NormNet::kNorm + 1;
+    ex.out = ex.layers[NormNet::kNorm].out;
+    std::vector<float> Y(size_t(n) * 54, kSentinel);
+    REQUIRE(run(ex, n, X, &Y) == SFL_OK);
+    CHECK(bitwise_equal(Y, normed));
+
+    // One l2norm layer: no workspace at all, and the layer call's outputs (a zero row stays
+    // zero, a row below eps is scaled by scale / eps, a row of 1e30 does not overflow).
+    sfl_model one = l2norm_model({1, 2, 3, 5}, {0.75f, 1e-2f});
+    for (int32_t b : {1, 4, 9}) {
+        size_t bytes = 1;
+        REQUIRE(sfl_model_forward_workspace_size(&one, b, &bytes) == SFL_OK);
+        CHECK(bytes == 0);
+        CHECK(bytes == SFL_MODEL_FORWARD_WORKSPACE_BYTES(1, 0, 0, b));
+    }
+    std::vector<float> X1 = input(4, 30, 52);
+    for (int32_t j = 0; j < 30; ++j) {
+        X1[30 + size_t(j)] = 0.0f;             // sample 1: zero
+        X1[60 + size_t(j)] = 1e-5f * float(j % 3); // sample 2: norm below eps
+        X1[90 + size_t(j)] = 1e30f * float(j % 5 - 2);
+    }
+    std::vector<float> Y1(X1.size(), kSentinel), R1(X1.size(), kSentinel);
+    const sfl_workspace none = {nullptr, 0};
+    REQUIRE(sfl_model_forward(&none, &one, 4, X1.data(), Y1.data()) == SFL_OK);
+    REQUIRE(sfl_l2norm_forward(&one.layers[0].norm, 4, 30, sfl_range{0, 4}, X1.data(), R1.data()) == SFL_OK);
+    CHECK(bitwise_equal(Y1, R1));
+    for (int32_t j = 0; j < 30; ++j) {
+        CHECK(Y1[30 + size_t(j)] == 0.0f);
+        CHECK(Y1[60 + size_t(j)] == float(0.75 / 1e-2f * double(X1[60 + size_t(j)])));
+        CHECK(std::isfinite(Y1[90 + size_t(j)]));
+    }
+    // Its bad parameters leave Y untouched (checked before anything runs).
+    one.layers[0].norm.eps = 0.0f;
+    std::vector<float> Yb(X1.size(), kSentinel);
+    CHECK(sfl_model_forward(&none, &one, 4, X1.data(), Yb.data()) == SFL_ERR_BAD_PARAM);
+    CHECK(untouched(Yb));
+
+    // conv2d -> maxpool -> relu -> l2norm -> linear: the conv net's calls with the l2norm between.
+    ConvNet conv;
+    const sfl_l2norm_params p = {2.0f, 1e-6f};
+    const sfl_model cn = conv_with_norm(conv, p);
+    REQUIRE(sfl_model_check(&cn) == SFL_OK);
+    for (int32_t b : {1, 2}) {
+        CAPTURE(b);
+        const std::vector<float> Xc = input(b, ConvNet::kIn, 53 + b);
+        const std::vector<float> R = conv_by_hand(conv, b, Xc, &p);
+        std::vector<float> Yc(R.size(), kSentinel);
+        REQUIRE(run(cn, b, Xc, &Yc) == SFL_OK);
+        CHECK(bitwise_equal(Yc, R));
+        // ... through a blob too.
+        CHECK(bitwise_equal(run_through_blob(cn, b, Xc, R.size()), R));
+    }
+}
+
+TEST_CASE("sfl_model_forward_workspace_size: an l2norm layer adds no workspace") {
+    // Its output (54 floats) is not the largest activation and it has no layer workspace:
+    // the l2norm net needs what the same net without it needs, at every n.
+    NormNet net;
+    FactorNet plain;
+    constexpr size_t kCsf = SFL_CSF_FORWARD_WORKSPACE_BYTES(9, 6, SFL_ENET_LARS_WORKSPACE_BYTES(6));
+    constexpr size_t kSf = SFL_SF_FORWARD_WORKSPACE_BYTES(10, SFL_ENET_CD_WORKSPACE_BYTES(10));
+    for (int32_t n : {1, 2, 3, 7, 64}) {
+        CAPTURE(n);
+        size_t a = 0, b = 0;
+        REQUIRE(sfl_model_forward_workspace_size(&net.model, n, &a) == SFL_OK);
+        REQUIRE(sfl_model_forward_workspace_size(&plain.model, n, &b) == SFL_OK);
+        CHECK(a == b);
+        CHECK(a == SFL_MODEL_FORWARD_WORKSPACE_BYTES(5, 216, kCsf > kSf ? kCsf : kSf, n));
+        // The conv net with an l2norm after its relu: the same as the conv net.
+        ConvNet conv;
+        const sfl_model cn = conv_with_norm(conv, sfl_l2norm_params SFL_L2NORM_PARAMS_INIT);
+        REQUIRE(sfl_model_forward_workspace_size(&cn, n, &a) == SFL_OK);
+        REQUIRE(sfl_model_forward_workspace_size(&conv.model, n, &b) == SFL_OK);
+        CHECK(a == b);
+        // Where its output is the largest one in the workspace, it counts as any layer's output.
+        sfl_model two;
+        std::memset(&two, 0, sizeof two);
+        two.n_layers = 2;
+        two.in = {1, 4, 4, 4};
+        two.out = {1, 1, 1, 5};
+        two.layers[0] = make_layer(SFL_MODEL_L2NORM, two.in, two.in);
+        two.layers[0].norm = sfl_l2norm_params SFL_L2NORM_PARAMS_INIT;
+        two.layers[1] = conv.model.layers[3]; // linear 64 -> 5
+        REQUIRE(sfl_model_forward_workspace_size(&two, n, &a) == SFL_OK);
+        CHECK(a == SFL_MODEL_FORWARD_WORKSPACE_BYTES(2, 64, 0, n));
+        CHECK(a == SFL_ALIGN_UP(4 * 64 * size_t(n)));
+    }
+    // Plans do not change it either; exactly that size runs, one byte less does not.
+    REQUIRE(net.build_plans() == SFL_OK);
+    size_t n3 = 0;
+    REQUIRE(sfl_model_forward_workspace_size(&net.model, 3, &n3) == SFL_OK);
+    CHECK(n3 == SFL_MODEL_FORWARD_WORKSPACE_BYTES(5, 216, kCsf > kSf ? kCsf : kSf, 3));
+    const std::vector<float> X = input(3, 64, 55);
+    std::vector<float> Y(9, kSentinel);
+    Bytes mem(n3);
+    sfl_workspace ws = {mem.data(), n3 - 1};
+    CHECK(sfl_model_forward(&ws, &net.model, 3, X.data(), Y.data()) == SFL_ERR_WORKSPACE_TOO_SMALL);
+    CHECK(untouched(Y));
+    ws.size = n3;
+    CHECK(sfl_model_forward(&ws, &net.model, 3, X.data(), Y.data()) == SFL_OK);
+}
+
+TEST_CASE("sfl_model_forward: the l2norm net passes the sf layer's warning on, as the layer calls give it") {
+    NormNet net;
+    net.model.layers[3].enet.max_iter = 1; // one CD sweep
+    REQUIRE(net.build_plans() == SFL_OK);
+    const int32_t n = 3;
+    const std::vector<float> X = input(n, 64, 57);
+    sfl_status hand = SFL_OK;
+    const std::vector<float> ref = norm_by_hand(net, net.model, n, X, &hand);
+    REQUIRE(hand == SFL_WARN_NOT_CONVERGED);
+    std::vector<float> Y(size_t(n) * 3, kSentinel);
+    CHECK(run(net.model, n, X, &Y) == SFL_WARN_NOT_CONVERGED);
+    CHECK(bitwise_equal(Y, ref));
+    // A non-finite input is refused before the l2norm (which would turn it into NaN rows).
+    std::vector<float> Xb = X;
+    Xb[70] = std::numeric_limits<float>::infinity();
+    std::vector<float> Yb(Y.size(), kSentinel);
+    CHECK(run(net.model, n, Xb, &Yb) == SFL_ERR_NOT_FINITE);
+    CHECK(untouched(Yb));
 }

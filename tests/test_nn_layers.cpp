@@ -12,13 +12,13 @@
 #include <cstring>
 #include <functional>
 #include <limits>
-#include <random>
 #include <vector>
 
 #include <sfl/sfl.h>
 
 #include "simd/simd.hpp"
 #include "support/aligned_buffer.hpp"
+#include "support/randn.hpp"
 
 using sfl_test::AlignedBuffer;
 
@@ -26,18 +26,11 @@ namespace {
 
 using Vec = std::vector<double>;
 using FVec = std::vector<float>;
+using sfl_test::randn;
 
 constexpr float kSentinel = -777.25f;
 constexpr double kFwdTol = 1e-5;  // float32 GEMM against double loops, relative to the largest value
 constexpr double kGradTol = 2e-5; // the same for the backward sums (up to ~2000 terms here)
-
-FVec randn(size_t n, unsigned seed, float scale = 1.0f) {
-    std::mt19937 rng(seed);
-    std::normal_distribution<float> N(0.0f, 1.0f);
-    FVec v(n);
-    for (float &x : v) x = scale * N(rng);
-    return v;
-}
 
 Vec to_double(const FVec &v) { return Vec(v.begin(), v.end()); }
 

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <cstring>
 #include <memory>
 #include <random>
@@ -36,10 +37,10 @@ std::unique_ptr<Sequential> plain_net(uint64_t seed) {
 }
 
 // CSF 3x3 -> maxpool 2 -> conv 2x2 -> SF -> linear: the factorization layers in a stack.
-std::unique_ptr<Sequential> factor_net(uint64_t seed, bool lu_to_input = true) {
+std::unique_ptr<Sequential> factor_net(uint64_t seed, float lu_input_weight = 1.0f) {
     Rng rng(seed);
     FactorConfig c{0.05f, 0.02f, SFL_ENET_LARS};
-    c.lu_to_input = lu_to_input;
+    c.lu_input_weight = lu_input_weight;
     auto net = std::make_unique<Sequential>(Shape{8, 8, 1});
     net->add(std::make_unique<CSF>("csf", net->out_shape(), 3, 6, c, rng));
     net->add(std::make_unique<MaxPool2d>(net->out_shape(), 2));
@@ -73,21 +74,32 @@ Batch random_batch(int32_t n, int64_t size, int32_t classes, uint64_t seed, bool
     return b;
 }
 
-// sum_i (1 - mu) CE_i + mu lU_i of the batch, the quantity Runner::backward differentiates.
-double loss(Runner &r, const Sequential &net, const Batch &b, float mu) {
+// Weights (of sum_i CE_i, of sum_i lU_i) of the loss whose gradient a parameter gets.
+struct LossWeights {
+    double ce, lu;
+};
+using WeightsOf = std::function<LossWeights(const Param &)>;
+
+// The whole loss (1 - mu) CE + mu lU for every parameter.
+WeightsOf whole_loss(const Sequential &net, float mu) {
+    const double m = net.factorizes() ? mu : 0.0;
+    return [m](const Param &) { return LossWeights{1.0 - m, m}; };
+}
+
+double loss(Runner &r, const Batch &b, const LossWeights &w) {
     r.forward(b.n, b.x.data(), true);
     const ChunkLoss s = r.score(b.n, b.y.data());
-    const double m = net.factorizes() ? mu : 0.0;
-    return (1.0 - m) * s.ce + m * s.lu;
+    return w.ce * s.ce + w.lu * s.lu;
 }
 
 // For every parameter tensor: the directional derivative along a random unit
-// direction, analytic (<grad, v>) against central differences of the loss.
-void check_directional(Sequential &net, const Batch &b, float mu, uint64_t seed) {
+// direction, analytic (<grad, v>) against central differences of the loss that
+// weights_of names for that parameter.
+void check_directional(Sequential &net, const Batch &b, LossMix mix, const WeightsOf &weights_of, uint64_t seed) {
     Runner r(net, b.n);
     r.zero_grads();
     r.forward(b.n, b.x.data(), true);
-    r.backward(b.n, b.y.data(), mu);
+    r.backward(b.n, b.y.data(), mix);
     std::vector<std::vector<float>> g;
     for (auto &t : r.grads()) g.emplace_back(t.data(), t.data() + t.size());
     const auto params = net.params();
@@ -95,6 +107,7 @@ void check_directional(Sequential &net, const Batch &b, float mu, uint64_t seed)
     for (size_t k = 0; k < params.size(); ++k) {
         Param &p = *params[k];
         CAPTURE(p.name);
+        const LossWeights lw = weights_of(p);
         std::vector<float> v(p.value.size());
         double nv = 0.0;
         for (auto &e : v) e = rng.normal(), nv += double(e) * e;
@@ -107,7 +120,7 @@ void check_directional(Sequential &net, const Batch &b, float mu, uint64_t seed)
             auto at = [&](double s) {
                 for (size_t i = 0; i < v.size(); ++i) p.value[i] = float(w0[i] + s * v[i]);
                 net.after_update();
-                return loss(r, net, b, mu);
+                return loss(r, b, lw);
             };
             const double fd = (at(h) - at(-h)) / (2.0 * h);
             const double err = std::fabs(fd - analytic) / std::max(5e-2, std::fabs(analytic));
@@ -128,29 +141,73 @@ TEST_CASE("wrapper: Conv2d, MaxPool2d, Linear, ReLU gradients match finite diffe
         CAPTURE(seed);
         auto net = plain_net(seed);
         const Batch b = random_batch(5, 64, 4, 100 + seed, false);
-        check_directional(*net, b, 0.0f, seed);
+        check_directional(*net, b, LossMix{}, whole_loss(*net, 0.0f), seed);
     }
 }
 
-TEST_CASE("wrapper: CSF and SF in a stack, mu-mixed loss with an unlabelled sample, match finite differences") {
+TEST_CASE("wrapper: CSF and SF in a stack, whole-loss mix with an unlabelled sample, match finite differences") {
     for (float mu : {0.0f, 0.3f, 1.0f}) {
         CAPTURE(mu);
         auto net = factor_net(7);
         shrink_dictionaries(*net);
         const Batch b = random_batch(5, 64, 4, 200, true);
-        check_directional(*net, b, mu, 9);
+        check_directional(*net, b, LossMix{mu, true}, whole_loss(*net, mu), 9);
     }
 }
 
-TEST_CASE("wrapper: lu_to_input = false changes only the gradients below the SF layer") {
-    auto a = factor_net(3, true);
-    auto s = factor_net(3, false);
+// conv 2x2 -> maxpool -> [l2norm ->] SF -> linear, or CSF 3x3 -> maxpool -> linear: one
+// factorization layer.
+std::unique_ptr<Sequential> one_factor_net(bool csf, float lu_input_weight, uint64_t seed, float sf_norm = 0.0f) {
+    Rng rng(seed);
+    FactorConfig c{0.05f, 0.02f, SFL_ENET_LARS};
+    c.lu_input_weight = lu_input_weight;
+    auto net = std::make_unique<Sequential>(Shape{8, 8, 1});
+    if (csf) {
+        net->add(std::make_unique<CSF>("csf", net->out_shape(), 3, 6, c, rng));
+        net->add(std::make_unique<MaxPool2d>(net->out_shape(), 2));
+    } else {
+        net->add(std::make_unique<Conv2d>("conv", net->out_shape(), 2, 3, rng));
+        net->add(std::make_unique<MaxPool2d>(net->out_shape(), 2));
+        if (sf_norm > 0.0f) net->add(std::make_unique<L2Norm>(net->out_shape(), sf_norm));
+        net->add(std::make_unique<SF>("sf", net->out_shape(), 5, c, rng));
+    }
+    net->add(std::make_unique<Linear>("fc", net->out_shape(), 4, rng));
+    return net;
+}
+
+TEST_CASE("wrapper: the paper's mixing (eq. 15 of the design) matches finite differences, parameter by parameter") {
+    // With one factorization layer, docs/design.md (15) with nu: its dictionary gets
+    // the gradient of (1 - mu) CE + mu lU, every other parameter that of CE + nu mu lU
+    // (lU does not depend on the layers above it, so for them this is CE alone).
+    // The SF net also with an L2Norm under the SF layer (sfl-train --sf-input-norm).
+    for (int variant : {0, 1, 2})
+        for (float nu : {0.0f, 1.0f})
+            for (float mu : {0.3f, 1.0f}) {
+                const bool csf = variant == 1;
+                const float sf_norm = variant == 2 ? 2.0f : 0.0f;
+                CAPTURE(csf);
+                CAPTURE(sf_norm);
+                CAPTURE(nu);
+                CAPTURE(mu);
+                auto net = one_factor_net(csf, nu, 21, sf_norm);
+                shrink_dictionaries(*net);
+                const Batch b = random_batch(5, 64, 4, 500, true);
+                const WeightsOf eq15 = [mu, nu](const Param &p) {
+                    return p.dictionary ? LossWeights{1.0 - mu, mu} : LossWeights{1.0, double(nu) * mu};
+                };
+                check_directional(*net, b, LossMix{mu, false}, eq15, 23);
+            }
+}
+
+TEST_CASE("wrapper: lu_input_weight = 0 changes only the gradients below the SF layer") {
+    auto a = factor_net(3, 1.0f);
+    auto s = factor_net(3, 0.0f);
     const Batch b = random_batch(4, 64, 4, 300, false);
     Runner ra(*a, 4), rs(*s, 4);
     for (Runner *r : {&ra, &rs}) {
         r->zero_grads();
         r->forward(4, b.x.data(), true);
-        r->backward(4, b.y.data(), 0.5f);
+        r->backward(4, b.y.data(), LossMix{0.5f, true});
     }
     // params: csf.P, conv.W, conv.b, sf.P, fc.W, fc.b - the last three are at or above SF.
     for (size_t k = 3; k < 6; ++k)

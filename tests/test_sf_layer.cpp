@@ -181,7 +181,27 @@ TEST_CASE("column projection: the row-wise passes give the column-by-column floa
     CHECK(differ == 0);
 }
 
-TEST_CASE("SF/CSF backward: lu_stop_input drops mu dlU/dx from dX and leaves dP as it was") {
+TEST_CASE("SF/CSF backward: the paper's mixing, dP and dX weighted apart, match finite differences") {
+    // {mu, 1 - mu, 1, nu}: dP of (1 - mu) <g, a> + mu lU, dX of <g, a> + nu lU, and the
+    // extremes where one of the two losses has no supervised part at all.
+    const sfl_loss_mix mixes[] = {{0.3f, 0.7f, 1.0f, 0.0f}, {0.3f, 0.7f, 1.0f, 0.45f}, {1.0f, 0.0f, 1.0f, 0.2f},
+                                  {0.5f, 0.8f, 0.0f, 0.5f}};
+    unsigned seed = 70u;
+    for (const sfl_loss_mix &m : mixes)
+        for (bool csf : {false, true}) {
+            CAPTURE(m.mu);
+            CAPTURE(m.input_lu_weight);
+            CAPTURE(csf);
+            ++seed;
+            Case c = csf ? csf_case(3, sfl_dims4{3, 6, 6, 1}, SFL_PATCH_PARAMS_INIT(3, 3), 7, 0.1f, 0.02f, seed)
+                         : sf_case(5, 14, 9, 0.08f, 0.02f, seed);
+            c.mix = m;
+            c.labelled = csf ? std::vector<uint8_t>{1, 0, 1} : std::vector<uint8_t>{1, 0, 1, 1, 0};
+            expect_gradients(c, seed);
+        }
+}
+
+TEST_CASE("SF/CSF backward: input_lu_weight = 0 drops dlU/dx from dX and leaves dP as it was") {
     for (bool csf : {false, true}) {
         CAPTURE(csf);
         Case c = csf ? csf_case(2, sfl_dims4{2, 7, 6, 2}, SFL_PATCH_PARAMS_INIT(3, 3), 10, 0.08f, 0.02f, 51u)
@@ -189,11 +209,12 @@ TEST_CASE("SF/CSF backward: lu_stop_input drops mu dlU/dx from dX and leaves dP 
         c.mix = mix(0.4f, 1.0f);
         const auto full = sfl_gradcheck::run_library(c);
         Case s = c;
-        s.mix.lu_stop_input = 1;
+        s.mix.input_lu_weight = 0.0f;
         const auto stopped = sfl_gradcheck::run_library(s);
         // dX without the lU part = dX of the same upstream gradient with mu = 0.
         Case z = c;
         z.mix.mu = 0.0f;
+        z.mix.input_lu_weight = 0.0f;
         const auto no_lu = sfl_gradcheck::run_library(z);
         REQUIRE(full.ok());
         REQUIRE(stopped.ok());

@@ -88,8 +88,18 @@ const char *kind_constant(int32_t kind) {
     case SFL_MODEL_MAXPOOL2D: return "SFL_MODEL_MAXPOOL2D";
     case SFL_MODEL_RELU: return "SFL_MODEL_RELU";
     case SFL_MODEL_LINEAR: return "SFL_MODEL_LINEAR";
+    case SFL_MODEL_L2NORM: return "SFL_MODEL_L2NORM";
     default: return "SFL_MODEL_SF";
     }
+}
+
+/** Positional initializer of sfl_l2norm_params {scale, eps}. */
+std::string norm(const sfl_l2norm_params &p) {
+    std::string s = "{ ";
+    append_float(s, p.scale);
+    s += ", ";
+    append_float(s, p.eps);
+    return s + " }";
 }
 
 /** Positional initializer of sfl_enet_params {l1, l2, tol, max_iter, solver}. */
@@ -215,7 +225,7 @@ std::string c_header(const sfl_model &m, const std::string &name, const std::str
         layers += "        { /* " + std::to_string(i) + ": " + model_kind_name(l.kind) + " */\n          " +
                   kind_constant(l.kind) + ", " + dims(l.in) + ", " + dims(l.out) + ",\n          { " +
                   tile(l.geom.kernel) + ", " + tile(l.geom.stride) + ", " + tile(l.geom.padding) + " },\n          " +
-                  enet(l.enet) + ",\n          " + weight + ", " + bias + ", " + plan + " },\n";
+                  enet(l.enet) + ",\n          " + weight + ", " + bias + ", " + plan + ", " + norm(l.norm) + " },\n";
     }
     out += "\n/* the model: n_layers, in, out, layers (positional: valid C99 and C++) */\n";
     out += "static const sfl_model " + name + "_model __attribute__((unused)) = {\n    " +

@@ -23,6 +23,11 @@ std::string layer_details(const sfl_model_layer &l) {
                       double(l.enet.l2), l.enet.solver == SFL_ENET_CD ? "cd" : "lars");
         return buf;
     }
+    case SFL_MODEL_L2NORM: {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "to norm %g (eps %g)", double(l.norm.scale), double(l.norm.eps));
+        return buf;
+    }
     default: return "";
     }
 }

@@ -32,6 +32,7 @@ std::vector<LayerCodes> measure_codes(const sfl_model &model, const float *X, in
 
         LayerCodes c;
         c.layer = i;
+        c.paper_layer = paper_layer_number(model, i);
         c.kind = L.kind;
         c.K = L.out.c;
         c.atom_use.assign(size_t(c.K), 0);
@@ -54,6 +55,12 @@ std::vector<LayerCodes> measure_codes(const sfl_model &model, const float *X, in
         out.push_back(std::move(c));
     }
     return out;
+}
+
+int32_t paper_layer_number(const sfl_model &model, int32_t i) {
+    int32_t n = 0;
+    for (int32_t k = 0; k <= i; ++k) n += model.layers[k].kind != SFL_MODEL_L2NORM;
+    return n;
 }
 
 } // namespace sfl_figures

@@ -137,7 +137,7 @@ int run(const Options &o) {
 
     for (int32_t i = 0; i < m.n_layers; ++i) {
         const sfl_model_layer &L = m.layers[i];
-        const std::string stem = o.out + "/layer" + std::to_string(i + 1);
+        const std::string stem = o.out + "/layer" + std::to_string(paper_layer_number(m, i));
         std::string file;
         if (L.kind == SFL_MODEL_CSF || (L.kind == SFL_MODEL_CONV2D && i == 0)) {
             std::vector<int32_t> all(static_cast<size_t>(L.out.c));
@@ -168,7 +168,7 @@ int run(const Options &o) {
             for (int64_t u : c.atom_use) unused += u == 0;
             std::printf("  layer %d %s K=%d: %zu codes, mean fraction nonzero %.4f, all-zero codes %.2f%%, "
                         "atoms never used %lld%s\n",
-                        c.layer + 1, sfl::model_kind_name(c.kind).c_str(), c.K, c.nnz.size(), h.mean_fraction,
+                        c.paper_layer, sfl::model_kind_name(c.kind).c_str(), c.K, c.nnz.size(), h.mean_fraction,
                         h.zero_percent, static_cast<long long>(unused),
                         c.not_converged ? " (some solves hit max_iter)" : "");
         }

@@ -90,7 +90,7 @@ std::string sparsity_svg(const std::vector<LayerCodes> &layers, int32_t images, 
         const double ymax_data = h.percent.empty() ? 1.0 : *std::max_element(h.percent.begin(), h.percent.end());
         const double ystep = tick_step(std::max(ymax_data, 1e-9));
         const double ymax = std::ceil(ymax_data / ystep) * ystep;
-        s << "<text x=\"" << W / 2 << "\" y=\"" << y0 + 22 << "\" text-anchor=\"middle\">layer " << c.layer + 1
+        s << "<text x=\"" << W / 2 << "\" y=\"" << y0 + 22 << "\" text-anchor=\"middle\">layer " << c.paper_layer
           << " " << sfl::model_kind_name(c.kind) << ", K = " << c.K << ": " << c.nnz.size()
           << " codes, mean nonzero fraction " << f("%.4f", h.mean_fraction) << ", all-zero "
           << f("%.2f", h.zero_percent) << " %</text>\n";

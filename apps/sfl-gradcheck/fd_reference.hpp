@@ -5,10 +5,11 @@
 //     a_S = (P_S^T P_S + l2 I)^-1 (P_S^T x - l1 sign_S),  a = 0 off S,
 // valid while the perturbed problem keeps that support; each evaluation checks
 // it through the KKT conditions of the perturbed problem (signs unchanged,
-// |P_j^T (x - P a)| < l1 off S). The loss whose gradients the library returns is
-//     T = sum_i w_i <g_i, a_i> + mu sum_i lU_i     (sfl_layers.h, sfl_loss_mix),
-// summed over patches for CSF. Central differences of T in double are compared
-// with the library's float32 dX and dP. Header-only; shared by sfl-gradcheck
+// |P_j^T (x - P a)| < l1 off S). The losses whose gradients the library returns are
+//     T_P = sum_i flag_i sup_weight <g_i, a_i> + mu sum_i lU_i              (dP)
+//     T_X = sum_i flag_i input_sup_weight <g_i, a_i> + input_lu_weight sum_i lU_i   (dX)
+// (sfl_layers.h, sfl_loss_mix), summed over patches for CSF. Central differences of
+// T_X and T_P in double are compared with the library's float32 dX and dP. Header-only; shared by sfl-gradcheck
 // and the tests.
 #pragma once
 
@@ -40,24 +41,18 @@ public:
                     pat_[size_t(r)].sign.push_back(a > 0 ? 1.0 : -1.0);
                 }
             }
-        contrib_.resize(size_t(c.n));
-        for (int32_t i = 0; i < c.n; ++i) contrib_[size_t(i)] = sample(i, &base_margin_);
+        for (int32_t i = 0; i < c.n; ++i) sample(i, &base_margin_, Weights::P);
     }
 
     // Smallest KKT margin at the unperturbed point (> 0: the library's support is the exact one).
     double base_margin() const { return base_margin_; }
-    double total() const {
-        double t = 0.0;
-        for (double v : contrib_) t += v;
-        return t;
-    }
-    // lU of sample i at the unperturbed point (mu and w ignored).
+    // lU of sample i at the unperturbed point (the mix ignored).
     double lu(int32_t i) const {
         double margin = 1e300;
-        return sample(i, &margin, true);
+        return sample(i, &margin, Weights::LuOnly);
     }
 
-    // Central differences of T with respect to the listed entries of X or P.
+    // Central differences of T_P (wrt_P) or T_X with respect to the listed entries of P or X.
     // unstable counts evaluations where the support or a sign would change.
     std::vector<double> fd(bool wrt_P, const std::vector<int64_t> &entries, double h, int64_t *unstable) {
         std::vector<double> out;
@@ -89,25 +84,31 @@ private:
     Case c_;
     std::vector<double> P_, X_;
     std::vector<Pattern> pat_;
-    std::vector<double> contrib_;
     double base_margin_ = 1e300;
 
+    // Which loss: T_P, T_X, or lU alone.
+    enum class Weights { P, X, LuOnly };
+
+    // T_P over every sample, or sample i's part of T_X (an entry of X moves only its
+    // own sample; the others' constant part cancels in the difference).
     double perturbed_total(bool wrt_P, int64_t e, int64_t *unstable) {
         double margin = 1e300;
         double t = 0.0;
         if (wrt_P) {
-            for (int32_t i = 0; i < c_.n; ++i) t += sample(i, &margin);
+            for (int32_t i = 0; i < c_.n; ++i) t += sample(i, &margin, Weights::P);
         } else {
-            const int32_t i = int32_t(e / c_.sample_len());
-            t = total() - contrib_[size_t(i)] + sample(i, &margin);
+            t = sample(int32_t(e / c_.sample_len()), &margin, Weights::X);
         }
         if (!(margin > 0.0)) ++*unstable;
         return t;
     }
 
-    double weight(int32_t i) const {
+    // (weight of <g, a>, weight of lU) of sample i in the loss `which`.
+    void weights(int32_t i, Weights which, double *w, double *mu) const {
         const bool lab = c_.labelled.empty() || c_.labelled[size_t(i)] != 0;
-        return lab ? double(c_.mix.sup_weight) : 0.0;
+        const sfl_loss_mix &x = c_.mix;
+        *w = which == Weights::LuOnly || !lab ? 0.0 : double(which == Weights::P ? x.sup_weight : x.input_sup_weight);
+        *mu = which == Weights::LuOnly ? 1.0 : double(which == Weights::P ? x.mu : x.input_lu_weight);
     }
 
     // Patch p of image i (or the signal i for SF), from the definition of sfl_patch.h.
@@ -129,15 +130,16 @@ private:
                 }
     }
 
-    // Contribution of sample i to T (lU alone if lu_only); lowers *margin to the smallest KKT margin seen.
-    double sample(int32_t i, double *margin, bool lu_only = false) const {
+    // Contribution of sample i to the loss `which`; lowers *margin to the smallest KKT margin seen.
+    double sample(int32_t i, double *margin, Weights which) const {
         std::vector<double> x(size_t(c_.m));
+        double w = 0.0, mu = 0.0;
+        weights(i, which, &w, &mu);
         double t = 0.0;
         for (int64_t p = 0; p < c_.rows_per_sample(); ++p) {
             const int64_t row = i * c_.rows_per_sample() + p;
             signal(i, p, x.data());
-            t += row_value(x.data(), pat_[size_t(row)], c_.dA.data() + size_t(row) * c_.K, lu_only ? 0.0 : weight(i),
-                           lu_only ? 1.0 : double(c_.mix.mu), margin);
+            t += row_value(x.data(), pat_[size_t(row)], c_.dA.data() + size_t(row) * c_.K, w, mu, margin);
         }
         return t;
     }

@@ -79,9 +79,9 @@ int report(const Options &o, const Case &c, const GradCheck &sup, const GradChec
 
 int run(const Options &o) {
     Case c = random_case(o.csf, o.n, o.m, o.K, o.image, o.patch, o.l1, o.l2, o.seed);
-    c.mix = sfl_loss_mix{0.0f, 1.0f, 0};
+    c.mix = sfl_loss_mix SFL_LOSS_MIX_INIT;
     const GradCheck sup = check_gradients(c, o.max_entries, o.seed);
-    c.mix = sfl_loss_mix{1.0f, 0.0f, 0};
+    c.mix = sfl_loss_mix{1.0f, 0.0f, 0.0f, 1.0f};
     const GradCheck uns = check_gradients(c, o.max_entries, o.seed + 7);
     return report(o, c, sup, uns);
 }

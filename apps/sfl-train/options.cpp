@@ -48,6 +48,13 @@ const char kUsage[] =
     "  --unlabeled-per-epoch M   unlabelled images drawn (seeded) for each epoch with mu > 0, mixed\n"
     "                        with the labelled ones (default: as many as labelled); epochs with\n"
     "                        mu = 0 use the labelled images alone\n"
+    "  --pretrain-epochs P   before the E epochs, P epochs of unsupervised pre-training on unlabelled\n"
+    "                        images alone with mu = 1: the SF/CSF dictionaries learn from lU, nothing\n"
+    "                        else changes unless --sf-lu-input passes dlU/dx down; no weight decay,\n"
+    "                        then a fresh momentum for the supervised epochs (needs --unlabeled;\n"
+    "                        default 0; docs/training.md)\n"
+    "  --pretrain-per-epoch M   unlabelled images drawn (seeded) for each pretraining epoch\n"
+    "                        (default: the whole --unlabeled pool)\n"
     "\n"
     "hyperparameters (defaults: the tuned values of each network, see docs/results.md):\n"
     "  --epochs E            passes over the training samples\n"
@@ -58,10 +65,18 @@ const char kUsage[] =
     "  --l1 L --l2 L         elastic-net weights of every SF/CSF layer\n"
     "  --csf-l1 --csf-l2 --sf-l1 --sf-l2   the same per layer\n"
     "  --solver lars|cd      forward solver of the SF/CSF layers (default lars)\n"
-    "  --sf-lu-input pass|stop   whether the gradient of lU reaches the SF layer's input\n"
-    "                        (default stop: pass collapses or diverges, docs/training.md)\n"
-    "  --mu LIST             mu step-down, comma-separated, equal shares of the epochs\n"
-    "                        (default 0.8,0.5,0.3,0; ignored by lenet)\n"
+    "  --sf-lu-input W|pass|stop  weight nu of the SF layer's dlU/dx in its input gradient (the\n"
+    "                        paper's eq. 15; the gradient carries nu * mu * dlU/dx): pass = 1,\n"
+    "                        stop = 0 (default stop: lU trains only the dictionary, docs/training.md)\n"
+    "  --sf-input-norm S     scale every sample's SF input (the 800 pool2 features) to L2 norm S\n"
+    "                        (an l2norm layer, part of the saved model; 0: none, the paper's net;\n"
+    "                        docs/design.md section 2.7)\n"
+    "  --mix dictionary|whole   how mu weighs lU (docs/design.md section 2.6): dictionary (the\n"
+    "                        paper's eq. 14) mixes only the dictionaries' gradients; whole\n"
+    "                        (default: better on the validation split) trains every layer on\n"
+    "                        (1 - mu) CE + mu lU\n"
+    "  --mu LIST             mu step-down, comma-separated, equal shares of the E epochs\n"
+    "                        (not the pre-training ones; default 0.8,0.5,0.3,0; ignored by lenet)\n"
     "\n"
     "testing:\n"
     "  --halt-after-epochs N stop with exit status 3 after N epochs of this invocation were\n"
@@ -110,8 +125,13 @@ void apply_defaults(Options &o) {
     t.batch = limited ? 20 : 64;
     t.sgd.lr = n == "csf" ? 0.03f : 0.01f;
     o.net.csf = sfl::nn::FactorConfig{0.1f, 0.01f, SFL_ENET_LARS};
-    o.net.sf = sfl::nn::FactorConfig{n == "sf" ? 0.25f : 0.5f, 0.01f, SFL_ENET_LARS};
-    o.net.sf.lu_to_input = false; // pass collapses or diverges (docs/training.md)
+    o.net.sf = sfl::nn::FactorConfig{0.25f, 0.01f, SFL_ENET_LARS};
+    o.net.sf.lu_input_weight = 0.0f; // passing lU down costs accuracy (docs/results.md)
+    // pool2 scaled to norm 15 under the SF layer (design.md 2.7); lenet and csf have none
+    o.net.sf_input_norm = n == "sf" || n == "csf+sf" ? 15.0f : 0.0f;
+    // The whole-loss mix scored above the paper's mixing on the validation split for
+    // csf, sf and csf+sf (docs/results.md); --mix dictionary is the paper's eq. 14.
+    t.whole_loss_mix = n != "lenet";
     if (limited) {
         // About 20,000 sample passes whatever the subset size: 200 epochs at 100 samples.
         const int32_t samples = o.per_class * 10;
@@ -166,6 +186,10 @@ Options parse_options(int argc, const char *const *argv) {
             o.unlabeled = value() == "rest" ? -1 : int32_t(parse_int(arg, value(), 1, 100000000));
         } else if (arg == "--unlabeled-per-epoch") {
             o.unlabeled_per_epoch = int32_t(parse_int(arg, value(), 1, 100000000));
+        } else if (arg == "--pretrain-epochs") {
+            o.pretrain_epochs = int32_t(parse_int(arg, value(), 0, 100000));
+        } else if (arg == "--pretrain-per-epoch") {
+            o.pretrain_per_epoch = int32_t(parse_int(arg, value(), 1, 100000000));
         } else if (arg == "--epochs") o.epochs = int32_t(parse_int(arg, value(), 1, 100000));
         else if (arg == "--batch") o.train.batch = int32_t(parse_int(arg, value(), 1, 100000));
         else if (arg == "--lr") o.train.sgd.lr = parse_pos(arg, value(), false);
@@ -185,9 +209,14 @@ Options parse_options(int argc, const char *const *argv) {
                 throw UsageError("--solver must be lars or cd, got '" + value() + "'");
             o.net.csf.solver = o.net.sf.solver = value() == "cd" ? SFL_ENET_CD : SFL_ENET_LARS;
         } else if (arg == "--sf-lu-input") {
-            if (value() != "pass" && value() != "stop")
-                throw UsageError("--sf-lu-input must be pass or stop, got '" + value() + "'");
-            o.net.sf.lu_to_input = value() == "pass";
+            const std::string &v = value();
+            o.net.sf.lu_input_weight = v == "pass" ? 1.0f : v == "stop" ? 0.0f : parse_pos(arg, v, true);
+        } else if (arg == "--sf-input-norm") {
+            o.net.sf_input_norm = parse_pos(arg, value(), true);
+        } else if (arg == "--mix") {
+            if (value() != "dictionary" && value() != "whole")
+                throw UsageError("--mix must be dictionary or whole, got '" + value() + "'");
+            o.train.whole_loss_mix = value() == "whole";
         } else if (arg == "--mu") o.train.mu_steps = parse_mu(value());
         else if (arg == "--halt-after-epochs") o.halt_after = int32_t(parse_int(arg, value(), 1, 1000000));
         else throw UsageError("unknown option '" + arg + "' (see --help)");
@@ -203,6 +232,16 @@ Options parse_options(int argc, const char *const *argv) {
                              "images cannot change its training (use csf, sf or csf+sf)");
     } else if (o.unlabeled_per_epoch != 0) {
         throw UsageError("--unlabeled-per-epoch needs --unlabeled");
+    }
+    if (o.pretrain_epochs > 0) {
+        if (o.net.name == "lenet")
+            throw UsageError("--pretrain-epochs: lenet has no SF/CSF layer, hence no unsupervised loss lU to "
+                             "pre-train on (use csf, sf or csf+sf)");
+        if (o.unlabeled == 0)
+            throw UsageError("--pretrain-epochs needs --unlabeled N|rest (and --per-class): pre-training "
+                             "trains on the unlabelled images alone");
+    } else if (o.pretrain_per_epoch != 0) {
+        throw UsageError("--pretrain-per-epoch needs --pretrain-epochs P with P > 0");
     }
     if (o.train_images.empty()) o.train_images = o.data_dir + "/train-images-idx3-ubyte";
     if (o.train_labels.empty()) o.train_labels = o.data_dir + "/train-labels-idx1-ubyte";
@@ -233,11 +272,15 @@ std::string fingerprint(const Options &o) {
     if (o.unlabeled != 0)
         s << " unlabeled=" << (o.unlabeled < 0 ? std::string("rest") : std::to_string(o.unlabeled)) << ","
           << o.unlabeled_per_epoch;
+    // Likewise only runs with pre-training carry theirs.
+    if (o.pretrain_epochs > 0) s << " pretrain=" << o.pretrain_epochs << "," << o.pretrain_per_epoch;
     s << " trials=" << o.trials << " seed=" << o.seed
       << " epochs=" << o.epochs << " validation=" << o.validation << " batch=" << o.train.batch
       << " lr=" << o.train.sgd.lr << " momentum=" << o.train.sgd.momentum << " wd=" << o.train.sgd.weight_decay
       << " csf=" << o.net.csf.l1 << "," << o.net.csf.l2 << "," << int(o.net.csf.solver) << " sf=" << o.net.sf.l1
-      << "," << o.net.sf.l2 << "," << int(o.net.sf.solver) << "," << o.net.sf.lu_to_input << " mu=";
+      << "," << o.net.sf.l2 << "," << int(o.net.sf.solver) << "," << o.net.sf.lu_input_weight
+      << " sf_norm=" << o.net.sf_input_norm << " mix=" << (o.train.whole_loss_mix ? "whole" : "dictionary")
+      << " mu=";
     for (float m : o.train.mu_steps) s << m << ";";
     s << " train=" << o.train_images << "," << o.train_labels << " test=" << o.test_images << ","
       << o.test_labels;

@@ -23,6 +23,8 @@ struct Options {
     int32_t validation = 0; // > 0: hold out the last N training images, report accuracy on them
     int32_t unlabeled = 0;  // --unlabeled: 0 off, -1 every image outside the labelled subset ("rest")
     int32_t unlabeled_per_epoch = 0; // unlabelled samples per epoch; 0 = as many as labelled
+    int32_t pretrain_epochs = 0;     // --pretrain-epochs: unsupervised epochs (mu = 1) before the `epochs`
+    int32_t pretrain_per_epoch = 0;  // unlabelled images per pretraining epoch; 0 = the whole pool
     sfl::nn::TrainConfig train;
     std::string data_dir;   // default idx location
     std::string train_images, train_labels, test_images, test_labels;

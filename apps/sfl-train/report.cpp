@@ -39,7 +39,8 @@ bool progress_line_open() { return g_line_open; }
 
 Progress::Progress(bool quiet) : quiet_(quiet), tty_(isatty(2) != 0) {}
 
-void Progress::step(const std::string &prefix, int64_t done, int64_t total, const sfl::nn::EpochStats &r) {
+void Progress::step(const std::string &prefix, int64_t done, int64_t total, const sfl::nn::EpochStats &r,
+                    bool pretrain) {
     if (quiet_ || !tty_) return;
     const double t = now();
     if (done < total && t - last_ < 0.1) return;
@@ -48,28 +49,43 @@ void Progress::step(const std::string &prefix, int64_t done, int64_t total, cons
     const int fill = int(double(width) * double(done) / double(total > 0 ? total : 1));
     std::string bar(size_t(fill), '#');
     bar.resize(size_t(width), '.');
-    std::fprintf(stderr, "\r%s [%s] %lld/%lld loss %.4f acc %.2f%% %.0f img/s   ", prefix.c_str(), bar.c_str(),
-                 static_cast<long long>(done), static_cast<long long>(total), r.ce, r.accuracy,
-                 r.seconds > 0 ? double(r.samples) / r.seconds : 0.0);
+    const double rate = r.seconds > 0 ? double(r.samples) / r.seconds : 0.0;
+    if (pretrain)
+        std::fprintf(stderr, "\r%s [%s] %lld/%lld lU %.4f %.0f img/s   ", prefix.c_str(), bar.c_str(),
+                     static_cast<long long>(done), static_cast<long long>(total), r.lu, rate);
+    else
+        std::fprintf(stderr, "\r%s [%s] %lld/%lld loss %.4f acc %.2f%% %.0f img/s   ", prefix.c_str(), bar.c_str(),
+                     static_cast<long long>(done), static_cast<long long>(total), r.ce, r.accuracy, rate);
     std::fflush(stderr);
     g_line_open = true;
 }
 
-void Progress::epoch_done(const std::string &prefix, const sfl::nn::EpochStats &s) {
+void Progress::epoch_done(const std::string &prefix, const sfl::nn::EpochStats &s, bool pretrain) {
     if (quiet_) return;
     std::string notes;
     if (s.not_converged) notes += " (" + std::to_string(s.not_converged) + " layer calls hit max_iter)";
     if (s.rows_failed)
         notes += " (" + std::to_string(s.rows_failed) + " layer calls had failed rows: singular supports or values "
                  "beyond float)";
-    std::fprintf(stderr, "%s%s loss %.4f lU %.4f mu %.2f acc %.2f%% %.0f img/s %.2f s%s\n", tty_ ? "\r" : "",
-                 prefix.c_str(), s.ce, s.lu, double(s.mu), s.accuracy,
-                 s.seconds > 0 ? double(s.samples) / s.seconds : 0.0, s.seconds, notes.c_str());
+    const double rate = s.seconds > 0 ? double(s.samples) / s.seconds : 0.0;
+    if (pretrain) // unlabelled images only: no CE, no accuracy
+        std::fprintf(stderr, "%s%s lU %.4f mu %.2f %.0f img/s %.2f s%s\n", tty_ ? "\r" : "", prefix.c_str(), s.lu,
+                     double(s.mu), rate, s.seconds, notes.c_str());
+    else
+        std::fprintf(stderr, "%s%s loss %.4f lU %.4f mu %.2f acc %.2f%% %.0f img/s %.2f s%s\n", tty_ ? "\r" : "",
+                     prefix.c_str(), s.ce, s.lu, double(s.mu), s.accuracy, rate, s.seconds, notes.c_str());
     g_line_open = false;
 }
 
 void Progress::line(const std::string &text) {
     if (!quiet_) std::fprintf(stderr, "%s\n", text.c_str());
+}
+
+void Progress::warning(const std::string &text) {
+    std::fprintf(stderr, "%ssfl-train: %s\n", g_line_open ? "\n" : "", text.c_str());
+    std::fflush(stderr);
+    g_line_open = false;
+    last_ = -1.0; // the bar starts again at once
 }
 
 Summary summarize(const std::vector<TrialResult> &r) {
@@ -116,8 +132,9 @@ std::string result_json(const Options &o, const std::vector<TrialResult> &r, int
     j << "  \"per_class\": " << (o.per_class ? std::to_string(o.per_class) : std::string("null")) << ",\n";
     const int64_t labelled = r.empty() ? 0 : r[0].train_samples;
     j << "  \"train_samples\": " << labelled << ",\n";
-    if (o.unlabeled) { // the same counts in every trial (main.cpp, unlabeled.hpp)
-        const int64_t images = o.unlabeled > 0 ? o.unlabeled : pool_size - labelled;
+    // The unlabelled images of a trial (the same count in every trial: main.cpp, unlabeled.hpp).
+    const int64_t images = o.unlabeled > 0 ? o.unlabeled : o.unlabeled < 0 ? pool_size - labelled : 0;
+    if (o.unlabeled) {
         const int64_t per_epoch = std::min(images, o.unlabeled_per_epoch ? int64_t(o.unlabeled_per_epoch) : labelled);
         j << "  \"unlabeled\": {\"requested\": "
           << (o.unlabeled > 0 ? std::to_string(o.unlabeled) : std::string("\"rest\"")) << ", \"images\": " << images
@@ -136,10 +153,17 @@ std::string result_json(const Options &o, const std::vector<TrialResult> &r, int
       << ", \"weight_decay\": " << numf(o.train.sgd.weight_decay) << ", \"csf_l1\": " << numf(o.net.csf.l1)
       << ", \"csf_l2\": " << numf(o.net.csf.l2) << ", \"sf_l1\": " << numf(o.net.sf.l1)
       << ", \"sf_l2\": " << numf(o.net.sf.l2) << ", \"solver\": \""
-      << (o.net.csf.solver == SFL_ENET_CD ? "cd" : "lars") << "\", \"sf_lu_input\": \""
-      << (o.net.sf.lu_to_input ? "pass" : "stop") << "\", \"mu\": [";
+      << (o.net.csf.solver == SFL_ENET_CD ? "cd" : "lars") << "\", \"sf_lu_input\": "
+      << numf(o.net.sf.lu_input_weight) << ", \"sf_input_norm\": " << numf(o.net.sf_input_norm)
+      << ", \"mix\": \"" << (o.train.whole_loss_mix ? "whole" : "dictionary")
+      << "\", \"mu\": [";
     for (size_t i = 0; i < o.train.mu_steps.size(); ++i) j << (i ? ", " : "") << numf(o.train.mu_steps[i]);
-    j << "]},\n  \"per_trial\": [\n";
+    // Pre-training: its epochs and the unlabelled images each draws (null without it).
+    j << "], \"pretrain_epochs\": " << o.pretrain_epochs << ", \"pretrain_per_epoch\": "
+      << (o.pretrain_epochs > 0
+              ? std::to_string(o.pretrain_per_epoch ? std::min(images, int64_t(o.pretrain_per_epoch)) : images)
+              : std::string("null"))
+      << "},\n  \"per_trial\": [\n";
     for (size_t i = 0; i < r.size(); ++i) {
         const auto &t = r[i];
         double es = 0.0;
@@ -148,7 +172,25 @@ std::string result_json(const Options &o, const std::vector<TrialResult> &r, int
         j << "    {\"trial\": " << i << ", \"accuracy\": " << num(t.accuracy)
           << ", \"train_accuracy\": " << num(t.train_accuracy) << ", \"final_ce\": " << num(t.final_ce)
           << ", \"epochs\": " << t.epoch_seconds.size() << ", \"epoch_seconds\": " << num(es)
-          << ", \"not_converged\": " << t.not_converged << "}" << (i + 1 < r.size() ? "," : "") << "\n";
+          << ", \"not_converged\": " << t.not_converged;
+        if (o.pretrain_epochs > 0) { // the pre-training epochs' lU (no CE, no accuracy: no labels)
+            double ps = 0.0;
+            for (double v : t.pretrain_seconds) ps += v;
+            j << ", \"pretrain_lu\": [";
+            for (size_t k = 0; k < t.pretrain_lu.size(); ++k) j << (k ? ", " : "") << num(t.pretrain_lu[k]);
+            j << "], \"pretrain_epoch_seconds\": "
+              << num(t.pretrain_seconds.empty() ? 0.0 : ps / double(t.pretrain_seconds.size()));
+        }
+        j << ", \"rollbacks\": " << t.rollbacks.size() << ", \"rollback_log\": [";
+        for (size_t k = 0; k < t.rollbacks.size(); ++k) {
+            const Rollback &b = t.rollbacks[k];
+            // With pre-training: epoch within its phase, and which phase (Rollback::epoch counts both).
+            const bool pre = b.epoch <= o.pretrain_epochs;
+            j << (k ? ", " : "") << "{\"epoch\": " << (pre ? b.epoch : b.epoch - o.pretrain_epochs);
+            if (o.pretrain_epochs > 0) j << ", \"pretrain\": " << (pre ? "true" : "false");
+            j << ", \"reason\": " << sfl_cli::json_string(b.reason) << ", \"lr\": " << numf(b.lr) << "}";
+        }
+        j << "]}" << (i + 1 < r.size() ? "," : "") << "\n";
     }
     j << "  ]\n}\n";
     return j.str();

@@ -18,9 +18,13 @@ bool progress_line_open();
 class Progress {
 public:
     explicit Progress(bool quiet);
-    void step(const std::string &prefix, int64_t done, int64_t total, const sfl::nn::EpochStats &run);
-    void epoch_done(const std::string &prefix, const sfl::nn::EpochStats &st);
+    /** pretrain: an epoch of --pretrain-epochs (unlabelled images only): lU alone, no CE or accuracy. */
+    void step(const std::string &prefix, int64_t done, int64_t total, const sfl::nn::EpochStats &run,
+              bool pretrain = false);
+    void epoch_done(const std::string &prefix, const sfl::nn::EpochStats &st, bool pretrain = false);
     void line(const std::string &text);
+    /** "sfl-train: text" on a line of its own, also with --quiet (not progress: e.g. a rollback). */
+    void warning(const std::string &text);
 
 private:
     bool quiet_, tty_;

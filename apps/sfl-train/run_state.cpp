@@ -1,10 +1,9 @@
 // Checkpoint and model files of sfl-train, on top of sfl::ckpt.
 #include "run_state.hpp"
 
+#include <cstdio>
 #include <sstream>
 #include <stdexcept>
-
-#include "sfl/checkpoint.hpp"
 
 namespace sfl_train {
 namespace {
@@ -46,24 +45,107 @@ void add_params(sfl::ckpt::Checkpoint &c, const sfl::nn::Sequential &net, const 
     for (const sfl::nn::Param *p : net.params()) c.add(prefix + p->name, p->shape, p->value.data());
 }
 
+// A trial's rollbacks, one line each: epoch lr reason (the reason is the rest of the line).
+// Stored under their own meta key ("<record>.rollbacks", only when there are some), so that
+// the trial records keep their format and older checkpoints still load.
+std::string encode_rollbacks(const std::vector<Rollback> &rs) {
+    std::string s;
+    for (const Rollback &r : rs) {
+        char lr[32];
+        std::snprintf(lr, sizeof lr, "%.9g", double(r.lr)); // a float, round-trip
+        std::string reason = r.reason;
+        for (char &ch : reason)
+            if (ch == '\n' || ch == '\r') ch = ' ';
+        s += std::to_string(r.epoch) + " " + lr + " " + reason + "\n";
+    }
+    return s;
+}
+
+std::vector<Rollback> decode_rollbacks(const std::string &s) {
+    std::vector<Rollback> rs;
+    std::istringstream in(s);
+    std::string line;
+    while (std::getline(in, line)) {
+        std::istringstream l(line);
+        Rollback r;
+        l >> r.epoch >> r.lr;
+        if (!l || r.epoch < 1 || !(r.lr > 0.0f)) throw std::runtime_error("malformed rollback record '" + line + "'");
+        std::getline(l >> std::ws, r.reason);
+        rs.push_back(r);
+    }
+    return rs;
+}
+
+// A trial's pre-training epochs (--pretrain-epochs), one line each: lU seconds. Under their
+// own meta key ("<record>.pretrain", only when there are some), like the rollbacks.
+std::string encode_pretrain(const TrialResult &r) {
+    std::ostringstream s;
+    s.precision(17);
+    for (size_t i = 0; i < r.pretrain_lu.size(); ++i) s << r.pretrain_lu[i] << ' ' << r.pretrain_seconds[i] << '\n';
+    return s.str();
+}
+
+void decode_pretrain(const std::string &s, TrialResult &r) {
+    std::istringstream in(s);
+    std::string line;
+    while (std::getline(in, line)) {
+        std::istringstream l(line);
+        double lu = 0.0, seconds = 0.0;
+        l >> lu >> seconds;
+        if (!l) throw std::runtime_error("malformed pre-training record '" + line + "'");
+        r.pretrain_lu.push_back(lu);
+        r.pretrain_seconds.push_back(seconds);
+    }
+}
+
+void set_extras(sfl::ckpt::Checkpoint &c, const std::string &record, const TrialResult &r) {
+    if (!r.rollbacks.empty()) c.set(record + ".rollbacks", encode_rollbacks(r.rollbacks));
+    if (!r.pretrain_lu.empty()) c.set(record + ".pretrain", encode_pretrain(r));
+}
+
+void get_extras(const sfl::ckpt::Checkpoint &c, const std::string &record, TrialResult &r) {
+    if (const std::string *v = c.get(record + ".rollbacks")) r.rollbacks = decode_rollbacks(*v);
+    if (const std::string *v = c.get(record + ".pretrain")) decode_pretrain(*v, r);
+}
+
 } // namespace
 
+sfl::ckpt::Checkpoint snapshot_weights(const sfl::nn::Sequential &net, sfl::nn::Sgd &sgd) {
+    sfl::ckpt::Checkpoint c;
+    add_params(c, net, "param/");
+    const auto params = net.params();
+    for (size_t k = 0; k < params.size(); ++k)
+        c.add("velocity/" + params[k]->name, params[k]->shape, sgd.velocity()[k].data());
+    return c;
+}
+
+void restore_weights(const sfl::ckpt::Checkpoint &c, sfl::nn::Sequential &net, sfl::nn::Sgd &sgd) {
+    const auto params = net.params();
+    for (size_t k = 0; k < params.size(); ++k) {
+        sfl::nn::Param &p = *params[k];
+        const auto &w = c.require_tensor("param/" + p.name, p.shape);
+        const auto &v = c.require_tensor("velocity/" + p.name, p.shape);
+        std::copy(w.data.begin(), w.data.end(), p.value.data());
+        std::copy(v.data.begin(), v.data.end(), sgd.velocity()[k].data());
+    }
+    net.after_update();
+}
+
 void save_state(const std::string &path, const std::string &fingerprint, const RunState &st,
-                const sfl::nn::Sequential *net, sfl::nn::Sgd *sgd) {
+                const sfl::ckpt::Checkpoint *weights) {
     sfl::ckpt::Checkpoint c;
     c.set("kind", "sfl-train checkpoint");
     c.set("fingerprint", fingerprint);
     c.set("trial", std::to_string(st.trial));
     c.set("epoch", std::to_string(st.epoch));
     c.set("trials_done", std::to_string(st.done.size()));
-    for (size_t i = 0; i < st.done.size(); ++i) c.set("result." + std::to_string(i), encode(st.done[i]));
-    c.set("current", encode(st.current));
-    if (net && sgd) {
-        add_params(c, *net, "param/");
-        const auto params = net->params();
-        for (size_t k = 0; k < params.size(); ++k)
-            c.add("velocity/" + params[k]->name, params[k]->shape, sgd->velocity()[k].data());
+    for (size_t i = 0; i < st.done.size(); ++i) {
+        c.set("result." + std::to_string(i), encode(st.done[i]));
+        set_extras(c, "result." + std::to_string(i), st.done[i]);
     }
+    c.set("current", encode(st.current));
+    set_extras(c, "current", st.current);
+    if (weights) c.tensors = weights->tensors;
     sfl::ckpt::save(path, c);
 }
 
@@ -89,22 +171,17 @@ RunState load_state(const std::string &path, const std::string &fingerprint) {
     st.trial = to_int(c.require("trial"), "trial");
     st.epoch = to_int(c.require("epoch"), "epoch");
     const int32_t n = to_int(c.require("trials_done"), "trials_done");
-    for (int32_t i = 0; i < n; ++i) st.done.push_back(decode(c.require("result." + std::to_string(i))));
+    for (int32_t i = 0; i < n; ++i) {
+        st.done.push_back(decode(c.require("result." + std::to_string(i))));
+        get_extras(c, "result." + std::to_string(i), st.done.back());
+    }
     st.current = decode(c.require("current"));
+    get_extras(c, "current", st.current);
     return st;
 }
 
 void restore_weights(const std::string &path, sfl::nn::Sequential &net, sfl::nn::Sgd &sgd) {
-    const sfl::ckpt::Checkpoint c = sfl::ckpt::load(path);
-    const auto params = net.params();
-    for (size_t k = 0; k < params.size(); ++k) {
-        sfl::nn::Param &p = *params[k];
-        const auto &w = c.require_tensor("param/" + p.name, p.shape);
-        const auto &v = c.require_tensor("velocity/" + p.name, p.shape);
-        std::copy(w.data.begin(), w.data.end(), p.value.data());
-        std::copy(v.data.begin(), v.data.end(), sgd.velocity()[k].data());
-    }
-    net.after_update();
+    restore_weights(sfl::ckpt::load(path), net, sgd);
 }
 
 void save_model(const std::string &path, const std::string &fingerprint, const std::string &net_name,

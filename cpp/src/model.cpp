@@ -126,6 +126,7 @@ std::string model_kind_name(int32_t kind) {
     case SFL_MODEL_RELU: return "relu";
     case SFL_MODEL_LINEAR: return "linear";
     case SFL_MODEL_SF: return "sf";
+    case SFL_MODEL_L2NORM: return "l2norm";
     default: return "kind " + std::to_string(kind);
     }
 }

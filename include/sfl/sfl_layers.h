@@ -17,16 +17,21 @@
  * CSF: per patch, dictionary gradients summed over patches, input gradients
  * summed back onto the image (col2im).
  *
- * Loss mix (sfl_loss_mix): the gradients returned are those of
- *     T = sum_i w_i <g_i, a_i> + mu * sum_i lU_i,
- *     w_i = sup_weight if sample i is labelled, 0 if not,
- * where g_i is the upstream gradient row. Two uses:
- *   - layer directly under the supervised loss, g = dLsup/da:  sup_weight = 1 - mu,
- *     labelled = the flags: T = (1 - mu) Lsup + mu sum lU; an unlabelled sample
- *     contributes only mu * lU (its g row is not read);
- *   - a layer further down a stack, where g already carries (1 - mu) Lsup and the
- *     mu-weighted lU of the layers above:  sup_weight = 1, labelled = NULL.
- * mu = 0, sup_weight = 1 is plain backpropagation; mu = 1, sup_weight = 0 gives
+ * Loss mix (sfl_loss_mix): with g_i the upstream gradient row of sample i and
+ * flag_i = 1 for a labelled sample, 0 for an unlabelled one (its g row is not read),
+ * backward returns the dictionary gradient of
+ *     T_P = sum_i flag_i sup_weight <g_i, a_i> + mu sum_i lU_i
+ * and the input gradient of
+ *     T_X = sum_i flag_i input_sup_weight <g_i, a_i> + input_lu_weight sum_i lU_i.
+ * Uses (docs/design.md section 2.6):
+ *   - the paper's mixing (its eq. 14), layer under the supervised loss, g = dLsup/da:
+ *     {mu, 1 - mu, 1, nu}: the dictionary learns from (1 - mu) Lsup + mu lU, the layers
+ *     below get the plain supervised gradient plus nu dlU/dx (the paper's eq. 15; nu = 0
+ *     stops lU at the input);
+ *   - one scalar loss T = w Lsup + mu sum lU for everything: {mu, w, w, mu};
+ *   - a layer further down a stack, where g already carries what the layers above
+ *     passed down: the same weights with labelled = NULL.
+ * SFL_LOSS_MIX_INIT = {0, 1, 1, 0} is plain backpropagation; {1, 0, 0, 1} gives
  * dlU/dx and dlU/dP alone.
  *
  * Memory between forward and backward (the "cache"): forward records the
@@ -82,19 +87,19 @@ typedef struct sfl_layer_cache {
     size_t size; /**< bytes available at buf */
 } sfl_layer_cache;
 
-/** Weights of the loss whose gradients backward returns (see the header comment). */
+/** Weights of the two losses whose gradients backward returns (see the header comment):
+ *  dP is the gradient of T_P, dX that of T_X. Every field finite and >= 0, mu <= 1. */
 typedef struct sfl_loss_mix {
-    float mu;         /**< weight of this layer's unsupervised loss lU, in [0, 1] */
-    float sup_weight; /**< weight of the upstream gradient g for labelled samples, finite, >= 0
-                           (1 - mu under the supervised loss, 1 further down a stack) */
-    int32_t lu_stop_input; /**< 0 (default): dX carries mu dlU/dx, the full gradient of T;
-                                nonzero: dX omits it (lU shapes P only and does not reach the
-                                layers below - keeps them from shrinking their features to
-                                lower lU, see docs/results.md); dP is the same either way */
+    float mu;               /**< weight of this layer's unsupervised loss lU in dP, in [0, 1] */
+    float sup_weight;       /**< weight of the upstream gradient g (labelled samples) in dP
+                                 (1 - mu for the paper's mixing) */
+    float input_sup_weight; /**< weight of g (labelled samples) in dX (1 for the paper's mixing) */
+    float input_lu_weight;  /**< weight of dlU/dx = x - P a in dX: 0 stops lU at the input (it
+                                 shapes P only and cannot shrink the features of the layers below) */
 } sfl_loss_mix;
 
-/** mu = 0, sup_weight = 1, lU gradient passed down: plain backpropagation of g. */
-#define SFL_LOSS_MIX_INIT { 0.0f, 1.0f, 0 }
+/** mu = 0, g weighted 1 in dP and dX, no lU: plain backpropagation of g. */
+#define SFL_LOSS_MIX_INIT { 0.0f, 1.0f, 1.0f, 0.0f }
 
 /** Samples (SF) or patches (CSF) processed per GEMM block. */
 #define SFL_LAYER_BLOCK SFL_ENET_ENCODE_BLOCK
@@ -200,9 +205,9 @@ SFL_API sfl_status sfl_sf_forward(const sfl_workspace *ws, const sfl_enet_params
                                   const sfl_layer_cache *cache, float *lu, sfl_enet_info *info);
 
 /** SF backward on samples [range.begin, range.end): input gradients and the dictionary
- *  gradient of T = sum_i w_i <dA_i, a_i> + mu sum_i lU_i (see sfl_loss_mix).
+ *  gradient of T_P and the input gradient of T_X (see sfl_loss_mix).
  *  @param ws        workspace of at least sfl_sf_backward_workspace_size() bytes
- *  @param mix       mu in [0, 1], sup_weight >= 0
+ *  @param mix       mu in [0, 1], the three weights finite and >= 0
  *  @param plan      plan of P (gives G = P^T P + l2 I and l2)
  *  @param P         m x K row-major, the dictionary of the forward call
  *  @param n         batch size, >= 1
@@ -211,19 +216,19 @@ SFL_API sfl_status sfl_sf_forward(const sfl_workspace *ws, const sfl_enet_params
  *  @param A         n x K, the forward codes (rows in range; their nonzeros must match the cache)
  *  @param cache     the forward call's cache (same n, rows in range filled by forward)
  *  @param dA        n x K upstream gradient dLoss/dA; rows of labelled samples in range must be
- *                   finite, rows of unlabelled ones are not read; may be NULL when
- *                   mix->sup_weight == 0
+ *                   finite, rows of unlabelled ones are not read; may be NULL when no weight
+ *                   reads it (mix->sup_weight == 0, and input_sup_weight == 0 or dX NULL)
  *  @param labelled  n flags (nonzero = labelled), may be NULL (all labelled)
  *  @param dX        out, may be NULL (no input gradient wanted): n x m, rows in range
- *                   overwritten with dT/dx = w_i P b_i + mu (x_i - P a_i)
- *                   (without the mu term when mix->lu_stop_input is nonzero)
- *  @param dP        in/out: m x K, dT/dP of the rows in range is ADDED (zero it before the
+ *                   overwritten with dT_X/dx = flag_i input_sup_weight P b_i
+ *                   + input_lu_weight (x_i - P a_i), b_i = G[S,S]^-1 g_i[S]
+ *  @param dP        in/out: m x K, dT_P/dP of the rows in range is ADDED (zero it before the
  *                   first call; one accumulator per thread)
  *  @return SFL_OK; SFL_WARN_ROWS_FAILED (a G[S,S] could not be factored - its pivot at most
  *          1e-6 of its diagonal entry, docs/design.md section 6: that sample's b is 0 and its
  *          dX/dP carry only the lU part; every output is still written);
  *          with every output untouched: SFL_ERR_NULL_ARG; SFL_ERR_BAD_PLAN; SFL_ERR_BAD_PARAM
- *          (mu outside [0, 1], sup_weight < 0 or not finite, A does not match the cache);
+ *          (mu outside [0, 1], a weight < 0 or not finite, A does not match the cache);
  *          SFL_ERR_BAD_DIMS; SFL_ERR_WORKSPACE_TOO_SMALL, SFL_ERR_MISALIGNED (ws or cache);
  *          SFL_ERR_NOT_FINITE (X, A or used dA rows) */
 SFL_API sfl_status sfl_sf_backward(const sfl_workspace *ws, const sfl_loss_mix *mix, const sfl_enet_plan *plan,
@@ -259,7 +264,7 @@ SFL_API sfl_status sfl_csf_forward(const sfl_workspace *ws, const sfl_enet_param
 /** CSF backward on images [range.begin, range.end): per patch as sfl_sf_backward(),
  *  dP summed over the patches, input gradients scattered back with col2im.
  *  @param ws        workspace of at least sfl_csf_backward_workspace_size() bytes
- *  @param mix       as sfl_sf_backward(); w_i applies to every patch of image i
+ *  @param mix       as sfl_sf_backward(); image i's flag applies to every patch of it
  *  @param patch     patch geometry of the forward call
  *  @param plan      plan of P
  *  @param P         m x K row-major, the dictionary of the forward call
@@ -269,7 +274,7 @@ SFL_API sfl_status sfl_csf_forward(const sfl_workspace *ws, const sfl_enet_param
  *  @param A         the forward codes (n x oh x ow x K), matching the cache
  *  @param cache     the forward call's cache
  *  @param dA        n x oh x ow x K upstream gradient (images of labelled samples in range finite);
- *                   may be NULL when mix->sup_weight == 0
+ *                   may be NULL as in sfl_sf_backward()
  *  @param labelled  n flags, may be NULL (all labelled)
  *  @param dX        out, may be NULL: n x h x w x c; images in range overwritten with
  *                   col2im of the per-patch input gradients

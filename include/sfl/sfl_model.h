@@ -3,7 +3,7 @@
  * ship it (written and loaded with no heap), and a forward pass.
  *
  * A model is a chain of at most SFL_MODEL_MAX_LAYERS layers, each sample an HWC
- * tensor (sfl_patch.h): conv2d, csf, maxpool2d, relu, linear, sf. The math of
+ * tensor (sfl_patch.h): conv2d, csf, maxpool2d, relu, linear, sf, l2norm. The math of
  * each layer is the matching sfl call (sfl_nn.h, sfl_layers.h); sfl_model_forward()
  * calls them in order, so its outputs equal those of the same calls made one by
  * one, bit for bit, on the same build.
@@ -30,6 +30,7 @@
 #define SFL_MODEL_H
 
 #include "sfl_enet.h"
+#include "sfl_nn.h"
 #include "sfl_patch.h"
 #include "sfl_types.h"
 
@@ -42,7 +43,7 @@ extern "C" {
 
 /** Blob format version this library writes; it reads every blob with the same major. */
 #define SFL_MODEL_FORMAT_MAJOR 1
-#define SFL_MODEL_FORMAT_MINOR 0
+#define SFL_MODEL_FORMAT_MINOR 1 /* 1: the l2norm kind */
 
 /** Bytes of the blob header and of one layer record. */
 #define SFL_MODEL_HEADER_BYTES 64
@@ -57,6 +58,8 @@ typedef enum sfl_model_kind {
     SFL_MODEL_RELU = 4,      /**< sfl_relu_forward */
     SFL_MODEL_LINEAR = 5,    /**< sfl_linear_forward: weight in x out (in = h*w*c of `in`), bias out */
     SFL_MODEL_SF = 6,        /**< sfl_sf_forward on the whole sample (m = h*w*c): weight = P, m x K */
+    SFL_MODEL_L2NORM = 7,    /**< sfl_l2norm_forward on the whole sample (m = h*w*c), out = in;
+                                  norm = scale and eps; no weight (format minor 1) */
     SFL_MODEL_KIND_FORCE_32BIT = 0x7FFFFFFF /**< not a kind: keeps the enum 32 bits wide */
 } sfl_model_kind;
 
@@ -65,7 +68,7 @@ typedef struct sfl_model_layer {
     int32_t kind;          /**< an sfl_model_kind value (int32_t: enums may be short on some ABIs) */
     sfl_dims4 in;          /**< input shape, n = 1 */
     sfl_dims4 out;         /**< output shape, n = 1; conv2d: oh x ow x cout, csf: oh x ow x K,
-                                linear: 1 x 1 x out, sf: 1 x 1 x K, relu: = in */
+                                linear: 1 x 1 x out, sf: 1 x 1 x K, relu, l2norm: = in */
     sfl_patch_params geom; /**< conv2d, csf: kernel, stride, padding; maxpool2d: window (kernel) and
                                 stride, padding 0; others: all zero */
     sfl_enet_params enet;  /**< csf, sf: l1, l2, tol, max_iter, solver, lanes of the forward solve
@@ -78,6 +81,7 @@ typedef struct sfl_model_layer {
     const sfl_enet_plan *plan; /**< csf, sf: the plan of weight with enet.l2, SFL_WORKSPACE_ALIGN
                                     aligned; NULL until sfl_model_build_plans() (or when the blob
                                     had none); NULL for the others */
+    sfl_l2norm_params norm; /**< l2norm: scale and eps (finite, > 0); others: both zero */
 } sfl_model_layer;
 
 /** A chain of layers: layers[0].in == in, layers[i].out == layers[i+1].in,
@@ -96,6 +100,8 @@ typedef struct sfl_model {
  *  plans (when non-NULL) valid and of the right shape and l2. Strict: every shape has n = 1,
  *  and what a kind does not use must be NULL / zero (a weight on maxpool2d or relu, a bias
  *  on csf or sf, a plan on a plain layer, unused geom / enet fields): SFL_ERR_BAD_PARAM.
+ *  An l2norm layer needs a finite scale and eps > 0 (SFL_ERR_BAD_PARAM); the other kinds
+ *  a zero norm field.
  *  Weight values are not scanned (sfl_model_load() does scan them), except that each csf/sf
  *  weight with a plan is checked against it (sfl_enet_plan_check_dictionary(), O(m K)).
  *  @return SFL_OK; SFL_ERR_NULL_ARG (model, or a missing weight);

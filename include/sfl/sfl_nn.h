@@ -1,7 +1,8 @@
 /* sfl_nn.h - the plain layers of the paper's networks (docs/design.md section 3):
- * 2-D convolution, max pooling, ReLU, fully connected, softmax cross-entropy;
- * forward and backward. With sfl_layers.h a whole feature extractor (LeNet,
- * CSF net, SF net) runs through the C ABI, with caller-owned memory only.
+ * 2-D convolution, max pooling, ReLU, fully connected, softmax cross-entropy,
+ * per-sample L2 normalisation; forward and backward. With sfl_layers.h a whole
+ * feature extractor (LeNet, CSF net, SF net) runs through the C ABI, with
+ * caller-owned memory only.
  *
  * Conventions (as sfl_patch.h and sfl_layers.h):
  *   - images are HWC: a batch is n x h x w x c, row-major, c fastest;
@@ -200,6 +201,58 @@ SFL_API sfl_status sfl_linear_backward(const sfl_workspace *ws, const sfl_linear
  *          range, scale not finite; outputs untouched) */
 SFL_API sfl_status sfl_softmax_xent(int32_t n, int32_t classes, sfl_range range, const float *logits,
                                     const int32_t *labels, float scale, float *loss, float *dlogits);
+
+/* ---- L2 normalisation ---- */
+
+/** Parameters of the per-sample L2 normalisation. */
+typedef struct sfl_l2norm_params {
+    float scale; /**< norm of every output row (that is not clamped), finite, > 0 */
+    float eps;   /**< smallest norm divided by, in the units of X, finite, > 0: rows with
+                      ||x||_2 < eps are scaled by scale/eps instead (not normalised) */
+} sfl_l2norm_params;
+
+/** Default parameters: scale 1 (unit rows), eps 1e-6 (units of X). eps only keeps
+ *  near-zero rows from being blown up to full scale (their gain is capped at
+ *  scale/eps = 1e6) and from dividing by zero; for inputs of order 1 no real row
+ *  is clamped. Raise eps to the noise floor of X when near-empty rows should stay
+ *  small (e.g. about 1e-2 for mean-removed image patches with values in [0, 1],
+ *  whose flat patches would otherwise be noise blown up to full scale). */
+#define SFL_L2NORM_PARAMS_INIT { 1.0f, 1e-6f }
+
+/** Per-sample L2 normalisation of rows [range) of X (n x m): for each row x,
+ *     r = max(||x||_2, eps),   y = (scale / r) x,
+ *  so rows with ||x|| >= eps get norm `scale` (to float rounding) and keep their
+ *  direction, rows below eps are scaled by scale/eps, a zero row gives a zero row.
+ *  The norm is a sum of squares accumulated in double, then one rounding per output:
+ *  no overflow or underflow for any finite input (rows of 1e30 or 1e-30 alike), and
+ *  then |y_j| <= scale. NaN/Inf in a row give NaN in that row. No workspace. In front
+ *  of the SF layer it fixes the scale of that layer's input.
+ *  @param p      scale and eps (SFL_L2NORM_PARAMS_INIT), read only
+ *  @param n      batch size, >= 1
+ *  @param m      features per sample, 1 .. SFL_NN_MAX_DIM
+ *  @param range  rows to process, 0 <= begin <= end <= n
+ *  @param X      n x m input, row-major (rows in range read)
+ *  @param Y      out: n x m, rows in range overwritten, others untouched; may equal X
+ *                (in place; no other overlap)
+ *  @return SFL_OK; SFL_ERR_NULL_ARG (p, X, Y); SFL_ERR_BAD_DIMS (n, m, range);
+ *          SFL_ERR_BAD_PARAM (scale or eps not finite or <= 0); outputs untouched on error */
+SFL_API sfl_status sfl_l2norm_forward(const sfl_l2norm_params *p, int32_t n, int32_t m, sfl_range range,
+                                      const float *X, float *Y);
+
+/** Backward of sfl_l2norm_forward() for rows [range), from the forward input X:
+ *     ||x|| >= eps:  dx = (scale / ||x||) (dy - u (u . dy)),  u = x / ||x||
+ *                    (the component of dy along x is removed);
+ *     ||x|| <  eps:  dx = (scale / eps) dy   (clamped: y is linear in x; zero rows too).
+ *  Sums in double as in the forward call. A gradient beyond the float range (huge dY
+ *  on a row of norm near eps) gives +-Inf.
+ *  @param p, n, m, range, X  as the forward call (X is the forward INPUT, not Y)
+ *  @param dY     n x m upstream gradient (rows in range read)
+ *  @param dX     out: n x m, rows in range overwritten, others untouched; may equal dY
+ *                or X (no other overlap)
+ *  @return SFL_OK; SFL_ERR_NULL_ARG (p, X, dY, dX); SFL_ERR_BAD_DIMS (n, m, range);
+ *          SFL_ERR_BAD_PARAM (scale or eps not finite or <= 0); outputs untouched on error */
+SFL_API sfl_status sfl_l2norm_backward(const sfl_l2norm_params *p, int32_t n, int32_t m, sfl_range range,
+                                       const float *X, const float *dY, float *dX);
 
 #ifdef __cplusplus
 }

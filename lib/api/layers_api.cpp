@@ -35,7 +35,9 @@ sfl_status check_plan(const sfl_enet_plan *plan) {
 sfl_status check_mix(const sfl_loss_mix *mix) {
     if (!mix) return SFL_ERR_NULL_ARG;
     if (!(mix->mu >= 0.0f && mix->mu <= 1.0f)) return SFL_ERR_BAD_PARAM;
-    if (!finite_nonneg(mix->sup_weight)) return SFL_ERR_BAD_PARAM;
+    if (!finite_nonneg(mix->sup_weight) || !finite_nonneg(mix->input_sup_weight) ||
+        !finite_nonneg(mix->input_lu_weight))
+        return SFL_ERR_BAD_PARAM;
     return SFL_OK;
 }
 
@@ -48,7 +50,7 @@ sfl_status csf_geometry(const sfl_patch_params *patch, const sfl_enet_plan *plan
 
 // Everything backward reads must be finite and A must match the cache, over
 // rows [r0, r1) (rows_per_sample rows each for CSF).
-sfl_status check_backward_rows(const sfl_loss_mix *mix, int32_t K, int64_t row_len, int32_t rows_per_sample,
+sfl_status check_backward_rows(const sfl_loss_mix *mix, bool has_dX, int32_t K, int64_t row_len, int32_t rows_per_sample,
                                sfl_range range, const float *X, const float *A, const uint32_t *cache,
                                const float *dA, const uint8_t *labelled) {
     const int32_t words = support_words(K);
@@ -57,7 +59,7 @@ sfl_status check_backward_rows(const sfl_loss_mix *mix, int32_t K, int64_t row_l
         if (!all_finite(X + i * row_len, static_cast<size_t>(row_len))) return SFL_ERR_NOT_FINITE;
         const size_t nk = static_cast<size_t>(rows_per_sample) * static_cast<size_t>(K);
         if (!all_finite(A + r0 * K, nk)) return SFL_ERR_NOT_FINITE;
-        if (upstream_weight(*mix, labelled, dA, i) != 0.0f && !all_finite(dA + r0 * K, nk)) return SFL_ERR_NOT_FINITE;
+        if (reads_row(*mix, has_dX, labelled, dA, i) && !all_finite(dA + r0 * K, nk)) return SFL_ERR_NOT_FINITE;
     }
     for (int64_t r = static_cast<int64_t>(range.begin) * rows_per_sample;
          r < static_cast<int64_t>(range.end) * rows_per_sample; ++r)
@@ -142,13 +144,13 @@ SFL_API sfl_status sfl_sf_backward(const sfl_workspace *ws, const sfl_loss_mix *
                                    float *dX, float *dP) {
     SFL_RETURN_IF_ERROR(check_mix(mix));
     SFL_RETURN_IF_ERROR(check_plan(plan));
-    if (!P || !X || !A || !dP || (!dA && mix->sup_weight != 0.0f)) return SFL_ERR_NULL_ARG;
+    if (!P || !X || !A || !dP || (!dA && reads_upstream(*mix, dX != nullptr))) return SFL_ERR_NULL_ARG;
     SFL_RETURN_IF_ERROR(check_range(n, range));
     const int32_t m = plan->m, K = plan->K;
     SFL_RETURN_IF_ERROR(check_workspace(ws, backward_bytes(m, K, false)));
     SFL_RETURN_IF_ERROR(check_cache(cache, cache_bytes(n, K)));
     const uint32_t *words = static_cast<const uint32_t *>(cache->buf);
-    SFL_RETURN_IF_ERROR(check_backward_rows(mix, K, m, 1, range, X, A, words, dA, labelled));
+    SFL_RETURN_IF_ERROR(check_backward_rows(mix, dX != nullptr, K, m, 1, range, X, A, words, dA, labelled));
 
     return sf_backward(*ws, *mix, plan, P, range.begin, range.end, X, A, words, dA, labelled, dX, dP);
 }
@@ -185,7 +187,7 @@ SFL_API sfl_status sfl_csf_backward(const sfl_workspace *ws, const sfl_loss_mix 
                                     float *dX, float *dP) {
     SFL_RETURN_IF_ERROR(check_mix(mix));
     SFL_RETURN_IF_ERROR(check_plan(plan));
-    if (!P || !X || !A || !dP || (!dA && mix->sup_weight != 0.0f)) return SFL_ERR_NULL_ARG;
+    if (!P || !X || !A || !dP || (!dA && reads_upstream(*mix, dX != nullptr))) return SFL_ERR_NULL_ARG;
     patch::Geometry g;
     SFL_RETURN_IF_ERROR(csf_geometry(patch, plan, in, &g));
     SFL_RETURN_IF_ERROR(check_range(g.n, range));
@@ -195,7 +197,7 @@ SFL_API sfl_status sfl_csf_backward(const sfl_workspace *ws, const sfl_loss_mix 
     SFL_RETURN_IF_ERROR(check_cache(cache, cache_bytes(g.n * np, K)));
     const uint32_t *words = static_cast<const uint32_t *>(cache->buf);
     SFL_RETURN_IF_ERROR(
-        check_backward_rows(mix, K, img, static_cast<int32_t>(np), range, X, A, words, dA, labelled));
+        check_backward_rows(mix, dX != nullptr, K, img, static_cast<int32_t>(np), range, X, A, words, dA, labelled));
 
     return csf_backward(*ws, *mix, g, plan, P, range.begin, range.end, X, A, words, dA, labelled, dX, dP);
 }

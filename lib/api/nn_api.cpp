@@ -8,6 +8,7 @@
 #include "common/api_checks.hpp"
 #include "common/check.hpp"
 #include "kernels/nn/conv2d.hpp"
+#include "kernels/nn/l2norm.hpp"
 #include "kernels/nn/linear.hpp"
 #include "kernels/nn/maxpool.hpp"
 #include "kernels/nn/relu.hpp"
@@ -29,6 +30,13 @@ sfl_status conv_geometry(const sfl_patch_params *patch, const sfl_dims4 *in, int
 sfl_status check_linear_dims(const sfl_linear_dims *dims) {
     if (!dims) return SFL_ERR_NULL_ARG;
     return dim_ok(dims->in) && dim_ok(dims->out) ? SFL_OK : SFL_ERR_BAD_DIMS;
+}
+
+// Shape, range and parameters of the L2 normalisation (p not null).
+sfl_status check_l2norm(const sfl_l2norm_params *p, int32_t n, int32_t m, sfl_range range) {
+    if (!dim_ok(m)) return SFL_ERR_BAD_DIMS;
+    SFL_RETURN_IF_ERROR(check_range(n, range));
+    return l2norm_params_ok(p->scale, p->eps) ? SFL_OK : SFL_ERR_BAD_PARAM;
 }
 
 } // namespace
@@ -175,6 +183,24 @@ SFL_API sfl_status sfl_softmax_xent(int32_t n, int32_t classes, sfl_range range,
     if (!std::isfinite(scale)) return SFL_ERR_BAD_PARAM;
     if (!softmax_labels_valid(classes, range.begin, range.end, labels)) return SFL_ERR_BAD_PARAM;
     softmax_xent(classes, range.begin, range.end, logits, labels, scale, loss, dlogits);
+    return SFL_OK;
+}
+
+/* ---- L2 normalisation ---- */
+
+SFL_API sfl_status sfl_l2norm_forward(const sfl_l2norm_params *p, int32_t n, int32_t m, sfl_range range,
+                                      const float *X, float *Y) {
+    if (!p || !X || !Y) return SFL_ERR_NULL_ARG;
+    SFL_RETURN_IF_ERROR(check_l2norm(p, n, m, range));
+    l2norm_forward(m, range.begin, range.end, p->scale, p->eps, X, Y);
+    return SFL_OK;
+}
+
+SFL_API sfl_status sfl_l2norm_backward(const sfl_l2norm_params *p, int32_t n, int32_t m, sfl_range range,
+                                       const float *X, const float *dY, float *dX) {
+    if (!p || !X || !dY || !dX) return SFL_ERR_NULL_ARG;
+    SFL_RETURN_IF_ERROR(check_l2norm(p, n, m, range));
+    l2norm_backward(m, range.begin, range.end, p->scale, p->eps, X, dY, dX);
     return SFL_OK;
 }
 

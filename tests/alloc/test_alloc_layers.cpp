@@ -39,7 +39,7 @@ int main() {
     const sfl_workspace fw = {fwd.data(), SFL_CSF_FORWARD_WORKSPACE_BYTES(ms, Ks, SFL_ENET_LARS_WORKSPACE_BYTES(Ks))};
     const sfl_workspace bw = {bwd.data(), SFL_CSF_BACKWARD_WORKSPACE_BYTES(ms, Ks)};
     const sfl_layer_cache cache = {cache_mem.data(), SFL_LAYER_CACHE_BYTES(ns, Ks) + SFL_LAYER_CACHE_BYTES(n * 64, K)};
-    const sfl_loss_mix mix = {0.3f, 0.7f, 0};
+    const sfl_loss_mix mix = {0.3f, 0.7f, 0.7f, 0.3f};
     const sfl_range all = {0, n}, all_s = {0, ns};
 
     sfl_heap::start();

@@ -1,8 +1,9 @@
 // Zero heap allocations in the model calls of sfl_model.h (heap calls counted
 // by heap_counter.cpp, as in test_alloc.cpp): check, blob size, write with and
 // without plans, load (good blob and corrupt ones), plans size, build_plans,
-// the forward workspace query and the forward pass of a CSF/SF model and of a
-// conv model, sfl_crc32, and error paths. Built without sanitizers.
+// the forward workspace query and the forward pass of a CSF/SF model, of the
+// same model with an l2norm layer in front of its SF layer and of a conv model,
+// sfl_crc32, and error paths. Built without sanitizers.
 #include <cmath>
 #include <cstddef>
 #include <cstdio>
@@ -50,6 +51,14 @@ int main() {
     fac.layers[3].weight = W4.data();
     fac.layers[3].bias = b4.data();
 
+    // The CSF net with an l2norm (scale 15) between the pool and the SF layer.
+    sfl_model nrm = fac;
+    nrm.n_layers = 5;
+    nrm.layers[4] = fac.layers[3];
+    nrm.layers[3] = fac.layers[2];
+    nrm.layers[2] = sfl_model_test::make_layer(SFL_MODEL_L2NORM, {1, 12, 12, 20}, {1, 12, 12, 20});
+    nrm.layers[2].norm = sfl_l2norm_params{15.0f, 1e-6f};
+
     sfl_model conv;
     std::memset(&conv, 0, sizeof conv);
     conv.n_layers = 3;
@@ -67,9 +76,10 @@ int main() {
     // Buffers, sized generously before counting starts.
     const int32_t n = 3;
     const size_t plan_bytes = SFL_ENET_PLAN_BYTES(20) + SFL_ENET_PLAN_BYTES(50);
-    AlignedBuffer plans(plan_bytes), plans2(plan_bytes), blob(1 << 20), blob2(1 << 20), ws(4 << 20);
+    AlignedBuffer plans(plan_bytes), plans2(plan_bytes), plans3(plan_bytes), blob(1 << 20), blob2(1 << 20),
+        blob3(1 << 20), ws(4 << 20);
     const std::vector<float> X = randn(size_t(n) * 784, 9, 1.0f);
-    std::vector<float> Y(size_t(n) * 10), Yc(size_t(n) * 10);
+    std::vector<float> Y(size_t(n) * 10), Yc(size_t(n) * 10), Yn(size_t(n) * 10), Yn2(size_t(n) * 10);
 
     sfl_heap::start();
     size_t bytes = 0, written = 0, blob_bytes = 0;
@@ -94,6 +104,24 @@ int main() {
     EXPECT(sfl_model_forward(&w, &conv, n, X.data(), Yc.data()) == SFL_OK);
     EXPECT(sfl_model_write(&conv, 0, blob2.data(), 1 << 20, &written) == SFL_OK);
     EXPECT(sfl_model_load(blob2.data(), written, &loaded2) == SFL_OK);
+    // the l2norm model: plans, blob with plans, load, forward (built and loaded plans)
+    sfl_model nrm_loaded;
+    EXPECT(sfl_model_check(&nrm) == SFL_OK);
+    EXPECT(sfl_model_plans_size(&nrm, &bytes) == SFL_OK && bytes == plan_bytes);
+    EXPECT(sfl_model_build_plans(&nrm, plans3.data(), plan_bytes) == SFL_OK);
+    EXPECT(sfl_model_blob_size(&nrm, 1, &bytes) == SFL_OK && bytes == blob_bytes + SFL_MODEL_RECORD_BYTES);
+    EXPECT(sfl_model_write(&nrm, 1, blob3.data(), 1 << 20, &written) == SFL_OK && written == bytes);
+    EXPECT(sfl_model_load(blob3.data(), written, &nrm_loaded) == SFL_OK);
+    EXPECT(nrm_loaded.layers[2].kind == SFL_MODEL_L2NORM && nrm_loaded.layers[2].norm.scale == 15.0f);
+    EXPECT(sfl_model_forward_workspace_size(&nrm, n, &bytes) == SFL_OK && bytes <= (4u << 20));
+    w.size = bytes;
+    EXPECT(sfl_model_forward(&w, &nrm, n, X.data(), Yn.data()) == SFL_OK);
+    EXPECT(sfl_model_forward(&w, &nrm_loaded, n, X.data(), Yn2.data()) == SFL_OK);
+    EXPECT(std::memcmp(Yn.data(), Yn2.data(), 4 * Yn.size()) == 0);
+    EXPECT(std::memcmp(Yn.data(), Y.data(), 4 * Y.size()) != 0); // the l2norm changed the sf input
+    sfl_model nrm_bad = nrm;
+    nrm_bad.layers[2].norm.scale = 0.0f;
+    EXPECT(sfl_model_forward(&w, &nrm_bad, n, X.data(), Yn2.data()) == SFL_ERR_BAD_PARAM);
     // error paths must not allocate either
     unsigned char *b = blob.data();
     b[blob_bytes / 2] ^= 0xFF;

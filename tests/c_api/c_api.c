@@ -31,7 +31,7 @@ typedef char check_model_codes[(SFL_ERR_MODEL_TRUNCATED == -40 && SFL_ERR_MODEL_
                                 SFL_ERR_MODEL_CRC == -44 && SFL_ERR_MODEL_INVALID == -45) ? 1 : -1];
 /* The model blob's pinned numbers (sfl_model.h, docs/model-format.md). */
 typedef char check_model_kinds[(SFL_MODEL_CONV2D == 1 && SFL_MODEL_CSF == 2 && SFL_MODEL_MAXPOOL2D == 3 &&
-                                SFL_MODEL_RELU == 4 && SFL_MODEL_LINEAR == 5 && SFL_MODEL_SF == 6) ? 1 : -1];
+                                SFL_MODEL_RELU == 4 && SFL_MODEL_LINEAR == 5 && SFL_MODEL_SF == 6 && SFL_MODEL_L2NORM == 7) ? 1 : -1];
 typedef char check_model_sizes[(SFL_MODEL_HEADER_BYTES == 64 && SFL_MODEL_RECORD_BYTES == 128 &&
                                 SFL_MODEL_FORMAT_MAJOR == 1 && SFL_MODEL_MAX_LAYERS == 16) ? 1 : -1];
 typedef char check_align[(SFL_WORKSPACE_ALIGN == 64 && SFL_ALIGN_UP(1) == 64 && SFL_ALIGN_UP(64) == 64 &&
@@ -241,9 +241,9 @@ static const float tiny_b[2] = {0.0625f, -3.0f};
 static const sfl_model tiny_model = {
     2, {1, 1, 1, 3}, {1, 1, 1, 2},
     {{SFL_MODEL_LINEAR, {1, 1, 1, 3}, {1, 1, 1, 2}, {{0, 0}, {0, 0}, {0, 0}}, {0.0f, 0.0f, 0.0f, 0, SFL_ENET_LARS, 0},
-      tiny_w, tiny_b, NULL},
+      tiny_w, tiny_b, NULL, {0.0f, 0.0f}},
      {SFL_MODEL_RELU, {1, 1, 1, 2}, {1, 1, 1, 2}, {{0, 0}, {0, 0}, {0, 0}}, {0.0f, 0.0f, 0.0f, 0, SFL_ENET_LARS, 0},
-      NULL, NULL, NULL}}};
+      NULL, NULL, NULL, {0.0f, 0.0f}}}};
 static unsigned char model_blob[1024 + SFL_WORKSPACE_ALIGN];
 static unsigned char model_ws[1024 + SFL_WORKSPACE_ALIGN];
 

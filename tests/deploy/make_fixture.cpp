@@ -4,6 +4,10 @@
 //   inputs.f32    kImages MNIST-like images, float32, HWC, one after the other
 //   expected.f32  the network's outputs for them (the Runner forward of sfl-train's
 //                 evaluation, all images in one chunk), float32
+//   model_csf.sflm    a csf net (its forward workspace is the CSF layer's)
+//   model_norm.sflm   the sf net with an L2Norm of scale 15 in front of its SF layer
+//                     (NetConfig::sf_input_norm, sfl-train --sf-input-norm 15), with plans
+//   expected_norm.f32 its outputs for inputs.f32, as expected.f32
 // Raw little-endian float32 (the tests run natively). Exit status 0, or 1 with a message.
 #include <cstdio>
 #include <exception>
@@ -44,6 +48,13 @@ int main(int argc, char **argv) {
         csf_cfg.name = "csf";
         auto csf = sfl::nn::build_network(csf_cfg, in, 10, 2025);
         sfl::save_model_file(dir + "/model_csf.sflm", sfl::nn::to_c_model(*csf), true);
+        // The sf net with an l2norm layer (sfl_model kind SFL_MODEL_L2NORM) before its SF layer.
+        sfl::nn::NetConfig norm_cfg;
+        norm_cfg.name = "sf";
+        norm_cfg.sf.l1 = 0.25f; // sfl-train's default for sf
+        norm_cfg.sf_input_norm = 15.0f;
+        auto norm = sfl::nn::build_network(norm_cfg, in, 10, 2026);
+        sfl::save_model_file(dir + "/model_norm.sflm", sfl::nn::to_c_model(*norm), true);
 
         // MNIST-like: mostly zero background, the rest k / 255.
         sfl::nn::Rng rng(7);
@@ -53,6 +64,9 @@ int main(int argc, char **argv) {
         const float *y = runner.forward(kImages, x.data(), false);
         write_floats(dir + "/inputs.f32", x.data(), x.size());
         write_floats(dir + "/expected.f32", y, size_t(kImages) * size_t(net->out_shape().size()));
+        sfl::nn::Runner norm_runner(*norm, kImages);
+        const float *yn = norm_runner.forward(kImages, x.data(), false);
+        write_floats(dir + "/expected_norm.f32", yn, size_t(kImages) * size_t(norm->out_shape().size()));
         return 0;
     } catch (const std::exception &e) {
         std::fprintf(stderr, "make_fixture: %s\n", e.what());

@@ -3,7 +3,9 @@
 
   test_sfl_export.py --case NAME --model MODEL.sflm -- COMMAND...   run one case; MODEL is a blob
                                                                    with plans (the deploy fixture),
-                                                                   COMMAND the program
+                                                                   COMMAND the program; the
+                                                                   header_l2norm case uses the
+                                                                   model_norm.sflm next to MODEL
   test_sfl_export.py --list                                        print the case names
   test_sfl_export.py --check-list NAME...                          fail unless NAME... are the cases
 
@@ -17,6 +19,7 @@ That the header compiles and runs bit-exact is tests/deploy/deploy_check.c.
 """
 import os
 import re
+import struct
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
@@ -109,6 +112,50 @@ def case_header_plans(r):
     # Deterministic.
     r.ok(["--model", r.model, "--header", r.path("b.h"), "--name", "sfl_demo", "--quiet"])
     expect(file_bytes(r.path("a.h")) == file_bytes(r.path("b.h")), "two exports differ")
+
+
+def c_float(v):
+    """The literal sfl-export writes for the float32 v: C's "%a" of it, then "f"."""
+    (f,) = struct.unpack("<f", struct.pack("<f", v))
+    mant, exp = f.hex().split("p")  # '0x1.e000000000000', '+3'
+    mant = mant.rstrip("0").rstrip(".")
+    return "%sp%+df" % (mant, int(exp))
+
+
+def case_header_l2norm(r):
+    """The deploy fixture's sf net with an l2norm layer (sf_input_norm 15, eps the default 1e-6)."""
+    model = os.path.join(os.path.dirname(r.model), "model_norm.sflm")
+    expect(os.path.isfile(model), "no %s (tests/deploy/make_fixture.cpp writes it)" % model)
+    so = r.ok(["--model", model, "--header", r.path("n.h"), "--name", "sfl_norm"])
+    text = file_bytes(r.path("n.h")).decode()
+    macros, arrays = header_info(text, "sfl_norm")
+    expect(macros["N_LAYERS"] == 7, "N_LAYERS %d, the sf net with an l2norm has 7" % macros["N_LAYERS"])
+    expect(macros["PLAN_BYTES"] == 0, "plans in the header, yet PLAN_BYTES %d" % macros["PLAN_BYTES"])
+    expect(sorted(plan_arrays(arrays)) == ["sfl_norm_layer5_plan"], "plan arrays %r" % sorted(plan_arrays(arrays)))
+    expect(not any(k.startswith("sfl_norm_layer4_") for k in arrays), "arrays of the l2norm layer: %r" % sorted(arrays))
+    expect(" *   4: l2norm 4x4x50 -> 4x4x50\n" in text, "the layer list does not give the l2norm")
+    # Its record: the kind, no tensors, and {scale, eps} as exact literals, last.
+    records = {int(m.group(1)): (m.group(2), m.group(3)) for m in re.finditer(
+        r"^        \{ /\* (\d+): (\w+) \*/\n(.*?)\n(?=        \{ /\*|    \}\n)", text, re.S | re.M)}
+    expect(sorted(records) == list(range(7)), "records %r" % sorted(records))
+    kind, body = records[4]
+    expect(kind == "l2norm", "record 4 is %r" % kind)
+    expect(body.lstrip().startswith("SFL_MODEL_L2NORM, { 1, 4, 4, 50 }, { 1, 4, 4, 50 },"), "record %r" % body)
+    want = "NULL, NULL, NULL, { %s, %s } }," % (c_float(15.0), c_float(1e-6))
+    expect(body.rstrip().endswith(want), "record %r does not end with %r" % (body, want))
+    # Every other record ends with a zero norm field.
+    for i, (kind, body) in records.items():
+        if i != 4:
+            expect(body.rstrip().endswith(", { 0x0p+0f, 0x0p+0f } },"), "layer %d (%s): %r" % (i, kind, body[-80:]))
+    # The summary names it, with its scale.
+    expect("7 layers" in so and "l2norm" in so and "to norm 15" in so, "summary %r" % so)
+    # The blob written again is the same bytes, and the --no-plans header has only the plan less.
+    r.ok(["--model", model, "--blob", r.path("again.sflm"), "--quiet"])
+    expect(file_bytes(r.path("again.sflm")) == file_bytes(model), "re-writing the l2norm blob changed it")
+    r.ok(["--model", model, "--header", r.path("np.h"), "--name", "sfl_norm", "--no-plans", "--quiet"])
+    m_np, a_np = header_info(file_bytes(r.path("np.h")).decode(), "sfl_norm")
+    expect(not plan_arrays(a_np), "--no-plans header has plan arrays")
+    expect(m_np["WORKSPACE_BYTES"] == macros["WORKSPACE_BYTES"], "workspace depends on the plans")
 
 
 def case_header_no_plans(r):

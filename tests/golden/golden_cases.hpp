@@ -37,11 +37,11 @@ struct LayerSpec {
 // than one block.
 inline const LayerSpec kLayerCases[] = {
     {"sf_lars", false, 70, 27, 13, {1, 1, 1, 1}, SFL_PATCH_PARAMS_INIT(1, 1), 0.1f, 0.05f, SFL_ENET_LARS,
-     {0.3f, 0.7f, 0}, 4},
+     {0.3f, 0.7f, 0.7f, 0.3f}, 4},
     {"sf_cd", false, 20, 27, 13, {1, 1, 1, 1}, SFL_PATCH_PARAMS_INIT(1, 1), 0.1f, 0.05f, SFL_ENET_CD,
-     {0.5f, 1.0f, 0}, 0},
+     {0.5f, 1.0f, 1.0f, 0.5f}, 0},
     {"csf_lars", true, 3, 18, 10, {1, 9, 9, 2}, {{3, 3}, {1, 1}, {1, 1}}, 0.1f, 0.02f, SFL_ENET_LARS,
-     {0.25f, 0.75f, 0}, 2},
+     {0.25f, 0.75f, 0.75f, 0.25f}, 2},
 };
 
 // The spec as an sfl_gradcheck::Case (shapes, parameters, labelled flags) with

@@ -112,13 +112,13 @@ def read_sflc(path):
 
 # ---- an independent reader of the model blob (include/sfl/sfl_model.h, docs/model-format.md) ----
 
-KIND_NAMES = {1: "conv2d", 2: "csf", 3: "maxpool2d", 4: "relu", 5: "linear", 6: "sf"}
+KIND_NAMES = {1: "conv2d", 2: "csf", 3: "maxpool2d", 4: "relu", 5: "linear", 6: "sf", 7: "l2norm"}
 # The layers of each network: (kind, parameter prefix in model.sflc or None).
 LENET_HEAD = [("conv2d", "conv1")]
 CSF_HEAD = [("csf", "csf1")]
 BODY = [("maxpool2d", None), ("conv2d", "conv2"), ("maxpool2d", None)]
 FC_TAIL = [("linear", "fc5"), ("relu", None), ("linear", "fc6")]
-SF_TAIL = [("sf", "sf5"), ("linear", "fc6")]
+SF_TAIL = [("l2norm", None), ("sf", "sf5"), ("linear", "fc6")]  # the default --sf-input-norm 15
 BLOB_LAYERS = {
     "lenet": LENET_HEAD + BODY + FC_TAIL,
     "csf": CSF_HEAD + BODY + FC_TAIL,
@@ -145,7 +145,8 @@ def read_sflm(path):
         r = 64 + 128 * i
         expect(r + 128 <= len(b), "%s: record %d truncated" % (path, i))
         rec = {"kind": KIND_NAMES.get(struct.unpack_from("<i", b, r)[0], "?"),
-               "in": struct.unpack_from("<3i", b, r + 4), "out": struct.unpack_from("<3i", b, r + 16)}
+               "in": struct.unpack_from("<3i", b, r + 4), "out": struct.unpack_from("<3i", b, r + 16),
+               "norm": struct.unpack_from("<2f", b, r + 120)}
         for name, at in (("weight", 72), ("bias", 88), ("plan", 104)):
             off, size = struct.unpack_from("<QQ", b, r + at)
             expect(off % 64 == 0 and off + size <= len(b), "%s: layer %d %s at %d+%d" % (path, i, name, off, size))
@@ -167,6 +168,9 @@ def check_model_blob(path, net, tensors):
         if i:
             expect(rec["in"] == records[i - 1]["out"], "%s: layer %d does not chain" % (path, i))
         expect((rec["plan"] is not None) == (kind in ("csf", "sf")), "%s: layer %d plan" % (path, i))
+        want_norm = (15.0, 1e-6) if kind == "l2norm" else (0.0, 0.0)
+        expect(all(abs(a - w) <= 1e-6 * w for a, w in zip(rec["norm"], want_norm)),
+               "%s: layer %d scale, eps %r, expected %r" % (path, i, rec["norm"], want_norm))
         if prefix is None:
             expect(rec["weight"] is None and rec["bias"] is None, "%s: layer %d has parameters" % (path, i))
             continue
@@ -247,6 +251,18 @@ class Run(Scratch):
         for f in ("result.json", "model.sflc", "model.sflm") + (() if resumed else ("checkpoint.sflc",)):
             expect(not os.path.exists(os.path.join(out_dir, f)), "%s written despite the error" % f)
         return lines[0]
+
+    def expect_usage_errors(self, cases):
+        """expect_error(args, *words, rc_want=USAGE) for each (args, words) of cases, each with
+        its own --out bad_<i>, which a command-line error leaves uncreated; a failure names
+        the args."""
+        for i, (args, words) in enumerate(cases):
+            out = "bad_%d" % i
+            try:
+                self.expect_error(args, *words, out=out, rc_want=USAGE)
+            except Failure as e:
+                raise Failure("%s: %s" % (" ".join(args), e))
+            expect(not os.path.exists(self.path(out)), "%s: --out directory created" % " ".join(args))
 
 
 def load_json(path):
@@ -571,6 +587,8 @@ def case_bad_flags(r):
         (["--json", "--quiet"], ["--json", "needs a value", "--quiet"]),  # --json takes FILE, or -
         (["--model", ""], ["--model"]),
         (["--sf-lu-input", "both"], ["--sf-lu-input", "both"]),
+        (["--sf-lu-input", "-1"], ["--sf-lu-input", "-1"]),
+        (["--mix", "both"], ["--mix", "both"]),
         (["--halt-after-epochs", "0"], ["--halt-after-epochs", "0"]),
         (["--validation", "60000"], ["--validation", "60000"]),
     ]

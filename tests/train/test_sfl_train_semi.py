@@ -17,8 +17,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from cli_cases import Failure, expect, file_bytes, registry  # noqa: E402 (tests/cli_cases.py)
-from test_sfl_train import (HALTED, USAGE, check_model, check_result, expect_same_models,  # noqa: E402
+from cli_cases import expect, file_bytes, registry  # noqa: E402 (tests/cli_cases.py)
+from test_sfl_train import (HALTED, check_model, check_result, expect_same_models,  # noqa: E402
                             expect_same_results, load_json, train_cases_main)
 
 TRAIN_IMAGES = 60000  # MNIST
@@ -112,13 +112,7 @@ def case_semi_bad_flags(r):
         (["--net", "lenet", "--per-class", "2", "--unlabeled", "rest"], ["--unlabeled", "lenet", "lU"]),
         (["--net", "csf", "--unlabeled", "rest"], ["--unlabeled", "--per-class"]),
     ]
-    for i, (args, words) in enumerate(cases):
-        out = "bad_%d" % i
-        try:
-            r.expect_error(args, *words, out=out, rc_want=USAGE)
-        except Failure as e:
-            raise Failure("%s: %s" % (" ".join(args), e))
-        expect(not os.path.exists(r.path(out)), "%s: --out directory created" % " ".join(args))
+    r.expect_usage_errors(cases)
 
 
 CASES = registry(globals())

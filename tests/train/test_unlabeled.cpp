@@ -14,6 +14,7 @@
 #include "sfl/nn/network.hpp"
 #include "sfl/nn/rng.hpp"
 #include "sfl/nn/trainer.hpp"
+#include "synthetic.hpp"
 #include "unlabeled.hpp"
 
 namespace {
@@ -21,29 +22,10 @@ namespace {
 using namespace sfl::nn;
 using sfl_train::epoch_samples;
 using sfl_train::unlabeled_set;
-
 // Random 28x28 images with random labels: the test is about which samples carry CE, not about digits.
-Dataset random_images(int32_t n, uint64_t seed) {
-    Rng rng(seed);
-    Dataset d;
-    d.shape = Shape{28, 28, 1};
-    d.n = n;
-    d.classes = 10;
-    d.x.resize(size_t(n) * 784);
-    for (float &v : d.x) v = rng.uniform() < 0.2f ? rng.uniform() : 0.0f;
-    for (int32_t i = 0; i < n; ++i) d.labels.push_back(int32_t(rng.below(10)));
-    return d;
-}
-
+using sfl_train_test::random_images;
 // CSF 5x5 K=4 -> maxpool 2 -> linear 10: the CSF layer gives lU, the linear layer only CE.
-std::unique_ptr<Sequential> small_csf_net(uint64_t seed) {
-    Rng rng(seed);
-    auto net = std::make_unique<Sequential>(Shape{28, 28, 1});
-    net->add(std::make_unique<CSF>("csf1", net->out_shape(), 5, 4, FactorConfig{0.1f, 0.01f, SFL_ENET_LARS}, rng));
-    net->add(std::make_unique<MaxPool2d>(net->out_shape(), 2));
-    net->add(std::make_unique<Linear>("fc", net->out_shape(), 10, rng));
-    return net;
-}
+using sfl_train_test::small_csf_net;
 
 // One epoch of one SGD step (batch = every sample) from the initial weights `seed`.
 std::unique_ptr<Sequential> one_step(const Dataset &d, const std::vector<int32_t> &idx,

@@ -56,6 +56,15 @@ sfl_enet_params FactorBase::enet_params() const noexcept {
     return p;
 }
 
+sfl_loss_mix FactorBase::loss_mix(const LossMix &m) const noexcept {
+    // The rows of g have no label flags here (the softmax gave unlabelled rows a zero
+    // gradient). Whole loss: g already carries (1 - mu). The paper's mixing: the
+    // dictionary takes (1 - mu) of g, the input all of it.
+    const float nu = cfg_.lu_input_weight * m.mu;
+    if (m.whole_loss) return sfl_loss_mix{m.mu, 1.0f, 1.0f, nu};
+    return sfl_loss_mix{m.mu, 1.0f - m.mu, 1.0f, nu};
+}
+
 void FactorBase::after_update(int threads) {
     const sfl_enet_dims d{m_, K_};
     check(sfl_dict_project(&d, P_.value.data()), "dictionary projection");
@@ -108,8 +117,7 @@ void SF::backward(LayerState &st, const BackwardArgs &a) const {
     auto &s = static_cast<FactorState &>(st);
     const sfl_workspace ws = s.bwd.view();
     const sfl_layer_cache cache = cache_view(s.cache);
-    // g already carries (1 - mu) Lsup (sfl_layers.h: a layer further down a stack).
-    const sfl_loss_mix mix{a.mix.mu, 1.0f, cfg_.lu_to_input ? 0 : 1};
+    const sfl_loss_mix mix = loss_mix(a.mix);
     check(sfl_sf_backward(&ws, &mix, plan_.get(), P_.value.data(), a.n, sfl_range{0, a.n}, a.x, a.y, &cache, a.dy,
                           nullptr, a.dx, a.grads[0]),
           "SF backward");
@@ -170,7 +178,7 @@ void CSF::backward(LayerState &st, const BackwardArgs &a) const {
     const sfl_workspace ws = s.bwd.view();
     const sfl_layer_cache cache = cache_view(s.cache);
     const sfl_dims4 d{a.n, in_.h, in_.w, in_.c};
-    const sfl_loss_mix mix{a.mix.mu, 1.0f, cfg_.lu_to_input ? 0 : 1};
+    const sfl_loss_mix mix = loss_mix(a.mix);
     check(sfl_csf_backward(&ws, &mix, &patch_, plan_.get(), P_.value.data(), &d, sfl_range{0, a.n}, a.x, a.y, &cache,
                            a.dy, nullptr, a.dx, a.grads[0]),
           "CSF backward");

@@ -24,6 +24,7 @@ std::unique_ptr<Sequential> build_network(const NetConfig &cfg, Shape in, int32_
     net->add(std::make_unique<Conv2d>("conv2", shape(), 5, 50, rng));
     net->add(std::make_unique<MaxPool2d>(shape(), 2));
     if (sf) {
+        if (cfg.sf_input_norm > 0.0f) net->add(std::make_unique<L2Norm>(shape(), cfg.sf_input_norm));
         net->add(std::make_unique<SF>("sf5", shape(), 500, cfg.sf, rng));
     } else {
         net->add(std::make_unique<Linear>("fc5", shape(), 500, rng));

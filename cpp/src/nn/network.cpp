@@ -132,11 +132,12 @@ ChunkLoss Runner::tally(int32_t n, const int32_t *labels) const {
     return s;
 }
 
-ChunkLoss Runner::backward(int32_t n, const int32_t *labels, float mu) {
-    const bool fac = net_.factorizes();
-    if (!fac) mu = 0.0f;
-    // CE_i and dL/dlogits of sum_i (1 - mu) CE_i in one pass; the SF/CSF layers add mu * dlU themselves.
-    check(sfl_softmax_xent(n, classes_, sfl_range{0, n}, acts_.back().data(), labels, 1.0f - mu, ce_.data(),
+ChunkLoss Runner::backward(int32_t n, const int32_t *labels, LossMix mix) {
+    if (!net_.factorizes()) mix.mu = 0.0f;
+    // CE_i and dL/dlogits in one pass, of sum_i (1 - mu) CE_i for the whole-loss mix;
+    // the SF/CSF layers weigh g and add their lU themselves (FactorBase::loss_mix).
+    const float ce_scale = mix.whole_loss ? 1.0f - mix.mu : 1.0f;
+    check(sfl_softmax_xent(n, classes_, sfl_range{0, n}, acts_.back().data(), labels, ce_scale, ce_.data(),
                            dlogits_.data()),
           "softmax loss");
     const ChunkLoss s = tally(n, labels);
@@ -150,7 +151,7 @@ ChunkLoss Runner::backward(int32_t n, const int32_t *labels, float mu) {
         a.dy = dy;
         a.dx = i > 0 ? dnext_.data() : nullptr;
         a.grads = grad_ptrs_[i].data();
-        a.mix.mu = mu;
+        a.mix = mix;
         layers[i]->backward(*states_[i], a);
         if (i > 0) {
             std::swap(dcur_, dnext_);

@@ -141,6 +141,32 @@ void ReLU::backward(LayerState &, const BackwardArgs &a) const {
 
 void ReLU::to_c_layer(sfl_model_layer &out) const { out = c_layer(SFL_MODEL_RELU, in_, in_); }
 
+// ---- L2Norm ----
+
+L2Norm::L2Norm(Shape in, float scale) : in_(in), p_(sfl_l2norm_params SFL_L2NORM_PARAMS_INIT) {
+    if (!(scale > 0.0f && std::isfinite(scale)))
+        throw std::invalid_argument("L2Norm: the scale must be finite and > 0, got " + std::to_string(scale));
+    p_.scale = scale;
+}
+
+std::string L2Norm::describe() const { return "l2norm " + in_.str() + " to norm " + std::to_string(p_.scale); }
+
+std::unique_ptr<LayerState> L2Norm::make_state(int32_t) const { return std::make_unique<LayerState>(); }
+
+void L2Norm::forward(LayerState &, const ForwardArgs &a) const {
+    check(sfl_l2norm_forward(&p_, a.n, int32_t(in_.size()), sfl_range{0, a.n}, a.x, a.y), "L2 norm forward");
+}
+
+void L2Norm::backward(LayerState &, const BackwardArgs &a) const {
+    if (!a.dx) return;
+    check(sfl_l2norm_backward(&p_, a.n, int32_t(in_.size()), sfl_range{0, a.n}, a.x, a.dy, a.dx), "L2 norm backward");
+}
+
+void L2Norm::to_c_layer(sfl_model_layer &out) const {
+    out = c_layer(SFL_MODEL_L2NORM, in_, in_);
+    out.norm = p_;
+}
+
 // ---- Linear ----
 
 Linear::Linear(std::string name, Shape in, int32_t out, Rng &rng) : in_(in), dims_{int32_t(in.size()), out} {

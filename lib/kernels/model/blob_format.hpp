@@ -51,7 +51,8 @@ constexpr size_t kRecSolver = 68;   // u32
 constexpr size_t kRecWeight = 72;   // u64 offset, u64 bytes
 constexpr size_t kRecBias = 88;     // u64 offset, u64 bytes
 constexpr size_t kRecPlan = 104;    // u64 offset, u64 bytes
-constexpr size_t kRecReserved = 120; // zero up to kRecordBytes
+constexpr size_t kRecNormScale = 120; // f32, l2norm only (format minor 1; zero for the other kinds)
+constexpr size_t kRecNormEps = 124;   // f32, l2norm only
 
 // ---- a stored plan (the in-memory layout of lib/kernels/enet/plan.hpp) ----
 constexpr size_t kPlanMagicAt = 0; // u32

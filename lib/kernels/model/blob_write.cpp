@@ -57,6 +57,10 @@ void write_record(const sfl_model_layer &L, const LayerRegions &at, unsigned cha
     put_region(r + kRecWeight, at.weight);
     put_region(r + kRecBias, at.bias);
     put_region(r + kRecPlan, at.plan);
+    if (L.kind == SFL_MODEL_L2NORM) { // the other kinds keep zero bytes (a -0.0f field included)
+        put_f32(r + kRecNormScale, L.norm.scale);
+        put_f32(r + kRecNormEps, L.norm.eps);
+    }
 }
 
 // The plan in its canonical image (blob_layout.hpp): fields, G and 1/G_jj read

@@ -6,6 +6,7 @@
 #include "kernels/enet/plan.hpp"
 #include "kernels/layers/forward.hpp"
 #include "kernels/nn/conv2d.hpp"
+#include "kernels/nn/l2norm.hpp"
 #include "kernels/nn/maxpool.hpp"
 #include "kernels/nn/rows.hpp"
 #include "kernels/patch/geometry.hpp"
@@ -95,18 +96,28 @@ sfl_status check_linear(const sfl_model_layer &L, LayerInfo *info) {
     return SFL_OK;
 }
 
+// l2norm: out = in, m within the layer call's limit, scale and eps as sfl_l2norm_forward.
+sfl_status check_l2norm(const sfl_model_layer &L) {
+    if (!geom_zero(L.geom)) return SFL_ERR_BAD_PARAM;
+    if (!same_dims(L.in, L.out)) return SFL_ERR_BAD_DIMS;
+    if (sample_floats(L.in) > SFL_NN_MAX_DIM) return SFL_ERR_BAD_DIMS;
+    return nn::l2norm_params_ok(L.norm.scale, L.norm.eps) ? SFL_OK : SFL_ERR_BAD_PARAM;
+}
+
 // Shapes and parameters of the kind.
 sfl_status check_shapes(const sfl_model_layer &L, LayerInfo *info) {
-    if (L.kind < SFL_MODEL_CONV2D || L.kind > SFL_MODEL_SF) return SFL_ERR_BAD_PARAM;
+    if (L.kind < SFL_MODEL_CONV2D || L.kind > SFL_MODEL_L2NORM) return SFL_ERR_BAD_PARAM;
     SFL_RETURN_IF_ERROR(check_sample_dims(L.in));
     SFL_RETURN_IF_ERROR(check_sample_dims(L.out));
     if (!is_factor_kind(L.kind) && !enet_zero(L.enet)) return SFL_ERR_BAD_PARAM;
+    if (L.kind != SFL_MODEL_L2NORM && !(L.norm.scale == 0.0f && L.norm.eps == 0.0f)) return SFL_ERR_BAD_PARAM;
     switch (L.kind) {
     case SFL_MODEL_CONV2D: return check_conv2d(L, info);
     case SFL_MODEL_CSF: return check_factor(L, true, info);
     case SFL_MODEL_SF: return check_factor(L, false, info);
     case SFL_MODEL_MAXPOOL2D: return check_maxpool(L);
     case SFL_MODEL_LINEAR: return check_linear(L, info);
+    case SFL_MODEL_L2NORM: return check_l2norm(L);
     default: // SFL_MODEL_RELU
         if (!geom_zero(L.geom)) return SFL_ERR_BAD_PARAM;
         return same_dims(L.in, L.out) ? SFL_OK : SFL_ERR_BAD_DIMS;

@@ -6,6 +6,7 @@
 #include "kernels/layers/forward.hpp"
 #include "kernels/model/model_check.hpp"
 #include "kernels/nn/conv2d.hpp"
+#include "kernels/nn/l2norm.hpp"
 #include "kernels/nn/linear.hpp"
 #include "kernels/nn/maxpool.hpp"
 #include "kernels/nn/relu.hpp"
@@ -85,6 +86,7 @@ sfl_status run_layer(const sfl_workspace &ws, const sfl_model_layer &L, int32_t 
     case SFL_MODEL_LINEAR:
         nn::linear_forward(static_cast<int32_t>(in_floats), L.out.c, 0, n, X, L.weight, L.bias, Y);
         break;
+    case SFL_MODEL_L2NORM: nn::l2norm_forward(static_cast<int32_t>(in_floats), 0, n, L.norm.scale, L.norm.eps, X, Y); break;
     case SFL_MODEL_SF: {
         const int32_t m = static_cast<int32_t>(in_floats);
         const enet::SolverConfig cfg = enet::make_solver_config(L.enet, L.out.c);

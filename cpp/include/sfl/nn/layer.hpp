@@ -37,9 +37,15 @@ struct LayerState {
                                // singular support or values beyond float; the call went on)
 };
 
-/** Weights of the losses a step minimises: (1 - mu) Lsup + mu sum lU (docs/design.md section 2). */
+/** How a step weighs the supervised loss Lsup against the layers' unsupervised losses lU
+ *  (docs/design.md section 2.6). */
 struct LossMix {
     float mu = 0.0f;
+    /** false (the paper's eq. 14, eq. (15) of docs/design.md): mu mixes the dictionaries'
+     *  gradients only, grad_P = (1 - mu) grad_P(Lsup) + mu grad_P(lU), every other parameter
+     *  gets grad(Lsup). true: the whole loss (1 - mu) Lsup + mu sum lU, so every parameter's
+     *  supervised gradient carries (1 - mu). */
+    bool whole_loss = false;
 };
 
 struct ForwardArgs {

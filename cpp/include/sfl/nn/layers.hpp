@@ -70,6 +70,26 @@ private:
     Shape in_;
 };
 
+/** Per-sample L2 normalisation of the whole h*w*c vector to norm `scale`
+ *  (sfl_l2norm_forward; docs/design.md section 2.7): fixes the scale of an SF layer's input. */
+class L2Norm final : public Layer {
+public:
+    L2Norm(Shape in, float scale);
+    std::string kind() const override { return "l2norm"; }
+    std::string describe() const override;
+    Shape in_shape() const override { return in_; }
+    Shape out_shape() const override { return in_; }
+    std::unique_ptr<LayerState> make_state(int32_t) const override;
+    void forward(LayerState &s, const ForwardArgs &a) const override;
+    void backward(LayerState &s, const BackwardArgs &a) const override;
+    void to_c_layer(sfl_model_layer &out) const override;
+    const sfl_l2norm_params &params_c() const noexcept { return p_; }
+
+private:
+    Shape in_;
+    sfl_l2norm_params p_;
+};
+
 /** Fully connected: Y = X W + b, W in x out. Init uniform +-sqrt(3/in), zero bias. */
 class Linear final : public Layer {
 public:
@@ -95,10 +115,10 @@ struct FactorConfig {
     float l1 = 0.1f;
     float l2 = 0.01f;
     sfl_enet_solver solver = SFL_ENET_LARS;
-    /** Pass mu dlU/dx down to the layers below (docs/design.md section 2). False: lU trains
-     *  only the dictionary (sfl_loss_mix.lu_stop_input), which keeps the layers below an
-     *  SF layer from shrinking their features toward zero (docs/results.md). */
-    bool lu_to_input = true;
+    /** nu of the paper's eq. 15: the input gradient carries nu * mu * dlU/dx
+     *  (sfl_loss_mix.input_lu_weight; docs/design.md section 2.6). 0 stops lU at the input:
+     *  it trains only the dictionary and cannot shrink the features of the layers below. */
+    float lu_input_weight = 1.0f;
 };
 
 /** The shared part of SF and CSF: the dictionary P (m x K, unit-ball columns),
@@ -111,6 +131,8 @@ public:
     bool factorizes() const override { return true; }
     const FactorConfig &config() const noexcept { return cfg_; }
     sfl_enet_params enet_params() const noexcept;
+    /** The C API's weights (sfl_loss_mix) for a backward call under the step's mix. */
+    sfl_loss_mix loss_mix(const LossMix &mix) const noexcept;
     const EnetPlan &plan() const noexcept { return plan_; }
     const Param &dictionary() const noexcept { return P_; }
 

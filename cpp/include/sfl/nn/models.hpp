@@ -18,6 +18,9 @@ struct NetConfig {
     std::string name = "lenet"; // lenet | csf | sf | csf+sf
     FactorConfig csf{0.1f, 0.01f, SFL_ENET_LARS};
     FactorConfig sf{0.1f, 0.01f, SFL_ENET_LARS};
+    /** > 0: an L2Norm layer scales every sample's SF input (pool2, 800 floats) to this norm
+     *  (docs/design.md section 2.7); 0: none (the paper's network). */
+    float sf_input_norm = 0.0f;
 };
 
 /** True for the four names above. */

@@ -1,10 +1,10 @@
 // network.hpp - a Sequential stack of layers ending in softmax cross-entropy,
 // and the per-thread Runner that pushes a chunk of samples through it.
 //
-// Loss of a batch B (docs/design.md section 2):
-//     L = 1/|B| sum_i [ (1 - mu) CE_i + mu sum_layers lU_i ],
-// CE_i = 0 for an unlabelled sample (label -1), mu = 0 for a network without
-// SF/CSF layers. Runners accumulate the gradient of the SUM over their samples
+// Losses of a batch B (docs/design.md section 2.6): the supervised CE_i (0 for an
+// unlabelled sample, label -1) and every SF/CSF layer's lU_i, weighed by mu as
+// LossMix says (the paper's mixing of the dictionaries' gradients, or the whole
+// loss (1 - mu) CE + mu lU); mu = 0 for a network without SF/CSF layers. Runners accumulate the gradient of the SUM over their samples
 // (the optimizer divides by |B|), so chunks on different threads simply add up.
 #pragma once
 
@@ -63,8 +63,9 @@ public:
 
     /** After forward(training = true) of the same samples: softmax cross-entropy on
      *  labels (n, -1 = unlabelled) and backward through every layer, adding the
-     *  gradient of sum_i [(1 - mu) CE_i + mu lU_i] into grads() (one per params() entry). */
-    ChunkLoss backward(int32_t n, const int32_t *labels, float mu);
+     *  gradients the mix defines (LossMix, docs/design.md section 2.6) of the chunk's
+     *  SUM of losses into grads() (one per params() entry). */
+    ChunkLoss backward(int32_t n, const int32_t *labels, LossMix mix);
 
     /** Loss and accuracy of the last forward (training or not) without backward. */
     ChunkLoss score(int32_t n, const int32_t *labels);

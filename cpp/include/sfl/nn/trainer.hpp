@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "sfl/nn/dataset.hpp"
@@ -32,6 +34,9 @@ public:
     void step_sum(Sequential &net, const std::vector<const std::vector<Tensor> *> &parts, float scale, int threads);
     std::vector<Tensor> &velocity() noexcept { return v_; }
     const SgdConfig &config() const noexcept { return cfg_; }
+    /** Change the learning rate of the following steps (after a divergence); lr finite and > 0
+     *  (throws std::invalid_argument). Trainer::config().sgd keeps the constructor's. */
+    void set_lr(float lr);
 
 private:
     SgdConfig cfg_;
@@ -48,6 +53,7 @@ struct TrainConfig {
     uint64_t seed = 1;       // batch order of epoch e: derive_seed(seed, e)
     SgdConfig sgd;
     std::vector<float> mu_steps{0.8f, 0.5f, 0.3f, 0.0f};
+    bool whole_loss_mix = false; // LossMix::whole_loss: false = the paper's eq. 14
 };
 
 struct EpochStats {
@@ -61,6 +67,22 @@ struct EpochStats {
     float mu = 0.0f;
 };
 
+/** train_epoch found the training diverging: a non-finite loss of a step (CE or lU) or of the
+ *  epoch, a non-finite weight after a step or momentum after the epoch, or a layer refusing
+ *  NaN/infinity (an sfl::Error with SFL_ERR_NOT_FINITE, whose message is kept). The network and
+ *  the optimizer are left as they were when it was found (partly updated, possibly non-finite):
+ *  the caller restores a copy taken before the epoch and calls Sequential::after_update().
+ *  what() is one line, e.g. "non-finite loss (CE nan at step 3 of 5)". */
+class NonFinite : public std::runtime_error {
+public:
+    NonFinite(const std::string &what, int64_t step) : std::runtime_error(what), step_(step) {}
+    /** 1-based step of the epoch at which it was found; 0: by the checks at the end of the epoch. */
+    int64_t step() const noexcept { return step_; }
+
+private:
+    int64_t step_;
+};
+
 /** Progress after each step: samples done, samples in the epoch, running stats. */
 using ProgressFn = std::function<void(int64_t done, int64_t total, const EpochStats &running)>;
 
@@ -71,7 +93,9 @@ public:
     ~Trainer();
 
     /** One epoch over the samples idx (into d) with labels `labels` (same length; -1 =
-     *  unlabelled), in the order of a shuffle seeded by (cfg.seed, epoch); mu given. */
+     *  unlabelled), in the order of a shuffle seeded by (cfg.seed, epoch); mu given.
+     *  Checks every step's loss and the weights after it, and the epoch's mean losses and
+     *  the momentum at its end, for NaN/infinity: throws NonFinite (the epoch stops there). */
     EpochStats train_epoch(const Dataset &d, const std::vector<int32_t> &idx, const std::vector<int32_t> &labels,
                            int32_t epoch, float mu, const ProgressFn &progress = {});
 
