@@ -76,7 +76,8 @@ sfl_status backward_block(const BackwardBuffers &bb, const sfl_enet_plan *plan, 
 
     // Z = [R; -w B P^T], Y = [w B - mu A; A]; dP += Z^T Y
     for (int64_t e = 0; e < nm; ++e) Q[e] = -w * Q[e];
-    for (int64_t e = 0; e < nk; ++e) Yb[e] = w * Yb[e];
+    if (w != 1.0f) // the whole-loss mix passes 1: skip the pass
+        for (int64_t e = 0; e < nk; ++e) Yb[e] = w * Yb[e];
     if (mu != 0.0f)
         for (int32_t i = 0; i < nb; ++i) kernels::axpy_f32(K, -mu, Ya + static_cast<int64_t>(i) * K, Yb + static_cast<int64_t>(i) * K);
     kernels::gemm_f32(m, K, 2 * nb, bb.Z, m, true, bb.Y, K, dP, K, true);

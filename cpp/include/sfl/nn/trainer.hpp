@@ -76,7 +76,7 @@ struct EpochStats {
 class NonFinite : public std::runtime_error {
 public:
     NonFinite(const std::string &what, int64_t step) : std::runtime_error(what), step_(step) {}
-    /** 1-based step of the epoch at which it was found; 0: by the checks at the end of the epoch. */
+    /** 1-based step of the epoch at which it was found. */
     int64_t step() const noexcept { return step_; }
 
 private:
@@ -94,8 +94,8 @@ public:
 
     /** One epoch over the samples idx (into d) with labels `labels` (same length; -1 =
      *  unlabelled), in the order of a shuffle seeded by (cfg.seed, epoch); mu given.
-     *  Checks every step's loss and the weights after it, and the epoch's mean losses and
-     *  the momentum at its end, for NaN/infinity: throws NonFinite (the epoch stops there). */
+     *  Checks every step's loss and the weights after it for NaN/infinity: throws NonFinite
+     *  (the epoch stops there). */
     EpochStats train_epoch(const Dataset &d, const std::vector<int32_t> &idx, const std::vector<int32_t> &labels,
                            int32_t epoch, float mu, const ProgressFn &progress = {});
 
