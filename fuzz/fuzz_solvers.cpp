@@ -186,7 +186,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     const Problem p = decode(data, size);
     const sfl_enet_dims dims = {p.m, p.K};
     sfl_test::AlignedBuffer plan_mem(SFL_ENET_PLAN_BYTES(p.K));
-    sfl_enet_params params = {p.l1, p.l2, p.tol, p.max_iter, SFL_ENET_LARS, 0};
+    sfl_enet_params params = {p.l1, p.l2, p.tol, p.max_iter, SFL_ENET_LARS, 0, 0};
     sfl_enet_plan *plan = nullptr;
     const sfl_status ps = sfl_enet_plan_init(plan_mem.data(), plan_mem.size(), &params, &dims, p.P.data(), &plan);
     const bool l2_ok = std::isfinite(p.l2) && p.l2 >= 0.0f;

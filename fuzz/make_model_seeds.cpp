@@ -52,7 +52,7 @@ int main(int argc, char **argv) {
     sf.in = {1, 1, 1, 4};
     sf.out = {1, 1, 1, 3};
     sf.layers[0] = sfl_model_test::make_layer(SFL_MODEL_SF, sf.in, sf.out);
-    sf.layers[0].enet = sfl_enet_params{0.05f, 0.01f, 1e-6f, 0, SFL_ENET_LARS, 0};
+    sf.layers[0].enet = sfl_enet_params{0.05f, 0.01f, 1e-6f, 0, SFL_ENET_LARS, 0, 0};
     sf.layers[0].weight = P.data();
     Bytes plan(SFL_ENET_PLAN_BYTES(3));
     ok = ok && sfl_model_build_plans(&sf, plan.data(), plan.size()) == SFL_OK;

@@ -89,7 +89,7 @@ inline void factor_net_layers(sfl_model &model, const float *P_csf, const float 
     int32_t i = 0;
     sfl_model_layer &c = model.layers[i++] = make_layer(SFL_MODEL_CSF, {1, 8, 8, 1}, {1, 6, 6, 6});
     c.geom = patch(3, 1, 0);
-    c.enet = sfl_enet_params{0.1f, 0.01f, 1e-6f, 0, SFL_ENET_LARS, 0};
+    c.enet = sfl_enet_params{0.1f, 0.01f, 1e-6f, 0, SFL_ENET_LARS, 0, 0};
     c.weight = P_csf;
     sfl_model_layer &p = model.layers[i++] = make_layer(SFL_MODEL_MAXPOOL2D, {1, 6, 6, 6}, {1, 3, 3, 6});
     p.geom = patch(2, 2, 0);
@@ -98,7 +98,7 @@ inline void factor_net_layers(sfl_model &model, const float *P_csf, const float 
         l.norm = *norm;
     }
     sfl_model_layer &s = model.layers[i++] = make_layer(SFL_MODEL_SF, {1, 3, 3, 6}, {1, 1, 1, 10});
-    s.enet = sfl_enet_params{0.02f, 0.05f, 1e-6f, 0, SFL_ENET_CD, 0};
+    s.enet = sfl_enet_params{0.02f, 0.05f, 1e-6f, 0, SFL_ENET_CD, 0, 0};
     s.weight = P_sf;
     sfl_model_layer &f = model.layers[i] = make_layer(SFL_MODEL_LINEAR, {1, 1, 1, 10}, {1, 1, 1, 3});
     f.weight = W;

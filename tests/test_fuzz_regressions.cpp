@@ -56,7 +56,7 @@ TEST_CASE("fuzz regression: CD residuals beyond float give a row status SFL_ERR_
     const std::vector<float> P = {1e10f, -1e5f, -1e11f, -1e15f}; // 2 x 2
     const std::vector<float> x = {-1e25f, -1e3f};
     const Plan plan(2, 2, P, 0.0f);
-    sfl_enet_params p = {0.0f, 0.0f, 1e-6f, 0, SFL_ENET_LARS, 0};
+    sfl_enet_params p = {0.0f, 0.0f, 1e-6f, 0, SFL_ENET_LARS, 0, 0};
     std::vector<float> a(2, 7.0f);
     std::vector<sfl_enet_info> info(1);
 
@@ -95,7 +95,7 @@ TEST_CASE("fuzz regression: correlations beyond float in encode and sf_forward")
     const std::vector<float> X = {1.0f, 2.0f, 1e30f, 1e30f}; // row 1 overflows c
     for (sfl_enet_solver solver : {SFL_ENET_LARS, SFL_ENET_CD}) {
         CAPTURE(solver);
-        const sfl_enet_params p = {0.1f, 0.1f, 1e-6f, 0, solver, 0};
+        const sfl_enet_params p = {0.1f, 0.1f, 1e-6f, 0, solver, 0, 0};
         std::vector<float> A(2, 7.0f);
         std::vector<sfl_enet_info> info(2);
         CHECK(encode(plan, p, P, 2, X, A, info) == SFL_WARN_ROWS_FAILED);
@@ -122,7 +122,7 @@ TEST_CASE("fuzz regression: correlations beyond float in encode and sf_forward")
 TEST_CASE("fuzz regression: a LARS code beyond float gives a row status SFL_ERR_NOT_FINITE with an empty support") {
     const std::vector<float> P = {1e-18f}; // 1 x 1
     const Plan plan(1, 1, P, 0.0f);
-    const sfl_enet_params p = {0.0f, 0.0f, 1e-6f, 0, SFL_ENET_LARS, 0};
+    const sfl_enet_params p = {0.0f, 0.0f, 1e-6f, 0, SFL_ENET_LARS, 0, 0};
     const float c = 1e-18f * 1e21f;
     size_t bytes = 0;
     REQUIRE(sfl_enet_solve_workspace_size(&p, plan.plan, &bytes) == SFL_OK);
@@ -176,7 +176,7 @@ TEST_CASE("fuzz regression: a plan built from a dictionary with a subnormal G_jj
         CHECK(g11 < 1e-38f); // subnormal
         for (sfl_enet_solver solver : {SFL_ENET_LARS, SFL_ENET_CD}) {
             CAPTURE(solver);
-            const sfl_enet_params p = {0.01f, l2, 1e-6f, 0, solver, 0};
+            const sfl_enet_params p = {0.01f, l2, 1e-6f, 0, solver, 0, 0};
             std::vector<float> A(2, 7.0f);
             CHECK(sfl_enet_plan_check_dictionary(plan.plan, P.data()) == SFL_OK);
             CHECK(sf_forward_half(p, plan, P, A) == SFL_OK);

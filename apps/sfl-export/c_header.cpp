@@ -102,7 +102,7 @@ std::string norm(const sfl_l2norm_params &p) {
     return s + " }";
 }
 
-/** Positional initializer of sfl_enet_params {l1, l2, tol, max_iter, solver}. */
+/** Positional initializer of sfl_enet_params {l1, l2, tol, max_iter, solver, lanes, positive}. */
 std::string enet(const sfl_enet_params &p) {
     std::string s = "{ ";
     append_float(s, p.l1);
@@ -111,7 +111,8 @@ std::string enet(const sfl_enet_params &p) {
     s += ", ";
     append_float(s, p.tol);
     s += ", " + std::to_string(p.max_iter) + ", " + (p.solver == SFL_ENET_CD ? "SFL_ENET_CD" : "SFL_ENET_LARS") + ", " +
-         std::to_string(p.lanes) + " }"; // 0 as loaded: the firmware's smallest workspace
+         std::to_string(p.lanes) + ", " + // 0 as loaded: the firmware's smallest workspace
+         std::to_string(p.positive) + " }";
     return s;
 }
 

@@ -65,10 +65,14 @@ typedef struct sfl_enet_params {
                                  SFL_ENET_LANES_BYTES(K). 0 = one row at a time (the default: the
                                  smallest workspace, for firmware). Other values are an error.
                                  Single solves (sfl_enet_solve) ignore it. */
+    int32_t positive;       /**< 1 = non-negative codes: a* = argmin over a >= 0 of the same objective
+                                 (SPAMS pos=True, scikit-learn positive=True). KKT then reads
+                                 r_j = l1 where a_j > 0, r_j <= l1 where a_j == 0 (r = c - G a).
+                                 0 = signed codes (the default). Other values are an error. (0.5) */
 } sfl_enet_params;
 
-/** l1 = 0.1, l2 = 0.01, tol = 1e-6, default iteration bound, LARS, one row at a time. */
-#define SFL_ENET_PARAMS_INIT { 0.1f, 0.01f, 1e-6f, 0, SFL_ENET_LARS, 0 }
+/** l1 = 0.1, l2 = 0.01, tol = 1e-6, default iteration bound, LARS, one row at a time, signed codes. */
+#define SFL_ENET_PARAMS_INIT { 0.1f, 0.01f, 1e-6f, 0, SFL_ENET_LARS, 0, 0 }
 
 /** Shape of the dictionary P. */
 typedef struct sfl_enet_dims {

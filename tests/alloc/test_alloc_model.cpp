@@ -40,12 +40,12 @@ int main() {
     fac.out = {1, 1, 1, 10};
     fac.layers[0] = sfl_model_test::make_layer(SFL_MODEL_CSF, {1, 28, 28, 1}, {1, 24, 24, 20});
     fac.layers[0].geom = SFL_PATCH_PARAMS_INIT(5, 5);
-    fac.layers[0].enet = sfl_enet_params{0.1f, 0.01f, 1e-6f, 0, SFL_ENET_LARS, 0};
+    fac.layers[0].enet = sfl_enet_params{0.1f, 0.01f, 1e-6f, 0, SFL_ENET_LARS, 0, 0};
     fac.layers[0].weight = P1.data();
     fac.layers[1] = sfl_model_test::make_layer(SFL_MODEL_MAXPOOL2D, {1, 24, 24, 20}, {1, 12, 12, 20});
     fac.layers[1].geom = sfl_patch_params{{2, 2}, {2, 2}, {0, 0}};
     fac.layers[2] = sfl_model_test::make_layer(SFL_MODEL_SF, {1, 12, 12, 20}, {1, 1, 1, 50});
-    fac.layers[2].enet = sfl_enet_params{0.1f, 0.01f, 1e-4f, 0, SFL_ENET_CD, 0};
+    fac.layers[2].enet = sfl_enet_params{0.1f, 0.01f, 1e-4f, 0, SFL_ENET_CD, 0, 0};
     fac.layers[2].weight = P3.data();
     fac.layers[3] = sfl_model_test::make_layer(SFL_MODEL_LINEAR, {1, 1, 1, 50}, {1, 1, 1, 10});
     fac.layers[3].weight = W4.data();

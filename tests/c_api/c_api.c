@@ -240,9 +240,9 @@ static const float tiny_w[6] = {0.5f, -1.0f, 0.25f, 2.0f, -0.75f, 0.125f}; /* 3 
 static const float tiny_b[2] = {0.0625f, -3.0f};
 static const sfl_model tiny_model = {
     2, {1, 1, 1, 3}, {1, 1, 1, 2},
-    {{SFL_MODEL_LINEAR, {1, 1, 1, 3}, {1, 1, 1, 2}, {{0, 0}, {0, 0}, {0, 0}}, {0.0f, 0.0f, 0.0f, 0, SFL_ENET_LARS, 0},
+    {{SFL_MODEL_LINEAR, {1, 1, 1, 3}, {1, 1, 1, 2}, {{0, 0}, {0, 0}, {0, 0}}, {0.0f, 0.0f, 0.0f, 0, SFL_ENET_LARS, 0, 0},
       tiny_w, tiny_b, NULL, {0.0f, 0.0f}},
-     {SFL_MODEL_RELU, {1, 1, 1, 2}, {1, 1, 1, 2}, {{0, 0}, {0, 0}, {0, 0}}, {0.0f, 0.0f, 0.0f, 0, SFL_ENET_LARS, 0},
+     {SFL_MODEL_RELU, {1, 1, 1, 2}, {1, 1, 1, 2}, {{0, 0}, {0, 0}, {0, 0}}, {0.0f, 0.0f, 0.0f, 0, SFL_ENET_LARS, 0, 0},
       NULL, NULL, NULL, {0.0f, 0.0f}}}};
 static unsigned char model_blob[1024 + SFL_WORKSPACE_ALIGN];
 static unsigned char model_ws[1024 + SFL_WORKSPACE_ALIGN];

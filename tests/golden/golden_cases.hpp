@@ -119,9 +119,9 @@ struct GoldenModel {
         md.layers[0].bias = conv_b.data();
         md.layers[1].geom = {{2, 2}, {2, 2}, {0, 0}};
         md.layers[3].geom = {{3, 3}, {2, 2}, {1, 1}};
-        md.layers[3].enet = sfl_enet_params{0.1f, 0.02f, 1e-6f, 0, SFL_ENET_LARS, 0};
+        md.layers[3].enet = sfl_enet_params{0.1f, 0.02f, 1e-6f, 0, SFL_ENET_LARS, 0, 0};
         md.layers[3].weight = csf_P.data();
-        md.layers[4].enet = sfl_enet_params{0.05f, 0.05f, 1e-6f, 0, SFL_ENET_CD, 0};
+        md.layers[4].enet = sfl_enet_params{0.05f, 0.05f, 1e-6f, 0, SFL_ENET_CD, 0, 0};
         md.layers[4].weight = sf_P.data();
         md.layers[5].weight = linear_W.data();
         md.layers[5].bias = linear_b.data();

@@ -18,6 +18,7 @@ sfl_status check_params(const sfl_enet_params &params) {
     if (!finite_nonneg(params.l1) || !finite_nonneg(params.l2)) return SFL_ERR_BAD_PARAM;
     if (params.max_iter < 0) return SFL_ERR_BAD_PARAM;
     if (params.lanes != 0 && params.lanes != 1) return SFL_ERR_BAD_PARAM;
+    if (params.positive != 0 && params.positive != 1) return SFL_ERR_BAD_PARAM;
     const int32_t solver = solver_id(params);
     if (solver == SFL_ENET_CD) return params.tol > 0.0f && params.tol < 1.0f ? SFL_OK : SFL_ERR_BAD_PARAM;
     return solver == SFL_ENET_LARS ? SFL_OK : SFL_ERR_BAD_PARAM;
