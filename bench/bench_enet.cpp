@@ -146,6 +146,59 @@ void BM_encode(benchmark::State &state, sfl_bench::DictShape shape, sfl_enet_sol
     state.counters["signals"] = pr.n;
 }
 
+// Non-negative codes (params.positive = 1) against the signed codes of the same data and
+// solver, one row at a time: each iteration runs both, the signed one timed by hand while
+// paused, so x_signed = signed time / non-negative time comes from one run (above 1: the
+// non-negative codes are faster). Their supports are smaller (mean_support vs
+// signed_support): about half the correlations cannot enter.
+void BM_encode_positive(benchmark::State &state, sfl_bench::DictShape shape, sfl_enet_solver solver) {
+    const Problem pr = load_problem(shape);
+    sfl_enet_params params = SFL_ENET_PARAMS_INIT;
+    params.l1 = 0.1f;
+    params.l2 = 0.01f;
+    params.solver = solver;
+    AlignedBuffer plan_mem(SFL_ENET_PLAN_BYTES(pr.K));
+    const sfl_enet_plan *plan = init_plan(state, pr, params, plan_mem);
+    if (!plan) return;
+    const sfl_enet_params signed_params = params;
+    params.positive = 1;
+    size_t bytes = 0;
+    sfl_enet_encode_workspace_size(&params, plan, &bytes);
+    AlignedBuffer ws_mem(bytes);
+    const sfl_workspace ws = {ws_mem.data(), bytes};
+    std::vector<float> A(size_t(pr.n) * size_t(pr.K)), A_signed(A.size());
+    std::vector<sfl_enet_info> info(size_t(pr.n)), info_signed(info.size());
+    using clock = std::chrono::steady_clock;
+    double t_pos = 0.0, t_signed = 0.0;
+    for (auto _ : state) {
+        const auto t0 = clock::now();
+        const sfl_status st = sfl_enet_encode(&ws, &params, plan, pr.P.data(), pr.n, pr.X.data(), A.data(), info.data());
+        benchmark::DoNotOptimize(A.data());
+        t_pos += std::chrono::duration<double>(clock::now() - t0).count();
+        if (st < 0) {
+            state.SkipWithError(sfl_status_string(st));
+            return;
+        }
+        state.PauseTiming();
+        const auto t1 = clock::now();
+        sfl_enet_encode(&ws, &signed_params, plan, pr.P.data(), pr.n, pr.X.data(), A_signed.data(), info_signed.data());
+        benchmark::DoNotOptimize(A_signed.data());
+        t_signed += std::chrono::duration<double>(clock::now() - t1).count();
+        state.ResumeTiming();
+    }
+    double support = 0.0, support_signed = 0.0, kkt = 0.0;
+    for (int32_t i = 0; i < pr.n; ++i) {
+        support += info[size_t(i)].support;
+        support_signed += info_signed[size_t(i)].support;
+        kkt = std::max(kkt, double(info[size_t(i)].kkt));
+    }
+    state.counters["signals/s"] = benchmark::Counter(double(pr.n) * double(state.iterations()), benchmark::Counter::kIsRate);
+    state.counters["x_signed"] = t_pos > 0 ? t_signed / t_pos : 0.0;
+    state.counters["mean_support"] = support / pr.n;
+    state.counters["signed_support"] = support_signed / pr.n;
+    state.counters["max_kkt"] = kkt;
+}
+
 // The lane-parallel LARS (kernels/enet/lars_lanes) against lars_solve row by row on
 // the same G and C = X P (computed once, outside the timing): only the solves are
 // timed. Each iteration runs both; the benchmark's time is the lanes' (signals/s),
@@ -211,7 +264,7 @@ void BM_lars_lanes(benchmark::State &state, sfl_bench::DictShape shape) {
         state.PauseTiming();
         const auto t1 = clock::now();
         for (int32_t i = 0; i < n; ++i) {
-            const sfl::enet::Problem pb{G, inv_diag, K, l1, xsq[size_t(i)], C.data() + size_t(i) * K};
+            const sfl::enet::Problem pb{G, inv_diag, K, l1, xsq[size_t(i)], C.data() + size_t(i) * K, false};
             sfl::enet::lars_solve(buf, pb, max_iter, Aref.data() + size_t(i) * K, nullptr, nullptr, nullptr);
         }
         benchmark::DoNotOptimize(Aref.data());
@@ -240,3 +293,11 @@ BENCHMARK_CAPTURE(BM_encode, lars_mid64x256_mnist, sfl_bench::kDictShapes[1], SF
 BENCHMARK_CAPTURE(BM_encode, cd_mid64x256_mnist, sfl_bench::kDictShapes[1], SFL_ENET_CD)->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_encode, lars_sf800x500_gauss, sfl_bench::kDictShapes[2], SFL_ENET_LARS)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_encode, cd_sf800x500_gauss, sfl_bench::kDictShapes[2], SFL_ENET_CD)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_encode_positive, lars_csf25x20_mnist, sfl_bench::kDictShapes[0], SFL_ENET_LARS)
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_encode_positive, cd_csf25x20_mnist, sfl_bench::kDictShapes[0], SFL_ENET_CD)
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_encode_positive, lars_mid64x256_mnist, sfl_bench::kDictShapes[1], SFL_ENET_LARS)
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_encode_positive, cd_mid64x256_mnist, sfl_bench::kDictShapes[1], SFL_ENET_CD)
+    ->Unit(benchmark::kMicrosecond);

@@ -27,6 +27,11 @@ s of the coordinate-descent solution, solve G[S,S] a_S = c_S - l1 s_S
 |r_j| > l1 (r = c - G a), repeat until stable. Every stored code is checked to
 satisfy KKT to 1e-10 relative to max(max|c|, l1) (the script fails otherwise).
 
+Non-negative codes (sfl_enet_params.positive = 1): the same with scikit-learn's
+positive=True and a one-sided polish: every sign is +1, atoms whose coefficient
+falls to zero or below leave, atoms with r_j > l1 join; KKT is then r_j = l1 on
+the support and r_j <= l1 off it.
+
 The data (P, X) are stored in float32 and all references are computed from
 those float32 values (widened to float64); l1 and l2 are the float32 values of
 the decimals in the manifest, widened to float64. So the only difference
@@ -40,9 +45,11 @@ Fixtures (all float32 .npy, C order):
   mnist8_X.npy   100 x 64: 8x8 training patches (pixels/255); 10 of them blank.
   <case>_<l1>_<l2>_A.npy    n x K reference codes.
   <case>_<l1>_<l2>_obj.npy  n reference objectives (computed in float64).
-  manifest.txt   one line per reference: case P X l1 l2 A obj compare_codes
+  <case>_pos_<l1>_<l2>_A.npy, _obj.npy   the same for non-negative codes.
+  manifest.txt   one line per reference: case P X l1 l2 A obj compare_codes positive
                  (compare_codes = 0 where the minimiser need not be unique:
-                 K > m with l2 = 0; there only objectives are compared).
+                 K > m with l2 = 0; there only objectives are compared;
+                 positive = 1 for the non-negative references).
 The 800 x 500 case is not stored (too big): the tests generate it from a seed.
 """
 
@@ -114,19 +121,24 @@ def objective(P, x, a, l1, l2):
     return 0.5 * res @ res + l1 * np.abs(a).sum() + 0.5 * l2 * a @ a
 
 
-def kkt_violation(G, c, a, l1):
+def kkt_violation(G, c, a, l1, positive=False):
     r = c - G @ a
     on = a != 0
+    if positive and (a < 0).any():
+        return np.inf
     v_on = np.abs(r[on] - l1 * np.sign(a[on]))
-    v_off = np.maximum(0.0, np.abs(r[~on]) - l1)
+    off = r[~on] if positive else np.abs(r[~on])
+    v_off = np.maximum(0.0, off - l1)
     return max(v_on.max(initial=0.0), v_off.max(initial=0.0))
 
 
-def polish(G, c, l1, a0):
+def polish(G, c, l1, a0, positive=False):
     """Exact KKT refinement from a near-optimal code a0 (see the docstring)."""
     K = len(c)
     amax = np.abs(a0).max(initial=0.0)
     sign = np.where(np.abs(a0) > 1e-9 * amax, np.sign(a0), 0.0)
+    if positive:
+        sign = np.where(sign > 0, 1.0, 0.0)
     a = np.zeros(K)
     for _ in range(100):
         S = np.flatnonzero(sign)
@@ -138,7 +150,8 @@ def polish(G, c, l1, a0):
             sign[flipped] = 0.0
             continue
         r = c - G @ a
-        off = np.flatnonzero((sign == 0) & (np.abs(r) > l1 * (1 + 1e-13)))
+        pull = r if positive else np.abs(r)
+        off = np.flatnonzero((sign == 0) & (pull > l1 * (1 + 1e-13)))
         if len(off):
             sign[off] = np.sign(r[off])
             continue
@@ -146,16 +159,16 @@ def polish(G, c, l1, a0):
     raise RuntimeError("polish did not settle")
 
 
-def solve_reference(P, X, l1, l2):
+def solve_reference(P, X, l1, l2, positive=False):
     """float64 reference codes (n x K) and objectives (n) for float32 P, X."""
     P64 = P.astype(np.float64)
     X64 = X.astype(np.float64)
     m, K = P64.shape
     if l2 > 0:
         model = ElasticNet(alpha=(l1 + l2) / m, l1_ratio=l1 / (l1 + l2), fit_intercept=False,
-                           tol=SKLEARN_TOL, max_iter=MAX_ITER, selection="cyclic")
+                           tol=SKLEARN_TOL, max_iter=MAX_ITER, selection="cyclic", positive=positive)
     else:
-        model = Lasso(alpha=l1 / m, fit_intercept=False, tol=SKLEARN_TOL, max_iter=MAX_ITER)
+        model = Lasso(alpha=l1 / m, fit_intercept=False, tol=SKLEARN_TOL, max_iter=MAX_ITER, positive=positive)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         model.fit(P64, X64.T)
@@ -166,9 +179,9 @@ def solve_reference(P, X, l1, l2):
     worst = 0.0
     for i, x in enumerate(X64):
         c = P64.T @ x
-        a = polish(G, c, l1, A0[i])
+        a = polish(G, c, l1, A0[i], positive)
         scale = max(np.abs(c).max(), l1)
-        viol = kkt_violation(G, c, a, l1) / scale
+        viol = kkt_violation(G, c, a, l1, positive) / scale
         if viol > KKT_REL_TOL:
             raise RuntimeError(f"reference for signal {i} violates KKT by {viol:.3g} (relative)")
         worst = max(worst, viol)
@@ -203,21 +216,21 @@ def main():
     P8 = unit_columns(rng8.standard_normal((64, 256)))
 
     cases = [("mnist5", P5, X5), ("mnist8", P8, X8)]
-    manifest = ["# case P X l1 l2 A obj compare_codes  (written by scripts/make_fixtures.py)"]
+    manifest = ["# case P X l1 l2 A obj compare_codes positive  (written by scripts/make_fixtures.py)"]
     for name, P, X in cases:
         save(os.path.join(args.out, f"{name}_P.npy"), P)
         save(os.path.join(args.out, f"{name}_X.npy"), X)
         m, K = P.shape
-        for l1_dec, l2_dec in PAIRS:
+        for positive, (l1_dec, l2_dec) in [(False, pair) for pair in PAIRS] + [(True, pair) for pair in PAIRS]:
             l1 = float(np.float32(l1_dec))
             l2 = float(np.float32(l2_dec))
-            A, obj, worst = solve_reference(P, X, l1, l2)
-            tag = f"{name}_{fmt(l1_dec)}_{fmt(l2_dec)}"
+            A, obj, worst = solve_reference(P, X, l1, l2, positive)
+            tag = f"{name}{'_pos' if positive else ''}_{fmt(l1_dec)}_{fmt(l2_dec)}"
             save(os.path.join(args.out, f"{tag}_A.npy"), A)
             save(os.path.join(args.out, f"{tag}_obj.npy"), obj)
             unique = int(l2_dec > 0 or K <= m)
             manifest.append(f"{name} {name}_P.npy {name}_X.npy {fmt(l1_dec)} {fmt(l2_dec)} "
-                            f"{tag}_A.npy {tag}_obj.npy {unique}")
+                            f"{tag}_A.npy {tag}_obj.npy {unique} {int(positive)}")
             supp = (A != 0).sum(axis=1)
             print(f"{tag}: n={X.shape[0]} support mean {supp.mean():.1f} max {supp.max()} "
                   f"worst KKT (rel) {worst:.2e}")

@@ -135,16 +135,20 @@ inline std::vector<double> kkt_residual(const Matrix &P, const float *x, const f
     return r;
 }
 
-// max_j of |r_j - l1 sign(a_j)| (a_j != 0) and max(0, |r_j| - l1) (a_j == 0).
-inline double kkt_violation(const Matrix &P, const float *x, const float *a, double l1, double l2) {
+// max_j of |r_j - l1 sign(a_j)| (a_j != 0) and max(0, |r_j| - l1) (a_j == 0); for
+// non-negative codes (positive) max(0, r_j - l1) off the support, and +inf for a
+// negative entry (infeasible).
+inline double kkt_violation(const Matrix &P, const float *x, const float *a, double l1, double l2,
+                            bool positive = false) {
     const std::vector<double> r = kkt_residual(P, x, a, l2);
     double v = 0;
     for (int32_t k = 0; k < P.cols; ++k) {
         const double rk = r[static_cast<size_t>(k)];
+        if (positive && a[k] < 0.0f) return INFINITY;
         if (a[k] != 0.0f)
             v = std::max(v, std::fabs(rk - (a[k] > 0 ? l1 : -l1)));
         else
-            v = std::max(v, std::fabs(rk) - l1);
+            v = std::max(v, (positive ? rk : std::fabs(rk)) - l1);
     }
     return v;
 }
@@ -179,8 +183,9 @@ inline int32_t support_mismatches(const float *a, const float *b, int32_t K, dou
 
 // Library defaults for tol (when tol <= 0) and max_iter (when 0).
 inline sfl_enet_params make_params(sfl_enet_solver solver, float l1, float l2, float tol = 0.0f,
-                                   int32_t max_iter = 0) {
+                                   int32_t max_iter = 0, bool positive = false) {
     sfl_enet_params p = sfl_enet_default_params();
+    p.positive = positive ? 1 : 0;
     p.solver = solver;
     p.l1 = l1;
     p.l2 = l2;
@@ -292,6 +297,7 @@ struct ReferenceCase {
     std::string l1_text, l2_text; // decimals as written (float of them = the solver's l1, l2)
     float l1 = 0, l2 = 0;
     bool compare_codes = true;    // false where the minimiser need not be unique
+    bool positive = false;        // a reference of non-negative codes (sfl_enet_params.positive)
 };
 
 inline std::vector<ReferenceCase> load_manifest(const std::string &path) {
@@ -303,9 +309,12 @@ inline std::vector<ReferenceCase> load_manifest(const std::string &path) {
         if (line.empty() || line[0] == '#') continue;
         std::istringstream ls(line);
         ReferenceCase rc;
-        int cmp = 1;
-        if (!(ls >> rc.name >> rc.P_file >> rc.X_file >> rc.l1_text >> rc.l2_text >> rc.A_file >> rc.obj_file >> cmp))
+        int cmp = 1, pos = 0;
+        if (!(ls >> rc.name >> rc.P_file >> rc.X_file >> rc.l1_text >> rc.l2_text >> rc.A_file >> rc.obj_file >> cmp >>
+              pos) ||
+            (pos != 0 && pos != 1))
             throw std::runtime_error(path + ": malformed line: " + line);
+        rc.positive = pos == 1;
         rc.l1 = std::stof(rc.l1_text);
         rc.l2 = std::stof(rc.l2_text);
         rc.compare_codes = cmp != 0;

@@ -48,6 +48,25 @@ inline void expect_gradients(const Case &c, unsigned seed, int64_t max_entries =
     MESSAGE("dX err " << g.err_dX << ", dP err " << g.err_dP << ", lU err " << g.err_lu << ", margin " << g.margin);
 }
 
+// Entries below zero in the library's codes of the case.
+inline int64_t negative_codes(const Case &c) {
+    const auto r = sfl_gradcheck::run_library(c);
+    REQUIRE(r.ok());
+    int64_t neg = 0;
+    for (float v : r.A) neg += v < 0.0f ? 1 : 0;
+    return neg;
+}
+
+// Non-negative codes: the gradients against finite differences, every code entry >= 0,
+// and the same case with signed codes has negative entries (the constraint binds).
+inline void expect_positive_gradients(Case c, unsigned seed) {
+    c.positive = false;
+    CHECK(negative_codes(c) > 0);
+    c.positive = true;
+    CHECK(negative_codes(c) == 0);
+    expect_gradients(c, seed);
+}
+
 // One scalar loss T = sup_weight Lsup + mu lU for dX and dP alike.
 inline sfl_loss_mix mix(float mu, float sup_weight) { return sfl_loss_mix{mu, sup_weight, sup_weight, mu}; }
 
@@ -64,6 +83,7 @@ inline CasePlan case_plan(const Case &c, int32_t lanes = 0) {
     p.params.l1 = c.l1;
     p.params.l2 = c.l2;
     p.params.lanes = lanes;
+    p.params.positive = c.positive ? 1 : 0;
     const sfl_enet_dims dims = {c.m, c.K};
     p.mem = AlignedBuffer(SFL_ENET_PLAN_BYTES(c.K));
     REQUIRE(sfl_enet_plan_init(p.mem.data(), p.mem.size(), &p.params, &dims, c.P.data(), &p.plan) == SFL_OK);

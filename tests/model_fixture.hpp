@@ -172,7 +172,8 @@ constexpr size_t kMagic = 0, kEndian = 4, kMajor = 8, kMinor = 10, kHeaderBytes 
 constexpr size_t kRecords = 64, kRecord = 128;
 constexpr size_t kKind = 0, kRecIn = 4, kRecOut = 16, kKernel = 28, kStride = 36, kPadding = 44, kL1 = 52, kL2 = 56,
                  kTol = 60, kMaxIter = 64, kSolver = 68, kWeight = 72, kBias = 88, kPlan = 104,
-                 kNormScale = 120, kNormEps = 124; // f32 each: l2norm only (format minor 1), else 0
+                 kNormScale = 120, kNormEps = 124, // f32 each: l2norm only (format minor 1), else 0
+                 kPositive = 120;                  // u32: csf and sf only (format minor 2), then 4 zero bytes
 // In a stored plan (offsets from its start).
 constexpr size_t kPlanMagic = 0, kPlanM = 4, kPlanK = 8, kPlanL2 = 12, kPlanG = 16, kPlanInv = 24;
 } // namespace fmt

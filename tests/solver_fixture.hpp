@@ -99,8 +99,11 @@ public:
     // 1/2||x - P a||^2 + l1||a||_1 + l2/2||a||^2 in double, straight from the definition.
     double objective(float l1, const float *x, const float *a) const { return sfl_test::objective(mat_, x, a, l1, l2); }
 
-    // KKT violation in double from P directly: r = P^T (x - P a) - l2 a.
-    double kkt(float l1, const float *x, const float *a) const { return kkt_violation(mat_, x, a, l1, l2); }
+    // KKT violation in double from P directly: r = P^T (x - P a) - l2 a (one-sided off the
+    // support for non-negative codes).
+    double kkt(float l1, const float *x, const float *a, bool positive = false) const {
+        return kkt_violation(mat_, x, a, l1, l2, positive);
+    }
 
 private:
     AlignedBuffer plan_mem_;

@@ -45,6 +45,16 @@ TEST_CASE("CSF backward: dLoss/dx and dLoss/dP match finite differences") {
     }
 }
 
+TEST_CASE("CSF backward with non-negative codes (positive = 1): gradients match finite differences") {
+    // Images uniform in [0, 1) and Gaussian atoms: about half the correlations are negative.
+    Case c = csf_case(2, sfl_dims4{2, 7, 7, 1}, SFL_PATCH_PARAMS_INIT(3, 3), 6, 0.1f, 0.02f, 70u);
+    c.mix = mix(0.4f, 0.6f);
+    expect_positive_gradients(c, 70u);
+    Case d = csf_case(2, sfl_dims4{2, 6, 7, 3}, geometry(3, 2, 2, 1, 1, 1), 8, 0.15f, 0.0f, 71u);
+    d.mix = mix(0.0f, 1.0f);
+    expect_positive_gradients(d, 71u);
+}
+
 TEST_CASE("CSF backward: dlU/dx and dlU/dP (lU summed over patches) match finite differences") {
     Case c = csf_case(2, sfl_dims4{2, 6, 6, 2}, SFL_PATCH_PARAMS_INIT(3, 3), 7, 0.12f, 0.03f, 50u);
     c.mix = mix(1.0f, 0.0f);

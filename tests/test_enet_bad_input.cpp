@@ -135,6 +135,9 @@ TEST_CASE("solve and encode: bad arguments give their status and leave outputs u
         {"CD tol = 0", with([](sfl_enet_params &q) { q.solver = SFL_ENET_CD; q.tol = 0.0f; }), SFL_ERR_BAD_PARAM},
         {"CD tol NaN", with([](sfl_enet_params &q) { q.solver = SFL_ENET_CD; q.tol = kNaN; }), SFL_ERR_BAD_PARAM},
         {"CD tol >= 1", with([](sfl_enet_params &q) { q.solver = SFL_ENET_CD; q.tol = 1.0f; }), SFL_ERR_BAD_PARAM},
+        {"lanes 2", with([](sfl_enet_params &q) { q.lanes = 2; }), SFL_ERR_BAD_PARAM},
+        {"positive 2", with([](sfl_enet_params &q) { q.positive = 2; }), SFL_ERR_BAD_PARAM},
+        {"positive -1", with([](sfl_enet_params &q) { q.positive = -1; }), SFL_ERR_BAD_PARAM},
     };
     for (const Row &row : rows) {
         CAPTURE(row.what);
@@ -143,8 +146,33 @@ TEST_CASE("solve and encode: bad arguments give their status and leave outputs u
         CHECK(sfl_enet_encode_workspace_size(&row.params, plan, &bytes) == row.expect);
         CHECK(sfl_enet_solve(&ws, &row.params, plan, c.data(), 1.0, a.data(), nullptr) == row.expect);
         CHECK(sfl_enet_encode(&ws, &row.params, plan, d.P.data(), n, X.data(), A.data(), nullptr) == row.expect);
+        sfl_enet_info info{};
+        info.iterations = -7;
+        CHECK(sfl_enet_evaluate(plan, &row.params, c.data(), 1.0, c.data(), &info) == row.expect);
+        CHECK(info.iterations == -7);
         CHECK(untouched(a));
         CHECK(untouched(A));
+    }
+
+    // sfl_enet_evaluate's own arguments (a valid code: c itself, as good as any).
+    {
+        sfl_enet_info info{};
+        info.iterations = -7;
+        std::vector<float> bad(c);
+        bad[2] = kNaN;
+        CHECK(sfl_enet_evaluate(nullptr, &good, c.data(), 1.0, c.data(), &info) == SFL_ERR_NULL_ARG);
+        CHECK(sfl_enet_evaluate(plan, nullptr, c.data(), 1.0, c.data(), &info) == SFL_ERR_NULL_ARG);
+        CHECK(sfl_enet_evaluate(plan, &good, nullptr, 1.0, c.data(), &info) == SFL_ERR_NULL_ARG);
+        CHECK(sfl_enet_evaluate(plan, &good, c.data(), 1.0, nullptr, &info) == SFL_ERR_NULL_ARG);
+        CHECK(sfl_enet_evaluate(plan, &good, c.data(), 1.0, c.data(), nullptr) == SFL_ERR_NULL_ARG);
+        CHECK(sfl_enet_evaluate(plan, &good, bad.data(), 1.0, c.data(), &info) == SFL_ERR_NOT_FINITE);
+        CHECK(sfl_enet_evaluate(plan, &good, c.data(), 1.0, bad.data(), &info) == SFL_ERR_NOT_FINITE);
+        CHECK(sfl_enet_evaluate(plan, &good, c.data(), -1.0, c.data(), &info) == SFL_ERR_NOT_FINITE);
+        CHECK(sfl_enet_evaluate(plan, &good, c.data(), double(kInf), c.data(), &info) == SFL_ERR_NOT_FINITE);
+        const std::vector<unsigned char> junk(SFL_ENET_PLAN_BYTES(K), 0x5a);
+        CHECK(sfl_enet_evaluate(reinterpret_cast<const sfl_enet_plan *>(junk.data()), &good, c.data(), 1.0, c.data(),
+                                &info) == SFL_ERR_BAD_PLAN);
+        CHECK(info.iterations == -7);
     }
 
     // NULL pointers

@@ -74,7 +74,7 @@ std::vector<float> run_reference(const sfl_enet_plan *plan, int32_t K, float l1,
     std::vector<float> A(size_t(n) * size_t(K));
     for (int32_t i = 0; i < n; ++i) {
         sfl::enet::Problem pb{sfl::enet::plan_gram(plan), sfl::enet::plan_inv_diag(plan), K, l1, in.xsq[size_t(i)],
-                              in.C.data() + size_t(i) * K};
+                              in.C.data() + size_t(i) * K, false};
         sfl::enet::lars_solve(buf, pb, 4 * K + 16, A.data() + size_t(i) * K, nullptr, nullptr, nullptr);
     }
     return A;
@@ -100,9 +100,9 @@ Compare compare(const Matrix &P, const Matrix &X, float l1, float l2, const sfl_
         for (int32_t k = 0; k < K; ++k) same = same && ((al[k] > 0) == (ar[k] > 0)) && ((al[k] < 0) == (ar[k] < 0));
         c.support_diff += same ? 0 : 1;
         sfl::enet::Problem pb{sfl::enet::plan_gram(plan), sfl::enet::plan_inv_diag(plan), K, l1, in.xsq[size_t(i)],
-                              in.C.data() + size_t(i) * K};
+                              in.C.data() + size_t(i) * K, false};
         sfl_enet_info info{};
-        const double scale = std::max(1.0, double(sfl::enet::max_abs(pb.c, K)));
+        const double scale = std::max(1.0, double(sfl::enet::max_correlation(pb.c, K, false)));
         c.worst_kkt = std::max(c.worst_kkt, sfl::enet::evaluate(pb, al, nullptr, &info).kkt / scale);
         c.worst_kkt_ref = std::max(c.worst_kkt_ref, sfl::enet::evaluate(pb, ar, nullptr, &info).kkt / scale);
     }
@@ -130,7 +130,7 @@ void check_case(const Matrix &P, const Matrix &X, float l1, float l2, int32_t ma
     const Compare c = compare(P, X, l1, l2, pl.plan, in, lr.A, Ar);
     int32_t blank = 0;
     for (int32_t i = 0; i < X.rows; ++i)
-        blank += sfl::enet::max_abs(in.C.data() + size_t(i) * K, K) > l1 ? 0 : 1;
+        blank += sfl::enet::max_correlation(in.C.data() + size_t(i) * K, K, false) > l1 ? 0 : 1;
     bool fallback_rows_exact = true;
     for (int32_t i = 0; i < X.rows; ++i)
         if (lr.fell_back[size_t(i)])
@@ -149,7 +149,7 @@ void check_case(const Matrix &P, const Matrix &X, float l1, float l2, int32_t ma
     CHECK(c.worst_kkt <= std::max(1e-4 * l1, 4.0 * c.worst_kkt_ref));
     CHECK(fallback_rows_exact);
     for (int32_t i = 0; i < X.rows; ++i)
-        if (sfl::enet::max_abs(in.C.data() + size_t(i) * K, K) <= l1)
+        if (sfl::enet::max_correlation(in.C.data() + size_t(i) * K, K, false) <= l1)
             CHECK(count_nonzero(lr.A.data() + size_t(i) * K, K) == 0);
 }
 
@@ -215,7 +215,7 @@ TEST_CASE("lars lanes: paths with drops and re-entries agree with lars_solve") {
             const sfl::enet::LarsBuffers buf = sfl::enet::LarsBuffers::carve(arena, K);
             for (int32_t i = 0; i < rp.X.rows; ++i) {
                 const sfl::enet::Problem pb{sfl::enet::plan_gram(pl.plan), sfl::enet::plan_inv_diag(pl.plan), K, l1,
-                                            in.xsq[size_t(i)], in.C.data() + size_t(i) * K};
+                                            in.xsq[size_t(i)], in.C.data() + size_t(i) * K, false};
                 std::vector<float> ar(static_cast<size_t>(K));
                 sfl_enet_info info{};
                 REQUIRE(sfl::enet::lars_solve(buf, pb, 4 * K + 16, ar.data(), nullptr, nullptr, &info) == SFL_OK);
@@ -226,7 +226,7 @@ TEST_CASE("lars lanes: paths with drops and re-entries agree with lars_solve") {
                 const double fr = objective(rp.P, rp.X.row(i), ar.data(), l1, l2);
                 worst_obj = std::max(worst_obj, std::fabs(fl - fr) / (fr + 1e-12));
                 sfl_enet_info li{};
-                const double scale = std::max(1.0, double(sfl::enet::max_abs(pb.c, K)));
+                const double scale = std::max(1.0, double(sfl::enet::max_correlation(pb.c, K, false)));
                 worst_kkt = std::max(worst_kkt, sfl::enet::evaluate(pb, al, nullptr, &li).kkt / scale);
                 worst_kkt_ref = std::max(worst_kkt_ref, sfl::enet::evaluate(pb, ar.data(), nullptr, &li).kkt / scale);
                 if (lr.fell_back[size_t(i)])
@@ -341,7 +341,7 @@ TEST_CASE("lars lanes: rows stopped by the step bound, some with a drop pending,
             bool any_limit = false;
             for (int32_t i = 0; i < rp.X.rows; ++i) {
                 const sfl::enet::Problem pb{sfl::enet::plan_gram(pl.plan), sfl::enet::plan_inv_diag(pl.plan), K,
-                                            0.002f, in.xsq[size_t(i)], in.C.data() + size_t(i) * K};
+                                            0.002f, in.xsq[size_t(i)], in.C.data() + size_t(i) * K, false};
                 std::vector<float> ar(static_cast<size_t>(K));
                 sfl_enet_info info{};
                 sfl::enet::lars_solve(buf, pb, max_iter, ar.data(), nullptr, nullptr, &info);

@@ -1,6 +1,7 @@
 // Solvers against committed float64 reference solutions (tests/data/enet,
 // scikit-learn + exact KKT polish, see scripts/make_fixtures.py) on MNIST
-// patches: 25x20 (CSF dictionary of patches) and 64x256 (Gaussian atoms).
+// patches: 25x20 (CSF dictionary of patches) and 64x256 (Gaussian atoms), for
+// signed and for non-negative codes (scikit-learn's positive=True).
 #include <doctest/doctest.h>
 
 #ifdef SFL_TESTS_HAVE_CPP
@@ -26,7 +27,7 @@ constexpr double kTieRel = 1e-4;     // atoms below kTieRel * max|a| in either c
 
 struct Worst {
     double obj_rel = 0, obj_below = 0, code_rel = 0;
-    int32_t support_bad = 0, status_bad = 0, info_support_bad = 0;
+    int32_t support_bad = 0, status_bad = 0, info_support_bad = 0, negative = 0;
     int32_t obj_sig = -1, code_sig = -1;
 };
 
@@ -41,7 +42,7 @@ void run_case(const ReferenceCase &rc, sfl_enet_solver solver) {
     REQUIRE(obj_ref.rows == X.rows);
 
     const Plan pl = make_plan(P, rc.l2);
-    const sfl_enet_params params = make_params(solver, rc.l1, rc.l2);
+    const sfl_enet_params params = make_params(solver, rc.l1, rc.l2, 0.0f, 0, rc.positive);
     const EncodeResult res = encode(pl, params, P, X);
     const int32_t K = P.cols;
 
@@ -51,6 +52,7 @@ void run_case(const ReferenceCase &rc, sfl_enet_solver solver) {
         const float *ar = Aref.row(i);
         if (res.info[static_cast<size_t>(i)].status != SFL_OK) ++w.status_bad;
         if (res.info[static_cast<size_t>(i)].support != count_nonzero(a, K)) ++w.info_support_bad;
+        if (rc.positive) w.negative += static_cast<int32_t>(std::count_if(a, a + K, [](float v) { return v < 0.0f; }));
 
         const double f = objective(P, X.row(i), a, rc.l1, rc.l2);
         const double fr = double(obj_ref.data[static_cast<size_t>(i)]);
@@ -73,12 +75,14 @@ void run_case(const ReferenceCase &rc, sfl_enet_solver solver) {
         if (support_mismatches(a, ar, K, kTieRel) != 0) ++w.support_bad;
     }
 
-    INFO(rc.name, " l1=", rc.l1_text, " l2=", rc.l2_text, " ", std::string(solver_name(solver)), " n=", X.rows,
+    INFO(rc.name, rc.positive ? " positive" : "", " l1=", rc.l1_text, " l2=", rc.l2_text, " ",
+         std::string(solver_name(solver)), " n=", X.rows,
          " worst obj rel ", w.obj_rel, " (signal ", w.obj_sig, "), worst code rel ", w.code_rel, " (signal ",
          w.code_sig, ")");
     CHECK(res.status == SFL_OK);
     CHECK(w.status_bad == 0);
     CHECK(w.info_support_bad == 0);
+    CHECK(w.negative == 0);
     CHECK(w.obj_rel <= kObjRel);
     CHECK(w.obj_below <= kObjBelow);
     if (rc.compare_codes) {
@@ -108,6 +112,7 @@ TEST_CASE("enet reference: manifest lists 25x20 and 64x256 MNIST fixtures") {
     CHECK(has5);
     CHECK(has8);
     CHECK(has_l2_zero);
+    CHECK(std::count_if(cases.begin(), cases.end(), [](const ReferenceCase &rc) { return rc.positive; }) >= 6);
 }
 
 TEST_CASE("enet reference: the references satisfy KKT (fixture sanity, double)") {
@@ -119,9 +124,10 @@ TEST_CASE("enet reference: the references satisfy KKT (fixture sanity, double)")
         for (int32_t i = 0; i < X.rows; ++i) {
             const double scale = std::max(max_abs_correlation(P, X.row(i)), double(rc.l1));
             // A_ref is stored in float32: KKT holds to float32 rounding of the code.
-            worst = std::max(worst, kkt_violation(P, X.row(i), Aref.row(i), rc.l1, rc.l2) / scale);
+            worst = std::max(worst, kkt_violation(P, X.row(i), Aref.row(i), rc.l1, rc.l2, rc.positive) / scale);
         }
-        INFO(rc.name, " l1=", rc.l1_text, " l2=", rc.l2_text, " worst relative KKT violation ", worst);
+        INFO(rc.name, rc.positive ? " positive" : "", " l1=", rc.l1_text, " l2=", rc.l2_text,
+             " worst relative KKT violation ", worst);
         CHECK(worst <= 1e-5);
     }
 }

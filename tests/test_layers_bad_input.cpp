@@ -132,6 +132,7 @@ void run_table(Layer &L) {
         {"not a plan", [&](Args &a) { a.plan = reinterpret_cast<const sfl_enet_plan *>(junk_plan.data()); }, SFL_ERR_BAD_PLAN, SFL_ERR_BAD_PLAN},
         {"lanes 2", [](Args &a) { a.params.lanes = 2; }, SFL_ERR_BAD_PARAM, SFL_OK},
         {"lanes -1", [](Args &a) { a.params.lanes = -1; }, SFL_ERR_BAD_PARAM, SFL_OK},
+        {"positive 2", [](Args &a) { a.params.positive = 2; }, SFL_ERR_BAD_PARAM, SFL_OK},
         {"X Inf in range", [](Args &a) { a.X[a.X.size() - 1] = kInf; }, SFL_ERR_NOT_FINITE, SFL_ERR_NOT_FINITE},
         {"A NaN", [](Args &a) { a.A[1] = kNaN; }, SFL_OK, SFL_ERR_NOT_FINITE},
         {"upstream gradient NaN", [](Args &a) { a.dA[a.dA.size() / 2] = kNaN; }, SFL_OK, SFL_ERR_NOT_FINITE},

@@ -144,7 +144,7 @@ TEST_CASE("objective() == evaluate()'s objective, bit for bit, on LARS codes and
                 for (int32_t k = 0; k < K; ++k) C[size_t(k)] = float(cd[size_t(k)]);
                 double xsq = 0.0;
                 for (int32_t j = 0; j < rp.P.rows; ++j) xsq += double(rp.X.row(i)[j]) * rp.X.row(i)[j];
-                const enet::Problem pb = enet::gram_problem(enet::plan_gram(pl.plan), nullptr, K, l1, C.data(), xsq);
+                const enet::Problem pb = enet::gram_problem(enet::plan_gram(pl.plan), nullptr, K, l1, C.data(), xsq, false);
                 std::vector<float> a(r.A.begin() + int64_t(i) * K, r.A.begin() + int64_t(i + 1) * K);
                 for (int variant = 0; variant < 2; ++variant) {
                     if (variant == 1) // an arbitrary sparse code: every third entry of the row's x

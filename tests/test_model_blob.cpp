@@ -468,8 +468,48 @@ TEST_CASE("sfl_model_write: bad input leaves the buffer untouched") {
     CHECK(written == 777);
 }
 
+TEST_CASE("sfl_model_write / sfl_model_load: positive on csf and sf round trips at byte 120 (format minor 2)") {
+    REQUIRE(SFL_MODEL_FORMAT_MINOR == 2);
+    FactorNet fac, signed_fac;
+    fac.model.layers[0].enet.positive = 1; // csf
+    fac.model.layers[2].enet.positive = 1; // sf
+    REQUIRE(fac.build_plans() == SFL_OK);
+    REQUIRE(signed_fac.build_plans() == SFL_OK);
+    for (bool plans : {false, true}) {
+        CAPTURE(plans);
+        Bytes blob = blob_of(fac.model, plans);
+        Bytes signed_blob = blob_of(signed_fac.model, plans);
+        REQUIRE(blob.size() == signed_blob.size());
+        for (int i : {0, 2}) {
+            const unsigned char *r = record(blob, i);
+            CHECK(get_le(r + fmt::kPositive, 4) == 1);
+            for (size_t k = fmt::kPositive + 4; k < fmt::kRecord; ++k) CHECK(r[k] == 0);
+            // The signed model keeps the 1.1 bytes: zero there.
+            for (size_t k = fmt::kPositive; k < fmt::kRecord; ++k) CHECK(record(signed_blob, i)[k] == 0);
+        }
+        sfl_model got = sentinel_model();
+        REQUIRE(load(blob, blob.size(), &got) == SFL_OK);
+        expect_same_model(fac.model, got, blob, plans);
+        CHECK(got.layers[0].enet.positive == 1);
+        CHECK(got.layers[2].enet.positive == 1);
+        CHECK(got.layers[1].enet.positive == 0);
+        CHECK(blob_of(got, plans) == blob);
+        // Forged: positive 2, or a non-zero byte after it, or positive on a plain layer.
+        for (const auto &forge : std::vector<std::pair<int, size_t>>{{0, fmt::kPositive}, {2, fmt::kPositive + 4},
+                                                                      {2, fmt::kRecord - 1}, {3, fmt::kPositive}}) {
+            CAPTURE(forge.first);
+            CAPTURE(forge.second);
+            Bytes b = blob;
+            record(b, forge.first)[forge.second] = forge.second == fmt::kPositive && forge.first == 0 ? 2 : 1;
+            reseal(b);
+            sfl_model bad = sentinel_model();
+            CHECK(load(b, b.size(), &bad) == SFL_ERR_MODEL_INVALID);
+        }
+    }
+}
+
 TEST_CASE("sfl_model_write / sfl_model_load: an l2norm layer round trips bit for bit (format minor 1)") {
-    REQUIRE(SFL_MODEL_FORMAT_MINOR == 1);
+    REQUIRE(SFL_MODEL_FORMAT_MINOR >= 1);
     NormNet net;
     FactorNet fac; // the same tensors without the l2norm record
     REQUIRE(net.build_plans() == SFL_OK);
@@ -853,7 +893,9 @@ TEST_CASE("sfl_model_load: forged l2norm fields behind valid CRCs are SFL_ERR_MO
         const int n = int(get_le(src.data() + fmt::kLayers, 4));
         for (int i = 0; i < n; ++i) {
             Bytes b = src;
-            if (get_le(record(b, i) + fmt::kKind, 4) == SFL_MODEL_L2NORM) continue;
+            const uint64_t kind = get_le(record(b, i) + fmt::kKind, 4);
+            if (kind == SFL_MODEL_L2NORM) continue;
+            const bool factor = kind == SFL_MODEL_CSF || kind == SFL_MODEL_SF;
             for (size_t k = fmt::kNormScale; k < fmt::kRecord; ++k)
                 for (unsigned v : {0x01u, 0x80u, 0xFFu}) {
                     CAPTURE(i);
@@ -863,6 +905,11 @@ TEST_CASE("sfl_model_load: forged l2norm fields behind valid CRCs are SFL_ERR_MO
                     record(b, i)[k] = static_cast<unsigned char>(v);
                     reseal(b);
                     sfl_model got = sentinel_model();
+                    if (factor && k == fmt::kPositive && v == 1) { // format minor 2: positive = 1
+                        CHECK(load(b, b.size(), &got) == SFL_OK);
+                        CHECK(got.layers[i].enet.positive == 1);
+                        continue;
+                    }
                     CHECK(load(b, b.size(), &got) == SFL_ERR_MODEL_INVALID);
                     CHECK(is_sentinel(got));
                 }

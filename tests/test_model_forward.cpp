@@ -5,6 +5,8 @@
 // models with an l2norm layer (sfl_l2norm_forward), which needs no workspace.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -189,6 +191,38 @@ TEST_CASE("sfl_model_forward: csf/sf net equals the layer calls bit for bit (bui
     REQUIRE(run(net.model, 2, X, &Ya) == SFL_OK);
     REQUIRE(run(m2, 2, X, &Yb) == SFL_OK);
     CHECK(bitwise_equal(Ya, Yb));
+}
+
+TEST_CASE("sfl_model_forward: csf/sf net with non-negative codes equals the layer calls, through a blob too") {
+    FactorNet net, signed_net;
+    net.model.layers[0].enet.positive = 1;
+    net.model.layers[2].enet.positive = 1;
+    REQUIRE(net.build_plans() == SFL_OK);
+    REQUIRE(signed_net.build_plans() == SFL_OK);
+    const int32_t n = 3;
+    const std::vector<float> X = input(n, FactorNet::kIn, 40);
+    sfl_status hand = SFL_OK;
+    const std::vector<float> ref = factor_by_hand(net, net.model, n, X, &hand);
+    REQUIRE(hand == SFL_OK);
+    std::vector<float> Y(size_t(n) * FactorNet::kOut, kSentinel), Ys(Y.size(), kSentinel);
+    REQUIRE(run(net.model, n, X, &Y) == SFL_OK);
+    CHECK(bitwise_equal(Y, ref));
+    const Bytes blob = blob_of(net.model, true);
+    sfl_model loaded;
+    REQUIRE(sfl_model_load(blob.data(), blob.size(), &loaded) == SFL_OK);
+    std::vector<float> Yl(Y.size(), kSentinel);
+    REQUIRE(run(loaded, n, X, &Yl) == SFL_OK);
+    CHECK(bitwise_equal(Yl, Y));
+    REQUIRE(run(signed_net.model, n, X, &Ys) == SFL_OK);
+    CHECK(!bitwise_equal(Y, Ys)); // the sign rule reaches the output
+    // The codes themselves: the one-layer csf model's output is >= 0.
+    sfl_model csf_only = net.model;
+    csf_only.n_layers = 1;
+    csf_only.out = csf_only.layers[0].out;
+    std::vector<float> codes(size_t(n) * 6 * 6 * 6, kSentinel);
+    REQUIRE(run(csf_only, n, X, &codes) == SFL_OK);
+    CHECK(std::all_of(codes.begin(), codes.end(), [](float v) { return v >= 0.0f; }));
+    CHECK(std::any_of(codes.begin(), codes.end(), [](float v) { return v > 0.0f; }));
 }
 
 TEST_CASE("sfl_model_forward: extractor prefix and single-layer models") {

@@ -25,6 +25,18 @@ TEST_CASE("SF backward: dLoss/dx and dLoss/dP match finite differences, l2 = 0 a
     }
 }
 
+TEST_CASE("SF backward with non-negative codes (positive = 1): gradients match finite differences") {
+    for (float l2 : {0.0f, 0.05f}) {
+        for (unsigned seed : {4u, 5u}) {
+            CAPTURE(l2);
+            CAPTURE(seed);
+            Case c = sf_case(4, 16, 10, 0.05f, l2, seed);
+            c.mix = mix(0.3f, 0.7f);
+            expect_positive_gradients(c, seed);
+        }
+    }
+}
+
 TEST_CASE("SF backward: dlU/dx and dlU/dP match finite differences of lU") {
     for (float l2 : {0.0f, 0.1f}) {
         CAPTURE(l2);

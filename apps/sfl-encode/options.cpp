@@ -12,7 +12,7 @@ namespace {
 
 const char kUsage[] =
     "usage: sfl-encode --dict P.npy --input X.npy --output A.npy --l1 L1 --l2 L2 --solver lars|cd\n"
-    "                  [--tol T] [--max-iter N] [--threads N] [--json FILE]\n"
+    "                  [--positive] [--tol T] [--max-iter N] [--threads N] [--json FILE]\n"
     "       sfl-encode --model M.sflm --input IMAGES --output F.npy [--layers K] [--threads N] [--json FILE]\n"
     "\n"
     "With --dict: elastic-net sparse codes of the rows of X over the dictionary P:\n"
@@ -24,13 +24,15 @@ const char kUsage[] =
     "  --l1 L1          L1 weight, >= 0\n"
     "  --l2 L2          L2 weight, >= 0\n"
     "  --solver S       lars (LARS-EN homotopy) or cd (coordinate descent)\n"
+    "  --positive       non-negative codes: the same objective over a >= 0 (SPAMS pos=True,\n"
+    "                   scikit-learn positive=True); the worst KKT is then the one-sided one\n"
     "  --tol T          cd: relative duality-gap tolerance in (0, 1) (default 1e-6)\n"
     "  --max-iter N     LARS steps / CD sweeps per signal, 0 = library default (default 0)\n"
     "\n"
     "With --model: features of images from the first layers of a model (sfl-train's\n"
     "--model file, OUT/model.sflm by default), by default the CSF extractor: every layer up\n"
     "to and including the first SF or CSF layer. l1, l2 and the solver are the model's\n"
-    "(--l1, --l2, --solver, --tol and --max-iter are refused).\n"
+    "(--l1, --l2, --solver, --positive, --tol and --max-iter are refused).\n"
     "\n"
     "  --model M.sflm   model file (instead of --dict)\n"
     "  --layers K       run the first K layers instead (1 .. the model's layer count)\n"
@@ -78,12 +80,19 @@ Options parse_options(int argc, const char *const *argv) {
     Options o;
     o.params = sfl_enet_default_params();
     bool have_l1 = false, have_l2 = false, have_solver = false, have_tol = false, have_iter = false,
-         have_threads = false, have_layers = false;
+         have_threads = false, have_layers = false, have_positive = false;
 
     for (int i = 1; i < argc; ++i) {
         const sfl_cli::FlagArg f = sfl_cli::read_flag(argv[i]);
         const std::string &arg = f.flag;
-        // Every option takes a value.
+        // The one switch; every other option takes a value.
+        if (flag_is(arg, "--positive")) {
+            if (f.inline_value) throw UsageError("--positive takes no value");
+            if (have_positive) throw UsageError("--positive given twice");
+            have_positive = true;
+            o.params.positive = 1;
+            continue;
+        }
         std::string *text_target = nullptr;
         bool *seen = nullptr;
         if (flag_is(arg, "--dict")) text_target = &o.dict;
@@ -135,6 +144,7 @@ Options parse_options(int argc, const char *const *argv) {
         const char *fixed = have_l1        ? "--l1"
                             : have_l2      ? "--l2"
                             : have_solver  ? "--solver"
+                            : have_positive ? "--positive"
                             : have_tol     ? "--tol"
                             : have_iter    ? "--max-iter"
                                            : nullptr;

@@ -43,8 +43,9 @@ Summary summarize(const std::vector<sfl_enet_info> &info, size_t m, size_t K, un
 
 void print_human(std::FILE *out, const Options &opt, const Summary &s) {
     std::fprintf(out, "signals          %zu (m = %zu, K = %zu)\n", s.signals, s.m, s.K);
-    std::fprintf(out, "solver           %s (l1 = %g, l2 = %g), %u thread%s\n", solver_name(opt.params.solver),
-                 double(opt.params.l1), double(opt.params.l2), s.threads, s.threads == 1 ? "" : "s");
+    std::fprintf(out, "solver           %s (l1 = %g, l2 = %g%s), %u thread%s\n", solver_name(opt.params.solver),
+                 double(opt.params.l1), double(opt.params.l2), opt.params.positive ? ", non-negative codes" : "",
+                 s.threads, s.threads == 1 ? "" : "s");
     std::fprintf(out, "encode time      %.6g s\n", s.seconds);
     std::fprintf(out, "signals/s        %.6g\n", s.signals_per_second);
     std::fprintf(out, "mean objective   %.9g\n", s.mean_objective);
@@ -58,10 +59,10 @@ std::string summary_json(const Options &opt, const Summary &s) {
     char buf[1024];
     std::snprintf(buf, sizeof buf,
                  "{\"signals\": %zu, \"m\": %zu, \"K\": %zu, \"solver\": \"%s\", \"l1\": %s, \"l2\": %s, "
-                 "\"threads\": %u, \"seconds\": %s, \"signals_per_second\": %s, \"mean_objective\": %s, "
+                 "\"positive\": %s, \"threads\": %u, \"seconds\": %s, \"signals_per_second\": %s, \"mean_objective\": %s, "
                  "\"mean_support\": %s, \"max_kkt\": %s, \"not_converged\": %zu, \"errors\": %zu}\n",
                  s.signals, s.m, s.K, solver_name(opt.params.solver), json_float(opt.params.l1).c_str(),
-                 json_float(opt.params.l2).c_str(), s.threads, json_number(s.seconds).c_str(),
+                 json_float(opt.params.l2).c_str(), opt.params.positive ? "true" : "false", s.threads, json_number(s.seconds).c_str(),
                  json_number(s.signals_per_second).c_str(), json_number(s.mean_objective).c_str(),
                  json_number(s.mean_support).c_str(), json_number(s.max_kkt).c_str(), s.not_converged, s.errors);
     return buf;

@@ -5,7 +5,8 @@
 //     a_S = (P_S^T P_S + l2 I)^-1 (P_S^T x - l1 sign_S),  a = 0 off S,
 // valid while the perturbed problem keeps that support; each evaluation checks
 // it through the KKT conditions of the perturbed problem (signs unchanged,
-// |P_j^T (x - P a)| < l1 off S). The losses whose gradients the library returns are
+// |P_j^T (x - P a) - l2 a_j| < l1 off S, or that without the absolute value for
+// non-negative codes, whose signs are all +1). The losses whose gradients the library returns are
 //     T_P = sum_i flag_i sup_weight <g_i, a_i> + mu sum_i lU_i              (dP)
 //     T_X = sum_i flag_i input_sup_weight <g_i, a_i> + input_lu_weight sum_i lU_i   (dX)
 // (sfl_layers.h, sfl_loss_mix), summed over patches for CSF. Central differences of
@@ -183,7 +184,8 @@ private:
             if (u < s && pt.S[size_t(u)] == j) { ++u; continue; }
             double rj = 0.0;
             for (int32_t r = 0; r < m; ++r) rj += P(r, j) * res[size_t(r)];
-            *margin = std::min(*margin, l1 - std::fabs(rj));
+            // Off S: |r_j| < l1, or r_j < l1 for non-negative codes.
+            *margin = std::min(*margin, l1 - (c_.positive ? rj : std::fabs(rj)));
         }
         return w * ga + mu * lu;
     }

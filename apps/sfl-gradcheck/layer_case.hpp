@@ -37,6 +37,7 @@ struct Case {
     sfl_patch_params patch = SFL_PATCH_PARAMS_INIT(1, 1);
     int32_t oh = 1, ow = 1;               // CSF patch positions (1 x 1 for SF)
     float l1 = 0.1f, l2 = 0.0f;
+    bool positive = false;                // non-negative codes (sfl_enet_params.positive)
     sfl_loss_mix mix = SFL_LOSS_MIX_INIT;
     std::vector<uint8_t> labelled;        // n flags or empty (all labelled)
     std::vector<float> P;                 // m x K
@@ -115,6 +116,7 @@ inline LibResult run_library(const Case &c, sfl_enet_solver solver = SFL_ENET_LA
     sfl_enet_params params = sfl_enet_default_params();
     params.l1 = c.l1;
     params.l2 = c.l2;
+    params.positive = c.positive ? 1 : 0;
     params.solver = solver;
     const sfl_enet_dims dims = {c.m, c.K};
     Aligned plan_mem(SFL_ENET_PLAN_BYTES(c.K));

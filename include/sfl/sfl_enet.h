@@ -64,10 +64,15 @@ typedef struct sfl_enet_params {
                                  one at a time in a scalar build); their size queries then include
                                  SFL_ENET_LANES_BYTES(K). 0 = one row at a time (the default: the
                                  smallest workspace, for firmware). Other values are an error.
-                                 Single solves (sfl_enet_solve) ignore it. */
+                                 Single solves (sfl_enet_solve) ignore it. With positive = 1 the
+                                 lanes do not run yet (one row at a time; the sizes are the same). */
     int32_t positive;       /**< 1 = non-negative codes: a* = argmin over a >= 0 of the same objective
                                  (SPAMS pos=True, scikit-learn positive=True). KKT then reads
                                  r_j = l1 where a_j > 0, r_j <= l1 where a_j == 0 (r = c - G a).
+                                 LARS: atoms join only with a positive correlation and leave at
+                                 zero; CD: projected updates a_j = max(0, .). info->gap uses the
+                                 one-sided dual. The layers' backward (sfl_layers.h) holds as is:
+                                 the code is again affine in (x, P) on a fixed support.
                                  0 = signed codes (the default). Other values are an error. (0.5) */
 } sfl_enet_params;
 
@@ -282,7 +287,7 @@ SFL_API sfl_status sfl_enet_encode_workspace_size(const sfl_enet_params *params,
 /** Encode n signals: C = X P by blocked SIMD GEMM (SFL_ENET_ENCODE_BLOCK rows at a time),
  *  then one solve per row. To split a batch over threads, call it on row ranges
  *  (X + i0*m, A + i0*K, info + i0) with one workspace per thread.
- *  Lanes (params->lanes = 1, LARS, K <= SFL_ENET_LANES_MAX_K, a SIMD build): blocks of
+ *  Lanes (params->lanes = 1, LARS, K <= SFL_ENET_LANES_MAX_K, a SIMD build, signed codes): blocks of
  *  SFL_ENET_LANES_BLOCK rows, solved several at a time, one per SIMD lane (16 with AVX-512,
  *  4 with SSE2 or NEON): the same homotopy run in float finds each row's support and signs, then
  *  the code is solved on that support in double, as the one-row LARS ends. A row whose lane
@@ -309,8 +314,9 @@ SFL_API sfl_status sfl_enet_encode(const sfl_workspace *ws, const sfl_enet_param
                                    const sfl_enet_plan *plan, const float *P, int32_t n, const float *X,
                                    float *A, sfl_enet_info *info);
 
-/** KKT violation of a code: max_j |r_j - l1 sign(a_j)| (a_j != 0), max(0, |r_j| - l1) (a_j == 0),
- *  r = c - G a, accumulated in double. Needs no workspace.
+/** KKT violation of a signed code: max_j |r_j - l1 sign(a_j)| (a_j != 0), max(0, |r_j| - l1) (a_j == 0),
+ *  r = c - G a, accumulated in double. Needs no workspace. (For non-negative codes, whose
+ *  condition off the support is one-sided, use sfl_enet_evaluate().)
  *  @param l1   >= 0
  *  @param c    K floats, P^T x
  *  @param a    K floats, the code
@@ -318,6 +324,23 @@ SFL_API sfl_status sfl_enet_encode(const sfl_workspace *ws, const sfl_enet_param
  *  @return SFL_OK, SFL_ERR_NULL_ARG, SFL_ERR_BAD_PLAN, SFL_ERR_BAD_PARAM */
 SFL_API sfl_status sfl_enet_kkt_violation(const sfl_enet_plan *plan, float l1, const float *c, const float *a,
                                           float *kkt);
+
+/** Objective, duality gap, KKT violation and support of any code (one from another solver,
+ *  say) under params->l1 and params->positive: the numbers a solve writes to its info,
+ *  computed the same way, in double, with r = c - G a. Signed codes: KKT as
+ *  sfl_enet_kkt_violation(). Non-negative codes: |r_j - l1| where a_j > 0, max(0, r_j - l1)
+ *  where a_j == 0; a code with a negative entry is infeasible and gets gap = kkt = +inf.
+ *  Needs no workspace. (0.5)
+ *  @param plan      plan of the dictionary
+ *  @param params    valid parameters (as sfl_enet_solve(): l2 == the plan's); l1 and positive are used
+ *  @param c         K floats, c = P^T x, finite
+ *  @param x_sqnorm  ||x||^2, >= 0, finite (the objective's constant term)
+ *  @param a         K floats, the code, finite
+ *  @param info      out: objective, gap, kkt, support; status SFL_OK, iterations 0, hit_iter_limit 0
+ *  @return SFL_OK; SFL_ERR_NULL_ARG; SFL_ERR_BAD_PLAN; SFL_ERR_BAD_PARAM;
+ *          SFL_ERR_NOT_FINITE (c, x_sqnorm or a); info untouched on error */
+SFL_API sfl_status sfl_enet_evaluate(const sfl_enet_plan *plan, const sfl_enet_params *params, const float *c,
+                                     double x_sqnorm, const float *a, sfl_enet_info *info);
 
 #ifdef __cplusplus
 }

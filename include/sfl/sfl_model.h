@@ -43,7 +43,7 @@ extern "C" {
 
 /** Blob format version this library writes; it reads every blob with the same major. */
 #define SFL_MODEL_FORMAT_MAJOR 1
-#define SFL_MODEL_FORMAT_MINOR 1 /* 1: the l2norm kind */
+#define SFL_MODEL_FORMAT_MINOR 2 /* 1: the l2norm kind; 2: non-negative codes (enet.positive) */
 
 /** Bytes of the blob header and of one layer record. */
 #define SFL_MODEL_HEADER_BYTES 64
@@ -71,8 +71,9 @@ typedef struct sfl_model_layer {
                                 linear: 1 x 1 x out, sf: 1 x 1 x K, relu, l2norm: = in */
     sfl_patch_params geom; /**< conv2d, csf: kernel, stride, padding; maxpool2d: window (kernel) and
                                 stride, padding 0; others: all zero */
-    sfl_enet_params enet;  /**< csf, sf: l1, l2, tol, max_iter, solver, lanes of the forward solve
-                                (a model file stores all but lanes, which loads as 0);
+    sfl_enet_params enet;  /**< csf, sf: l1, l2, tol, max_iter, solver, lanes, positive of the forward
+                                solve (a model file stores all but lanes, which loads as 0; positive
+                                from format minor 2);
                                 others: all zero */
     const float *weight;   /**< row-major; conv2d: m x cout; linear: in x out; csf, sf: P, m x K
                                 (unit-ball columns); NULL for maxpool2d and relu */

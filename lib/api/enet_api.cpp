@@ -181,9 +181,25 @@ SFL_API sfl_status sfl_enet_kkt_violation(const sfl_enet_plan *plan, float l1, c
     if (!plan || !c || !a || !kkt) return SFL_ERR_NULL_ARG;
     if (!plan_valid(plan)) return SFL_ERR_BAD_PLAN;
     if (!finite_nonneg(l1)) return SFL_ERR_BAD_PARAM;
+    SolverConfig cfg{};
+    cfg.l1 = l1;
     sfl_enet_info info;
-    evaluate(row_problem(plan, l1, c, 0.0), a, nullptr, &info);
+    evaluate(row_problem(plan, cfg, c, 0.0), a, nullptr, &info);
     *kkt = info.kkt;
+    return SFL_OK;
+}
+
+SFL_API sfl_status sfl_enet_evaluate(const sfl_enet_plan *plan, const sfl_enet_params *params, const float *c,
+                                     double x_sqnorm, const float *a, sfl_enet_info *info) {
+    SFL_RETURN_IF_ERROR(check_params_with_plan(params, plan));
+    if (!c || !a || !info) return SFL_ERR_NULL_ARG;
+    const int32_t K = plan->K;
+    if (!std::isfinite(x_sqnorm) || x_sqnorm < 0.0) return SFL_ERR_NOT_FINITE;
+    if (!all_finite(c, static_cast<size_t>(K)) || !all_finite(a, static_cast<size_t>(K))) return SFL_ERR_NOT_FINITE;
+    sfl_enet_info local{};
+    evaluate(row_problem(plan, make_solver_config(*params, K), c, x_sqnorm), a, nullptr, &local);
+    local.status = SFL_OK;
+    *info = local;
     return SFL_OK;
 }
 

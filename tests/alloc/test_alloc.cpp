@@ -41,14 +41,17 @@ int main() {
     sfl_enet_plan *plan = nullptr;
     EXPECT(sfl_enet_plan_size(&dims, &bytes) == SFL_OK);
     EXPECT(sfl_enet_plan_init(plan_mem.data(), bytes, &params, &dims, P.data(), &plan) == SFL_OK);
-    for (int solver = 0; solver < 2; ++solver) {
-        params.solver = solver ? SFL_ENET_CD : SFL_ENET_LARS;
+    for (int run = 0; run < 4; ++run) { // LARS, CD, then both with non-negative codes
+        params.solver = run % 2 ? SFL_ENET_CD : SFL_ENET_LARS;
+        params.positive = run / 2;
         EXPECT(sfl_enet_encode_workspace_size(&params, plan, &bytes) == SFL_OK);
         EXPECT(sfl_enet_encode(&ws, &params, plan, P.data(), n, X.data(), A.data(), info.data()) >= 0);
         EXPECT(sfl_enet_solve_workspace_size(&params, plan, &bytes) == SFL_OK);
         for (int32_t k = 0; k < K; ++k) c[k] = X[k % m];
         EXPECT(sfl_enet_solve(&ws, &params, plan, c.data(), 1.0, a.data(), &info[0]) >= 0);
+        EXPECT(sfl_enet_evaluate(plan, &params, c.data(), 1.0, a.data(), &info[1]) == SFL_OK);
     }
+    params.positive = 0;
     EXPECT(sfl_enet_solve_lars_factor(&ws, &params, plan, c.data(), 1.0, a.data(), support.data(), chol.data(),
                                       nullptr) >= 0);
     float kkt = 0.0f;

@@ -137,6 +137,7 @@ static void test_params(void)
     EXPECT(def.l1 == init.l1 && def.l2 == init.l2 && def.tol == init.tol);
     EXPECT(def.max_iter == init.max_iter && def.solver == init.solver);
     EXPECT(def.lanes == 0 && init.lanes == 0);
+    EXPECT(def.positive == 0 && init.positive == 0);
 }
 
 /* A deterministic 25 x 20 dictionary with unit-norm columns, and a signal. */
@@ -157,12 +158,12 @@ static void make_problem(float *P, float *x)
 
 static void test_sizes_and_solve(void)
 {
-    float P[M_SMALL * K_SMALL], x[M_SMALL], c[K_SMALL], a[K_SMALL], a_cd[K_SMALL], a_enc[K_SMALL];
+    float P[M_SMALL * K_SMALL], x[M_SMALL], c[K_SMALL], a[K_SMALL], a_cd[K_SMALL], a_enc[K_SMALL], a_pos[K_SMALL];
     const sfl_enet_dims dims = {M_SMALL, K_SMALL};
     sfl_enet_params params = SFL_ENET_PARAMS_INIT;
     sfl_enet_plan *plan = NULL;
     sfl_enet_dims got_dims = {0, 0};
-    sfl_enet_info info;
+    sfl_enet_info info, info_pos;
     sfl_workspace ws;
     size_t bytes = 0;
     double xx = 0.0;
@@ -197,6 +198,10 @@ static void test_sizes_and_solve(void)
     params.lanes = 1;
     EXPECT(sfl_enet_encode_workspace_size(&params, plan, &bytes) == SFL_OK);
     EXPECT(bytes == SFL_ENET_ENCODE_LANES_WORKSPACE_BYTES(K_SMALL));
+    params.positive = 1; /* the sizes do not depend on the sign rule */
+    EXPECT(sfl_enet_encode_workspace_size(&params, plan, &bytes) == SFL_OK);
+    EXPECT(bytes == SFL_ENET_ENCODE_LANES_WORKSPACE_BYTES(K_SMALL));
+    params.positive = 0;
     params.lanes = 2;
     EXPECT(sfl_enet_encode_workspace_size(&params, plan, &bytes) == SFL_ERR_BAD_PARAM);
     params.lanes = 0;
@@ -217,6 +222,17 @@ static void test_sizes_and_solve(void)
     EXPECT(info.status == SFL_OK && info.support >= 1 && info.support <= K_SMALL);
     EXPECT(sfl_enet_kkt_violation(plan, params.l1, c, a, &kkt) == SFL_OK);
     EXPECT(kkt >= 0.0f && kkt < 1e-4f);
+    /* Non-negative codes: x = 0.9 p3 - 0.6 p11 has a negative signed coefficient on atom 11,
+       the non-negative code none; sfl_enet_evaluate checks it with the one-sided KKT. */
+    EXPECT(a[11] < 0.0f);
+    params.positive = 1;
+    EXPECT(sfl_enet_solve(&ws, &params, plan, c, xx, a_pos, &info) == SFL_OK);
+    for (k = 0; k < K_SMALL; ++k) EXPECT(a_pos[k] >= 0.0f);
+    EXPECT(a_pos[3] > 0.0f && a_pos[11] == 0.0f);
+    EXPECT(sfl_enet_evaluate(plan, &params, c, xx, a_pos, &info_pos) == SFL_OK);
+    EXPECT(info_pos.kkt >= 0.0f && info_pos.kkt < 1e-4f && info_pos.support == info.support);
+    EXPECT(info_pos.objective > 0.0f && info_pos.gap >= 0.0f);
+    params.positive = 0;
     /* One byte short must be refused, not overrun. */
     ws.size -= 1;
     EXPECT(sfl_enet_solve(&ws, &params, plan, c, xx, a, NULL) == SFL_ERR_WORKSPACE_TOO_SMALL);

@@ -223,13 +223,17 @@ def case_keeps_existing_output(r):
 
 # ---- good runs ------------------------------------------------------------------------
 
-def kkt_violation(P, X, A, l1, l2):
-    """max_j of the elastic-net optimality violation per row, in double (docs/design.md section 2)."""
+def kkt_violation(P, X, A, l1, l2, positive=False):
+    """max_j of the elastic-net optimality violation per row, in double (docs/design.md section 2);
+    positive: the one-sided condition of non-negative codes off the support, inf where a_j < 0."""
     P, X, A = (np.asarray(v, dtype=np.float64) for v in (P, X, A))
     G = P.T @ P + l2 * np.eye(P.shape[1])
     R = X @ P - A @ G  # r = c - G a, one row per signal
     on = A != 0
-    viol = np.where(on, np.abs(R - l1 * np.sign(A)), np.maximum(0.0, np.abs(R) - l1))
+    off = R if positive else np.abs(R)
+    viol = np.where(on, np.abs(R - l1 * np.sign(A)), np.maximum(0.0, off - l1))
+    if positive:
+        viol = np.where(A < 0, np.inf, viol)
     return viol.max(axis=1)
 
 
@@ -275,7 +279,7 @@ def case_good_json(r):
     lines = out.strip().splitlines()
     expect(len(lines) == 1, "--json - printed %d lines" % len(lines))
     summary = json.loads(lines[0])
-    keys = {"signals", "m", "K", "solver", "l1", "l2", "threads", "seconds", "signals_per_second",
+    keys = {"signals", "m", "K", "solver", "l1", "l2", "positive", "threads", "seconds", "signals_per_second",
             "mean_objective", "mean_support", "max_kkt", "not_converged", "errors"}
     expect(keys <= set(summary), "missing keys %r" % sorted(keys - set(summary)))
     expect((summary["signals"], summary["m"], summary["K"]) == (n, m, K), "wrong sizes %r" % summary)
@@ -324,6 +328,35 @@ def case_solvers_agree(r):
     expect(np.all(np.abs(o_lars - o_cd) <= 1e-4 * np.maximum(1.0, o_lars)), "objectives differ")
     diff = np.abs(codes["lars"] - codes["cd"]).max()
     expect(diff < 1e-3, "codes differ by %g" % diff)
+
+
+def case_positive(r):
+    """--positive: non-negative codes, optimal under the one-sided KKT, LARS and CD agree,
+    the JSON says so; the signed codes of the same data have negative entries."""
+    n, m, K = 40, 10, 16
+    P, X = dictionary(m, K, seed=8), signals(n, m, seed=9)
+    r.write_inputs(P=P, X=X)
+    rc, _, err = r.run(r.args())
+    expect(rc == 0, "signed: exit status %d: %r" % (rc, err))
+    expect((load_codes(r, n, K) < 0).any(), "the signed codes have no negative entry: a weak test")
+    codes = {}
+    for solver in ("lars", "cd"):
+        rc, out, err = r.run(r.args(solver=solver, tol="1e-8") + ["--positive", "--json", "-"])
+        expect(rc == 0, "%s --positive: exit status %d: %r" % (solver, rc, err))
+        summary = json.loads(out)
+        expect(summary["positive"] is True, "JSON positive %r" % summary.get("positive"))
+        A = codes[solver] = load_codes(r, n, K)
+        expect((A >= 0).all() and (A > 0).any(), "%s: negative or all-zero codes" % solver)
+        worst = kkt_violation(P, X, A, L1, L2, positive=True).max()
+        expect(worst < 1e-3, "%s: one-sided KKT violated by %g" % (solver, worst))
+        expect(summary["max_kkt"] <= 1e-3, "%s: reported max_kkt %g" % (solver, summary["max_kkt"]))
+    o_lars, o_cd = (objective(P, X, codes[s], L1, L2) for s in ("lars", "cd"))
+    expect(np.all(np.abs(o_lars - o_cd) <= 1e-4 * np.maximum(1.0, o_lars)), "objectives differ")
+    rc, out, _ = r.run(r.args() + ["--json", "-"])
+    expect(json.loads(out)["positive"] is False, "the signed run's JSON says positive")
+    os.remove(r.A)  # the usage errors below must not write one
+    r.expect_usage_error(r.args() + ["--positive", "--positive"], "--positive", "twice")
+    r.expect_usage_error(r.args() + ["--positive=1"], "--positive", "no value")
 
 
 def case_threads_agree(r):
@@ -669,8 +702,8 @@ def case_model_flag_conflicts(r):
     base = model_args(r, model, r.X)
     r.expect_usage_error(base + ["--dict", r.P], "--dict", "--model", "mutually exclusive")
     for flag, value in (("--l1", "0.1"), ("--l2", "0.01"), ("--solver", "cd"), ("--tol", "1e-6"),
-                        ("--max-iter", "5")):
-        line = r.expect_usage_error(base + [flag, value], flag, "--model")
+                        ("--max-iter", "5"), ("--positive", None)):
+        line = r.expect_usage_error(base + [flag] + ([value] if value else []), flag, "--model")
         expect(line.startswith("sfl-encode: error: " + flag), "the error does not start with %s: %r" % (flag, line))
     r.expect_usage_error(r.args(layers="2"), "--layers", "--model")
     r.expect_usage_error(["--model", model, "--input", r.X], "missing", "--output")

@@ -26,7 +26,8 @@ namespace {
 
 // ---- coordinate descent ----
 
-// One coordinate update (docs/design.md section 2): a_j <- S(r_j + G_jj a_j, l1) / G_jj,
+// One coordinate update (docs/design.md section 2): a_j <- S(r_j + G_jj a_j, l1) / G_jj
+// (non-negative codes: the projection max(0, z - l1) / G_jj instead of the soft threshold),
 // then r -= G[:,j] * delta (G symmetric, so its row j). Returns G_jj * delta^2,
 // twice the decrease of the smooth part, for the inner stopping rule; in double,
 // since for tiny signals (subnormal c) delta^2 underflows float and a sweep that
@@ -37,7 +38,7 @@ inline double update(const Problem &pb, float *r, float *a, int32_t j) {
     const float aj = a[j];
     const float z = r[j] + gj[j] * aj;
     const float t = pb.l1;
-    const float shrunk = z > t ? z - t : (z < -t ? z + t : 0.0f);
+    const float shrunk = z > t ? z - t : (z < -t && !pb.positive ? z + t : 0.0f);
     // 1/G_jj is +inf when G_jj is subnormal (an atom of norm below ~1e-19 with
     // l2 = 0): a zero shrink must give 0, not 0 * inf = NaN; the rest divides.
     const float inv = pb.inv_diag[j];
@@ -106,9 +107,11 @@ void sort_by_kink(int32_t *order, int32_t n, const double *w, const double *d) {
 // Exact minimiser over t in [0, 1] of f(w + t d) for the convex piecewise quadratic
 // f, given its slope A = f'(0+) < 0, the curvature h = d^T G d and the kinks:
 // positions order[0..nk) sorted by kink(p) in [0, 1], where the derivative jumps
-// by 2 l1 |d_p|. Returns t; *at_kink = the position whose zero is the minimiser, or -1.
-double line_minimum(double A, double h, double l1, const double *w, const double *d, const int32_t *order,
-                    int32_t nk, int32_t *at_kink) {
+// by 2 l1 |d_p| (non-negative codes: a wall, the coefficient may not cross zero, so
+// the first kink bounds t). Returns t; *at_kink = the position whose zero is the
+// minimiser, or -1.
+double line_minimum(double A, double h, double l1, bool positive, const double *w, const double *d,
+                    const int32_t *order, int32_t nk, int32_t *at_kink) {
     *at_kink = -1;
     if (!(h > 0.0)) {
         // No positive curvature along d (G[S,S] singular, or indefinite through the
@@ -127,7 +130,7 @@ double line_minimum(double A, double h, double l1, const double *w, const double
         }
         if (k == nk) return 1.0;
         const double jump = 2.0 * l1 * std::fabs(d[order[k]]);
-        if (A + hi * h + jump >= 0.0) {
+        if (positive || A + hi * h + jump >= 0.0) {
             *at_kink = order[k];
             return hi;
         }
@@ -182,13 +185,14 @@ bool newton_update(const CdBuffers &b, const Problem &pb, int32_t n_in, float *a
             const double dp = b.dir[p], sp = b.w[p] > 0.0 ? 1.0 : -1.0;
             A += (l1 * sp - b.rd[b.act[p]]) * dp;
             h += dp * u;
-            // With l1 = 0 a sign change is no event: f is one quadratic.
-            if (l1 > 0.0 && dp * sp < 0.0 && kink(b.w, b.dir, p) <= 1.0) b.order[nk++] = p;
+            // With l1 = 0 a sign change is no event (f is one quadratic), unless the
+            // code must stay non-negative.
+            if ((l1 > 0.0 || pb.positive) && dp * sp < 0.0 && kink(b.w, b.dir, p) <= 1.0) b.order[nk++] = p;
         }
         if (!(A < 0.0)) break; // d = 0 up to rounding: nothing left to gain on S
         sort_by_kink(b.order, nk, b.w, b.dir);
         int32_t zeroed;
-        const double t = line_minimum(A, h, l1, b.w, b.dir, b.order, nk, &zeroed);
+        const double t = line_minimum(A, h, l1, pb.positive, b.w, b.dir, b.order, nk, &zeroed);
         if (t == 0.0) break;
         for (int32_t p = 0; p < n; ++p) {
             b.w[p] += t * b.dir[p];
@@ -290,7 +294,8 @@ bool active_sweeps_then_newton(const CdBuffers &b, const Problem &pb, double inn
     return newton_update(b, pb, na, a);
 }
 
-// Continuation: l1 is reached through l1_k = max|c| kStageRatio^k, one round
+// Continuation: l1 is reached through l1_k = cmax kStageRatio^k (cmax = max|c|, or
+// max c_j for non-negative codes), one round
 // (full sweep, active-set sweeps, Newton step) per stage, while l1_k > l1 and
 // l1_k >= kStageFloor max|c|. From a = 0 a full sweep at a small l1 activates
 // nearly every atom (|S| ~ K > m when l2 = 0), and pruning them costs about one
@@ -324,7 +329,7 @@ sfl_status cd_solve(const CdBuffers &b, const Problem &pb, float tol, int32_t ma
         a[j] = 0.0f;
         b.r[j] = pb.c[j];
     }
-    const double cmax = max_abs(pb.c, K);
+    const double cmax = max_correlation(pb.c, K, pb.positive);
     const double gap_tol = tol * 0.5 * pb.x_sqnorm;
     const double kkt_tol = tol * cmax;
     // Inner (active-set) sweeps stop when no coordinate moves the objective by

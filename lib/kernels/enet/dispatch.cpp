@@ -34,13 +34,13 @@ sfl_status overflowed(int32_t K, float *a, sfl_enet_info *info, int32_t *support
 
 } // namespace
 
-Problem row_problem(const sfl_enet_plan *plan, float l1, const float *c, double x_sqnorm) {
-    return gram_problem(plan_gram(plan), plan_inv_diag(plan), plan->K, l1, c, x_sqnorm);
+Problem row_problem(const sfl_enet_plan *plan, const SolverConfig &cfg, const float *c, double x_sqnorm) {
+    return gram_problem(plan_gram(plan), plan_inv_diag(plan), plan->K, cfg.l1, c, x_sqnorm, cfg.positive);
 }
 
 sfl_status solve_row(const SolverBuffers &buf, const SolverConfig &cfg, const sfl_enet_plan *plan, const float *c,
                      double x_sqnorm, float *a, sfl_enet_info *info, int32_t *support, float *chol) {
-    const Problem pb = row_problem(plan, cfg.l1, c, x_sqnorm);
+    const Problem pb = row_problem(plan, cfg, c, x_sqnorm);
     // Finite X and P can still give c = P^T x beyond float (encode and the layers compute it).
     if (!all_finite(c, static_cast<size_t>(pb.K))) return overflowed(pb.K, a, info, support, chol);
     const sfl_status st = cfg.solver == SFL_ENET_LARS ? lars_solve(buf.lars, pb, cfg.max_iter, a, support, chol, info)

@@ -21,8 +21,9 @@ struct SolverBuffers {
     static SolverBuffers carve(Arena &arena, sfl_enet_solver solver, int32_t K);
 };
 
-// The Gram-form problem of one row: the plan's G and 1/G_jj, l1, c = P^T x, ||x||^2.
-Problem row_problem(const sfl_enet_plan *plan, float l1, const float *c, double x_sqnorm);
+// The Gram-form problem of one row: the plan's G and 1/G_jj, l1 and the sign rule
+// of cfg, c = P^T x, ||x||^2.
+Problem row_problem(const sfl_enet_plan *plan, const SolverConfig &cfg, const float *c, double x_sqnorm);
 
 // Solves one row from c = P^T x and ||x||^2. support/chol (LARS only, may be
 // null) receive the active set and its factor; info may be null.

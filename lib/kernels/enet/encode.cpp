@@ -48,13 +48,13 @@ void solve_block_lanes(const BlockBuffers &bb, const SolverConfig &cfg, const sf
         } else {
             if (info) {
                 // r into the LARS scratch: O(K nnz), not O(K^2)
-                evaluate(row_problem(plan, cfg.l1, c, bb.xsq[i]), a, bb.solve.lars.r, inf);
+                evaluate(row_problem(plan, cfg, c, bb.xsq[i]), a, bb.solve.lars.r, inf);
                 inf->status = SFL_OK;
                 inf->iterations = lb.steps[i];
                 inf->hit_iter_limit = 0;
             } else if (objectives) {
                 // the layers' training forward: lU alone, the same float as evaluate()'s
-                local.objective = static_cast<float>(objective(row_problem(plan, cfg.l1, c, bb.xsq[i]), a));
+                local.objective = static_cast<float>(objective(row_problem(plan, cfg, c, bb.xsq[i]), a));
             }
             if (stats) ++stats->lane_rows;
         }
@@ -88,7 +88,10 @@ BlockBuffers BlockBuffers::carve(Arena &arena, const SolverConfig &cfg, int32_t 
         b.C = b.lb.C; // the lanes take bigger blocks into their own buffers
         b.xsq = b.lb.xsq;
         b.rows = block_rows(cfg);
-        b.lanes = lars_lanes_width() > 1; // a scalar build solves one row at a time
+        // A scalar build solves one row at a time; so are non-negative codes (the lanes'
+        // homotopy is the signed one): their workspace is carved all the same, so the
+        // sizes do not depend on params->positive.
+        b.lanes = lars_lanes_width() > 1 && !cfg.positive;
     }
     return b;
 }

@@ -43,18 +43,24 @@ bool append_atom(const LarsBuffers &b, const float *G, int32_t K, int32_t s, int
 
 // The homotopy from lambda = max|c| down to l1: an atom joins when its
 // correlation reaches lambda, an active coefficient that crosses zero leaves
-// (the lasso modification). Leaves the end point in b.
+// (the lasso modification). Non-negative codes (pb.positive): the same path with
+// the correlations taken signed, so an atom joins only when r_j reaches +lambda
+// (its coefficient then grows from zero upwards) and leaves when it falls back to
+// zero (Efron et al.'s positive lasso). Leaves the end point in b.
 PathEnd lars_path(const LarsBuffers &b, const Problem &pb, int32_t max_iter) {
     const int32_t K = pb.K;
     const double l1 = pb.l1;
     const float *G = pb.G;
+    const bool positive = pb.positive;
+    // How far an inactive atom is from joining: |r_j|, or r_j for non-negative codes.
+    auto pull = [&](double rj) { return positive ? rj : std::fabs(rj); };
 
     PathEnd e;
     int32_t jmax = -1;
     for (int32_t j = 0; j < K; ++j) {
         b.r[j] = pb.c[j];
         b.pos[j] = -1;
-        const double v = std::fabs(b.r[j]);
+        const double v = pull(b.r[j]);
         if (v > e.lambda) { e.lambda = v; jmax = j; }
     }
 
@@ -82,7 +88,7 @@ PathEnd lars_path(const LarsBuffers &b, const Problem &pb, int32_t max_iter) {
             // remaining correlation, if it is still above l1.
             lambda = 0.0;
             for (int32_t j = 0; j < K; ++j)
-                if (b.pos[j] == -1 && std::fabs(b.r[j]) > lambda) { lambda = std::fabs(b.r[j]); to_add = j; }
+                if (b.pos[j] == -1 && pull(b.r[j]) > lambda) { lambda = pull(b.r[j]); to_add = j; }
             if (lambda <= l1 || to_add < 0) break;
             continue;
         }
@@ -116,7 +122,7 @@ PathEnd lars_path(const LarsBuffers &b, const Problem &pb, int32_t max_iter) {
                 g1 = g1 > 0.0 ? g1 : 0.0;
                 if (g1 < gamma) { gamma = g1; event_add = j; }
             }
-            if (1.0 + uj > 0.0 && !(j == last_dropped && last_sign < 0.0)) {
+            if (!positive && 1.0 + uj > 0.0 && !(j == last_dropped && last_sign < 0.0)) {
                 double g2 = (lambda + rj) / (1.0 + uj);
                 g2 = g2 > 0.0 ? g2 : 0.0;
                 if (g2 < gamma) { gamma = g2; event_add = j; }
@@ -197,7 +203,8 @@ sfl_status check_excluded(const LarsBuffers &b, const Problem &pb, int32_t s, co
         linalg::chol_solve(b.L, K, s, b.tmp);
         double allowed = terms(j);
         for (int32_t k = 0; k < s; ++k) allowed += std::fabs(b.tmp[k]) * terms(b.act[k]);
-        if (std::fabs(b.r[j]) > l1 + 1e-4 * l1 + 1e-6 * allowed) status = SFL_ERR_SINGULAR;
+        const double pull = pb.positive ? b.r[j] : std::fabs(b.r[j]);
+        if (pull > l1 + 1e-4 * l1 + 1e-6 * allowed) status = SFL_ERR_SINGULAR;
     }
     return status;
 }

@@ -253,7 +253,7 @@ struct Solver : Rows {
             row_fallback[i] = 1;
             return;
         }
-        const Problem pb = gram_problem(G, inv_diag, K, l1, crow(i), xsq ? xsq[i] : 0.0);
+        const Problem pb = gram_problem(G, inv_diag, K, l1, crow(i), xsq ? xsq[i] : 0.0, false);
         sfl_enet_info info;
         out.add(lars_solve(s.ref, pb, max_iter, arow(i), nullptr, nullptr, &info));
         ++st.fallbacks;

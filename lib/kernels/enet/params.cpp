@@ -32,6 +32,7 @@ SolverConfig make_solver_config(const sfl_enet_params &params, int32_t K, sfl_en
     // The defaults sfl_enet_params documents: LARS 4K + 16 steps, CD 10000 sweeps.
     cfg.max_iter = params.max_iter > 0 ? params.max_iter : (solver == SFL_ENET_LARS ? 4 * K + 16 : 10000);
     cfg.lanes = params.lanes == 1 && solver == SFL_ENET_LARS && K <= SFL_ENET_LANES_MAX_K;
+    cfg.positive = params.positive == 1;
     return cfg;
 }
 

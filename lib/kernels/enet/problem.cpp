@@ -5,9 +5,12 @@
 namespace sfl {
 namespace enet {
 
-float max_abs(const float *c, int32_t K) {
+float max_correlation(const float *c, int32_t K, bool positive) {
     float m = 0.0f;
-    for (int32_t j = 0; j < K; ++j) m = std::fabs(c[j]) > m ? std::fabs(c[j]) : m;
+    for (int32_t j = 0; j < K; ++j) {
+        const float v = positive ? c[j] : std::fabs(c[j]);
+        m = v > m ? v : m;
+    }
     return m;
 }
 
@@ -16,6 +19,7 @@ Quality evaluate(const Problem &pb, const float *a, double *r_out, sfl_enet_info
     const double l1 = pb.l1;
     double ca = 0.0, ar = 0.0, l1norm = 0.0, rmax = 0.0, kkt = 0.0;
     int32_t support = 0;
+    bool infeasible = false; // a negative entry of a non-negative code
     if (r_out) {
         // r = c - sum over the non-zeros k of a_k G[k,:] (G symmetric): O(K * nnz), branch-free inner loop.
         for (int32_t j = 0; j < K; ++j) r_out[j] = pb.c[j];
@@ -40,13 +44,16 @@ Quality evaluate(const Problem &pb, const float *a, double *r_out, sfl_enet_info
         ca += pb.c[j] * aj;
         ar += aj * rj;
         l1norm += std::fabs(aj);
-        rmax = std::fabs(rj) > rmax ? std::fabs(rj) : rmax;
+        // The dual constraint: |r_j| <= l1, or r_j <= l1 for non-negative codes.
+        const double rc = pb.positive ? rj : std::fabs(rj);
+        rmax = rc > rmax ? rc : rmax;
         double viol;
         if (aj != 0.0) {
             ++support;
             viol = std::fabs(rj - (aj > 0 ? l1 : -l1));
+            infeasible = infeasible || (pb.positive && aj < 0.0);
         } else {
-            viol = std::fabs(rj) - l1;
+            viol = rc - l1;
             viol = viol > 0.0 ? viol : 0.0;
         }
         kkt = viol > kkt ? viol : kkt;
@@ -60,6 +67,7 @@ Quality evaluate(const Problem &pb, const float *a, double *r_out, sfl_enet_info
     const double dual = s * (X2 - ca) - 0.5 * s * s * R;
     double gap = primal - dual;
     gap = gap > 0.0 ? gap : 0.0;
+    if (infeasible) gap = kkt = INFINITY;
     if (info) {
         info->objective = static_cast<float>(primal);
         info->gap = static_cast<float>(gap);

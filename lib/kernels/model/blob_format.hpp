@@ -53,6 +53,7 @@ constexpr size_t kRecBias = 88;     // u64 offset, u64 bytes
 constexpr size_t kRecPlan = 104;    // u64 offset, u64 bytes
 constexpr size_t kRecNormScale = 120; // f32, l2norm only (format minor 1; zero for the other kinds)
 constexpr size_t kRecNormEps = 124;   // f32, l2norm only
+constexpr size_t kRecPositive = 120;  // u32, csf and sf only: enet.positive (format minor 2; bytes 124..128 zero)
 
 // ---- a stored plan (the in-memory layout of lib/kernels/enet/plan.hpp) ----
 constexpr size_t kPlanMagicAt = 0; // u32

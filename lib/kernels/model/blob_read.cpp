@@ -62,10 +62,13 @@ bool overlap(const Region &a, const Region &b) {
 
 // One record into *layer (pointers NULL) and its regions.
 bool read_record(const unsigned char *r, sfl_model_layer *layer, Region reg[kRegions]) {
-    // Scale and eps belong to l2norm; on every other kind their 8 bytes are zero byte for
-    // byte, as the reserved bytes of 1.0 (a -0.0f there would pass a float compare).
-    if (get_i32(r + kRecKind) != SFL_MODEL_L2NORM && !all_zero(r + kRecNormScale, kRecordBytes - kRecNormScale))
-        return false;
+    // The last 8 bytes: scale and eps of l2norm; on csf and sf, positive (4 bytes) then 4
+    // zero bytes; zero byte for byte on every other kind, as the reserved bytes of 1.0
+    // (a -0.0f there would pass a float compare).
+    const int32_t kind = get_i32(r + kRecKind);
+    const bool factor = kind == SFL_MODEL_CSF || kind == SFL_MODEL_SF;
+    const size_t tail = factor ? kRecPositive + 4 : kRecNormScale;
+    if (kind != SFL_MODEL_L2NORM && !all_zero(r + tail, kRecordBytes - tail)) return false;
     sfl_model_layer L;
     std::memset(&L, 0, sizeof L);
     L.kind = get_i32(r + kRecKind);
@@ -78,8 +81,12 @@ bool read_record(const unsigned char *r, sfl_model_layer *layer, Region reg[kReg
     L.enet.l2 = get_f32(r + kRecL2);
     L.enet.tol = get_f32(r + kRecTol);
     L.enet.max_iter = get_i32(r + kRecMaxIter);
-    L.norm.scale = get_f32(r + kRecNormScale); // zero for the other kinds: check_layer says so
-    L.norm.eps = get_f32(r + kRecNormEps);
+    if (factor) {
+        L.enet.positive = get_i32(r + kRecPositive); // 0 or 1: check_layer says so
+    } else {
+        L.norm.scale = get_f32(r + kRecNormScale); // zero for the other kinds: check_layer says so
+        L.norm.eps = get_f32(r + kRecNormEps);
+    }
     const int32_t solver = get_i32(r + kRecSolver);
     std::memcpy(&L.enet.solver, &solver, sizeof solver); // any value: checked later as an int
     for (int k = 0; k < kRegions; ++k) {

@@ -60,6 +60,8 @@ void write_record(const sfl_model_layer &L, const LayerRegions &at, unsigned cha
     if (L.kind == SFL_MODEL_L2NORM) { // the other kinds keep zero bytes (a -0.0f field included)
         put_f32(r + kRecNormScale, L.norm.scale);
         put_f32(r + kRecNormEps, L.norm.eps);
+    } else if (L.kind == SFL_MODEL_CSF || L.kind == SFL_MODEL_SF) {
+        put_i32(r + kRecPositive, L.enet.positive);
     }
 }
 

@@ -34,7 +34,7 @@ bool geom_zero(const sfl_patch_params &g) {
 
 bool enet_zero(const sfl_enet_params &p) {
     return p.l1 == 0.0f && p.l2 == 0.0f && p.tol == 0.0f && p.max_iter == 0 && enet::solver_id(p) == 0 &&
-           p.lanes == 0;
+           p.lanes == 0 && p.positive == 0;
 }
 
 // conv2d and csf: the patch geometry of `in` (sfl_patch.h rules), the output extent oh x ow.
