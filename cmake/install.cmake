@@ -1,9 +1,10 @@
-# Installation: headers, libraries, CMake package and pkg-config file.
+# Installation: headers, libraries, CMake package, pkg-config file and Python package.
 #
 #   <prefix>/include/sfl/*.h                     public C headers (+ generated sfl_version.h)
 #   <prefix>/lib/libsfl.a, libsfl.so*            static library, shared library (SFL_BUILD_SHARED)
 #   <prefix>/lib/cmake/sfl/                      find_package(sfl CONFIG): sfl::sfl, sfl::sfl_static
 #   <prefix>/lib/pkgconfig/sfl.pc                pkg-config sfl (add --static for Libs.private)
+#   <prefix>/lib/python3/dist-packages/sfl/     the Python package (SFL_INSTALL_PYTHONDIR; with the shared library)
 #
 # The static library is made of the objects of sfl_objects (which uses xsimd
 # privately, header-only): consumers need nothing from xsimd, so no target in
@@ -54,3 +55,19 @@ file(RELATIVE_PATH SFL_PC_TO_PREFIX /sfl-root/${SFL_INSTALL_PKGCONFIGDIR} /sfl-r
 string(REGEX REPLACE "/$" "" SFL_PC_TO_PREFIX "${SFL_PC_TO_PREFIX}")
 configure_file(${CMAKE_CURRENT_LIST_DIR}/sfl.pc.in ${PROJECT_BINARY_DIR}/sfl.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/sfl.pc DESTINATION ${SFL_INSTALL_PKGCONFIGDIR} COMPONENT sfl_dev)
+
+# Python package (python/sfl: ctypes over libsfl.so, needs NumPy) when the shared library
+# is built: <prefix>/<SFL_INSTALL_PYTHONDIR>/sfl/, plus a generated _install.py recording
+# where libsfl.so was installed (cmake/python_install.cmake). The default is Debian's directory
+# of pure-Python packages, not under CMAKE_INSTALL_LIBDIR (no multiarch part): with the
+# prefix /usr it is on Debian's python path, elsewhere PYTHONPATH names it.
+set(SFL_INSTALL_PYTHONDIR lib/python3/dist-packages CACHE STRING
+    "Where the Python package sfl goes, relative to the prefix or absolute; empty: not installed")
+if(TARGET sfl_shared AND SFL_INSTALL_PYTHONDIR)
+  install(DIRECTORY ${PROJECT_SOURCE_DIR}/python/sfl DESTINATION ${SFL_INSTALL_PYTHONDIR} COMPONENT sfl_python
+          FILES_MATCHING PATTERN "*.py" PATTERN "_install.py" EXCLUDE PATTERN "__pycache__" EXCLUDE)
+  install(CODE "set(SFL_PY_DIR \"${SFL_INSTALL_PYTHONDIR}/sfl\")
+set(SFL_PY_LIBDIR \"${CMAKE_INSTALL_LIBDIR}\")
+set(SFL_PY_LIBNAME \"$<TARGET_FILE_NAME:sfl_shared>\")
+include(\"${CMAKE_CURRENT_LIST_DIR}/python_install.cmake\")" COMPONENT sfl_python)
+endif()

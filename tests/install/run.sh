@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Install a built sfl into a scratch prefix and build + run a C consumer
-# against it twice: with find_package(sfl CONFIG) and with pkg-config.
+# against it twice: with find_package(sfl CONFIG) and with pkg-config; then, with
+# PYTHON3 set, import the installed Python package from the install tree (and from a
+# moved copy of it) and run cases of tests/python/test_sfl_python.py against it.
 #
 #   tests/install/run.sh BUILD_DIR [WORK_DIR]
 #
@@ -12,6 +14,7 @@ set -euo pipefail
 BUILD=$(cd "${1:?usage: run.sh BUILD_DIR [WORK_DIR]}" && pwd)
 WORK=${2:-$BUILD/install-test}
 HERE=$(cd "$(dirname "$0")/consumer" && pwd)
+PYTHON3=${PYTHON3:-}
 CC=${CC:-cc}
 CMAKE=${CMAKE:-cmake}
 CFLAGS=${CFLAGS:-}
@@ -37,6 +40,37 @@ echo "== find_package(sfl CONFIG)"
 "$CMAKE" --build "$WORK/cmake" >>"$WORK/cmake.log" 2>&1 || { cat "$WORK/cmake.log"; exit 1; }
 "$WORK/cmake/consumer_shared"
 "$WORK/cmake/consumer_static"
+
+# The Python package from the install tree: found by its path, with no SFL_LIBRARY, so
+# it must load the libsfl installed beside it (its generated _install.py).
+python_part() {
+  local prefix=$1 pkg
+  pkg=$(find "$prefix" -path '*/sfl/_install.py' -print -quit)
+  [[ -n "$pkg" ]] || { echo "python package (sfl/_install.py) not installed under $prefix"; return 1; }
+  pkg=$(dirname "$(dirname "$pkg")")
+  env -u SFL_LIBRARY PYTHONPATH="$pkg" "$PYTHON3" -c "
+import sfl, sys
+path = sfl.library_path()
+print('sfl', sfl.version(), 'from', path)
+sys.exit(0 if path.startswith('$prefix/') else 'library %r is not the one in $prefix' % path)"
+  local rc=0
+  for case in library threads_bitwise info_consistent; do
+    env -u SFL_LIBRARY SFL_TEST_PACKAGE_DIR="$pkg" "$PYTHON3" "$HERE/../../python/test_sfl_python.py" \
+        --case "$case" -- true || rc=$?
+    [[ $rc == 0 ]] || { [[ $rc == 77 ]] && echo "python part skipped (no numpy)" && return 0; return 1; }
+  done
+}
+
+if [[ -n "$PYTHON3" ]]; then
+  echo "== python"
+  python_part "$PREFIX"
+  # Moved: the package finds the library by its path relative to the package.
+  mv "$PREFIX" "$WORK/moved"
+  python_part "$WORK/moved"
+  mv "$WORK/moved" "$PREFIX"
+else
+  echo "== python: skipped (PYTHON3 not set)"
+fi
 
 echo "== pkg-config"
 if ! command -v pkg-config >/dev/null; then
