@@ -87,61 +87,90 @@ const sfl_enet_plan *init_plan(benchmark::State &state, const Problem &pr, const
     return plan;
 }
 
-// lanes: params.lanes = 1 (LARS, K <= 32: several signals per call side by side); each iteration then also runs the one-at-a-time encode
-// (timed by hand, paused), so x_one_at_a_time is a ratio measured in the same run.
-void BM_encode(benchmark::State &state, sfl_bench::DictShape shape, sfl_enet_solver solver, bool lanes = false) {
-    const Problem pr = load_problem(shape);
+// Codes and diagnostics of one encode of a Problem.
+struct Encoded {
+    std::vector<float> A;
+    std::vector<sfl_enet_info> info;
+    double seconds = 0.0; // summed over the benchmark's iterations
+};
+
+// Each iteration encodes pr with params (the benchmark's timing) and, when ref is given,
+// with *ref too (timed by hand while paused), so a ratio of the two comes from one run on
+// one machine state. One workspace, sized for the larger of the two. False (benchmark
+// marked skipped) on an error.
+bool encode_paired(benchmark::State &state, const Problem &pr, const sfl_enet_plan *plan,
+                   const sfl_enet_params &params, const sfl_enet_params *ref, Encoded *out, Encoded *ref_out) {
+    size_t bytes = 0, ref_bytes = 0;
+    sfl_enet_encode_workspace_size(&params, plan, &bytes);
+    if (ref) sfl_enet_encode_workspace_size(ref, plan, &ref_bytes);
+    AlignedBuffer ws_mem(std::max(bytes, ref_bytes));
+    const sfl_workspace ws = {ws_mem.data(), ws_mem.size()};
+    for (Encoded *e : {out, ref_out}) {
+        e->A.assign(size_t(pr.n) * size_t(pr.K), 0.0f);
+        e->info.assign(size_t(pr.n), sfl_enet_info{});
+    }
+    using clock = std::chrono::steady_clock;
+    for (auto _ : state) {
+        const auto t0 = clock::now();
+        const sfl_status st =
+            sfl_enet_encode(&ws, &params, plan, pr.P.data(), pr.n, pr.X.data(), out->A.data(), out->info.data());
+        benchmark::DoNotOptimize(out->A.data());
+        out->seconds += std::chrono::duration<double>(clock::now() - t0).count();
+        if (st < 0) {
+            state.SkipWithError(sfl_status_string(st));
+            return false;
+        }
+        if (!ref) continue;
+        state.PauseTiming();
+        const auto t1 = clock::now();
+        sfl_enet_encode(&ws, ref, plan, pr.P.data(), pr.n, pr.X.data(), ref_out->A.data(), ref_out->info.data());
+        benchmark::DoNotOptimize(ref_out->A.data());
+        ref_out->seconds += std::chrono::duration<double>(clock::now() - t1).count();
+        state.ResumeTiming();
+    }
+    return true;
+}
+
+double mean_support(const Encoded &e) {
+    double s = 0.0;
+    for (const auto &i : e.info) s += i.support;
+    return e.info.empty() ? 0.0 : s / double(e.info.size());
+}
+
+sfl_enet_params bench_params(sfl_enet_solver solver) {
     sfl_enet_params params = SFL_ENET_PARAMS_INIT;
     params.l1 = 0.1f;
     params.l2 = 0.01f;
     params.solver = solver;
+    return params;
+}
+
+// lanes: params.lanes = 1 (LARS, K <= 32: several signals per call side by side); each iteration then also runs the
+// one-at-a-time encode (timed by hand, paused), so x_one_at_a_time is a ratio measured in the same run.
+void BM_encode(benchmark::State &state, sfl_bench::DictShape shape, sfl_enet_solver solver, bool lanes = false) {
+    const Problem pr = load_problem(shape);
+    sfl_enet_params params = bench_params(solver);
     AlignedBuffer plan_mem(SFL_ENET_PLAN_BYTES(pr.K));
     const sfl_enet_plan *plan = init_plan(state, pr, params, plan_mem);
     if (!plan) return;
-    sfl_enet_params one = params;
+    const sfl_enet_params one = params;
     params.lanes = lanes ? 1 : 0;
-    size_t bytes = 0;
-    sfl_enet_encode_workspace_size(&params, plan, &bytes);
-    AlignedBuffer ws_mem(bytes);
-    const sfl_workspace ws = {ws_mem.data(), bytes}, ws_one = ws;
-    std::vector<float> A(size_t(pr.n) * size_t(pr.K)), A_one(A.size());
-    std::vector<sfl_enet_info> info(size_t(pr.n)), info_one(info.size());
-    using clock = std::chrono::steady_clock;
-    double t_lanes = 0.0, t_one = 0.0;
-    for (auto _ : state) {
-        const auto t0 = clock::now();
-        const sfl_status st = sfl_enet_encode(&ws, &params, plan, pr.P.data(), pr.n, pr.X.data(), A.data(), info.data());
-        benchmark::DoNotOptimize(A.data());
-        t_lanes += std::chrono::duration<double>(clock::now() - t0).count();
-        if (st < 0) {
-            state.SkipWithError(sfl_status_string(st));
-            return;
-        }
-        if (!lanes) continue;
-        state.PauseTiming();
-        const auto t1 = clock::now();
-        sfl_enet_encode(&ws_one, &one, plan, pr.P.data(), pr.n, pr.X.data(), A_one.data(), info_one.data());
-        benchmark::DoNotOptimize(A_one.data());
-        t_one += std::chrono::duration<double>(clock::now() - t1).count();
-        state.ResumeTiming();
-    }
+    Encoded e, e_one;
+    if (!encode_paired(state, pr, plan, params, lanes ? &one : nullptr, &e, &e_one)) return;
     if (lanes) {
-        state.counters["x_one_at_a_time"] = t_lanes > 0 ? t_one / t_lanes : 0.0;
+        state.counters["x_one_at_a_time"] = e.seconds > 0 ? e_one.seconds / e.seconds : 0.0;
         double worst = 0.0; // largest relative objective difference to the one-at-a-time codes
         for (int32_t i = 0; i < pr.n; ++i) {
-            const double f = info[size_t(i)].objective, g = info_one[size_t(i)].objective;
+            const double f = e.info[size_t(i)].objective, g = e_one.info[size_t(i)].objective;
             const double d = std::fabs(f - g) / std::max({std::fabs(f), std::fabs(g), 1e-30});
             worst = std::max(worst, d);
         }
         state.counters["max_rel_obj_diff"] = worst;
     }
-    double support = 0.0, iters = 0.0;
-    for (const auto &i : info) {
-        support += i.support;
-        iters += i.iterations;
-    }
+    double iters = 0.0;
+    for (const auto &i : e.info) iters += i.iterations;
     state.counters["signals/s"] = benchmark::Counter(double(pr.n) * double(state.iterations()), benchmark::Counter::kIsRate);
-    state.counters["mean_support"] = support / pr.n;
+    state.counters["mean_support"] = mean_support(e);
     state.counters["mean_iters"] = iters / pr.n;
     state.counters["signals"] = pr.n;
 }
@@ -153,49 +182,20 @@ void BM_encode(benchmark::State &state, sfl_bench::DictShape shape, sfl_enet_sol
 // signed_support): about half the correlations cannot enter.
 void BM_encode_positive(benchmark::State &state, sfl_bench::DictShape shape, sfl_enet_solver solver) {
     const Problem pr = load_problem(shape);
-    sfl_enet_params params = SFL_ENET_PARAMS_INIT;
-    params.l1 = 0.1f;
-    params.l2 = 0.01f;
-    params.solver = solver;
+    sfl_enet_params params = bench_params(solver);
     AlignedBuffer plan_mem(SFL_ENET_PLAN_BYTES(pr.K));
     const sfl_enet_plan *plan = init_plan(state, pr, params, plan_mem);
     if (!plan) return;
     const sfl_enet_params signed_params = params;
     params.positive = 1;
-    size_t bytes = 0;
-    sfl_enet_encode_workspace_size(&params, plan, &bytes);
-    AlignedBuffer ws_mem(bytes);
-    const sfl_workspace ws = {ws_mem.data(), bytes};
-    std::vector<float> A(size_t(pr.n) * size_t(pr.K)), A_signed(A.size());
-    std::vector<sfl_enet_info> info(size_t(pr.n)), info_signed(info.size());
-    using clock = std::chrono::steady_clock;
-    double t_pos = 0.0, t_signed = 0.0;
-    for (auto _ : state) {
-        const auto t0 = clock::now();
-        const sfl_status st = sfl_enet_encode(&ws, &params, plan, pr.P.data(), pr.n, pr.X.data(), A.data(), info.data());
-        benchmark::DoNotOptimize(A.data());
-        t_pos += std::chrono::duration<double>(clock::now() - t0).count();
-        if (st < 0) {
-            state.SkipWithError(sfl_status_string(st));
-            return;
-        }
-        state.PauseTiming();
-        const auto t1 = clock::now();
-        sfl_enet_encode(&ws, &signed_params, plan, pr.P.data(), pr.n, pr.X.data(), A_signed.data(), info_signed.data());
-        benchmark::DoNotOptimize(A_signed.data());
-        t_signed += std::chrono::duration<double>(clock::now() - t1).count();
-        state.ResumeTiming();
-    }
-    double support = 0.0, support_signed = 0.0, kkt = 0.0;
-    for (int32_t i = 0; i < pr.n; ++i) {
-        support += info[size_t(i)].support;
-        support_signed += info_signed[size_t(i)].support;
-        kkt = std::max(kkt, double(info[size_t(i)].kkt));
-    }
+    Encoded e, e_signed;
+    if (!encode_paired(state, pr, plan, params, &signed_params, &e, &e_signed)) return;
+    double kkt = 0.0;
+    for (const auto &i : e.info) kkt = std::max(kkt, double(i.kkt));
     state.counters["signals/s"] = benchmark::Counter(double(pr.n) * double(state.iterations()), benchmark::Counter::kIsRate);
-    state.counters["x_signed"] = t_pos > 0 ? t_signed / t_pos : 0.0;
-    state.counters["mean_support"] = support / pr.n;
-    state.counters["signed_support"] = support_signed / pr.n;
+    state.counters["x_signed"] = e.seconds > 0 ? e_signed.seconds / e.seconds : 0.0;
+    state.counters["mean_support"] = mean_support(e);
+    state.counters["signed_support"] = mean_support(e_signed);
     state.counters["max_kkt"] = kkt;
 }
 

@@ -25,6 +25,12 @@ inline std::vector<float> unit_signals(int32_t m, int32_t n, unsigned seed) {
     return X.data;
 }
 
+// A problem shape and its weights, for tables of cases.
+struct SolverCase {
+    int32_t m, K;
+    float l1, l2;
+};
+
 struct Encoded {
     sfl_status status = SFL_OK;
     std::vector<float> A;
@@ -61,18 +67,22 @@ public:
 
     const sfl_enet_plan *plan() const { return plan_; }
 
-    sfl_enet_params params(sfl_enet_solver solver, float l1, int32_t max_iter = 0) const {
+    sfl_enet_params params(sfl_enet_solver solver, float l1, int32_t max_iter = 0, bool positive = false,
+                           int32_t lanes = 0) const {
         sfl_enet_params p = SFL_ENET_PARAMS_INIT;
         p.l1 = l1;
         p.l2 = l2;
         p.solver = solver;
         p.max_iter = max_iter;
+        p.positive = positive ? 1 : 0;
+        p.lanes = lanes;
         return p;
     }
 
     // Encode n rows of X through the C API, with a workspace of exactly the queried size.
-    Encoded encode(sfl_enet_solver solver, float l1, const std::vector<float> &X, int32_t n, int32_t max_iter = 0) const {
-        const sfl_enet_params p = params(solver, l1, max_iter);
+    Encoded encode(sfl_enet_solver solver, float l1, const std::vector<float> &X, int32_t n, int32_t max_iter = 0,
+                   bool positive = false, int32_t lanes = 0) const {
+        const sfl_enet_params p = params(solver, l1, max_iter, positive, lanes);
         size_t bytes = 0;
         REQUIRE(sfl_enet_encode_workspace_size(&p, plan_, &bytes) == SFL_OK);
         AlignedBuffer ws(bytes);

@@ -1,5 +1,5 @@
-// Non-negative codes (sfl_enet_params.positive = 1) on generated problems: the
-// one-sided KKT conditions in double, LARS and CD agreeing, the constraint binding
+// Non-negative codes (sfl_enet_params.positive = 1) on generated problems (their KKT
+// conditions: test_enet_solvers.cpp): LARS and CD agreeing, the constraint binding
 // (the signed codes of the same problems have negative entries), the zero code when
 // no correlation exceeds l1, the lanes' switch, and sfl_enet_evaluate() against the
 // solvers' info. The scikit-learn references are in test_enet_reference.cpp.
@@ -15,80 +15,14 @@
 
 using sfl_test::Dictionary;
 using sfl_test::Encoded;
+using Case = sfl_test::SolverCase;
 
 namespace {
-
-struct Case {
-    int32_t m, K;
-    float l1, l2;
-};
-
-// The codes of n signals with positive set, through the C API.
-Encoded encode_positive(const Dictionary &d, sfl_enet_solver solver, float l1, const std::vector<float> &X,
-                        int32_t n, int32_t lanes = 0) {
-    sfl_enet_params p = d.params(solver, l1);
-    p.positive = 1;
-    p.lanes = lanes;
-    size_t bytes = 0;
-    REQUIRE(sfl_enet_encode_workspace_size(&p, d.plan(), &bytes) == SFL_OK);
-    sfl_test::AlignedBuffer ws(bytes);
-    const sfl_workspace w = ws.workspace();
-    Encoded e;
-    e.A.assign(size_t(n) * size_t(d.K), -1.0f);
-    e.info.resize(size_t(n));
-    e.status = sfl_enet_encode(&w, &p, d.plan(), d.P.data(), n, X.data(), e.A.data(), e.info.data());
-    return e;
-}
-
-// max_j c_j over the batch, at least l1: the scale of the one-sided KKT tolerances.
-double max_c(const Dictionary &d, const std::vector<float> &X, int32_t n, float l1) {
-    double best = l1;
-    std::vector<float> c(size_t(d.K));
-    for (int32_t i = 0; i < n; ++i) {
-        double xx;
-        d.correlations(&X[size_t(i) * d.m], c.data(), &xx);
-        for (float v : c) best = std::max(best, double(std::fabs(v)));
-    }
-    return best;
-}
 
 const Case kCases[] = {{25, 20, 0.1f, 0.01f}, {25, 20, 0.05f, 0.0f}, {64, 256, 0.1f, 0.01f},
                        {30, 60, 0.02f, 0.0f}, {200, 100, 0.05f, 0.01f}, {7, 3, 0.0f, 0.5f}};
 
 } // namespace
-
-TEST_CASE("non-negative codes: a >= 0 and the one-sided KKT conditions hold for LARS and CD") {
-    for (const Case &cs : kCases) {
-        for (sfl_enet_solver solver : {SFL_ENET_LARS, SFL_ENET_CD}) {
-            CAPTURE(cs.m);
-            CAPTURE(cs.K);
-            CAPTURE(cs.l1);
-            CAPTURE(cs.l2);
-            CAPTURE(int(solver));
-            const Dictionary d(cs.m, cs.K, cs.l2, 31u + unsigned(cs.K));
-            const int32_t n = 40;
-            const std::vector<float> X = sfl_test::unit_signals(cs.m, n, 6u);
-            const Encoded e = encode_positive(d, solver, cs.l1, X, n);
-            REQUIRE(e.status == SFL_OK);
-            const double scale = max_c(d, X, n, cs.l1);
-            const double tol = (solver == SFL_ENET_LARS ? 2e-5 : 2e-3) * scale;
-            int64_t negative = 0, nonzero = 0;
-            for (int32_t i = 0; i < n; ++i) {
-                const float *a = &e.A[size_t(i) * cs.K];
-                for (int32_t k = 0; k < cs.K; ++k) {
-                    negative += a[k] < 0.0f;
-                    nonzero += a[k] != 0.0f;
-                }
-                CHECK(d.kkt(cs.l1, &X[size_t(i) * cs.m], a, true) <= tol);
-                // The signed rule would fail wherever an atom has r_j < -l1: info.kkt is the one-sided one.
-                CHECK(e.info[i].kkt <= tol);
-                CHECK(e.info[i].gap >= 0.0f);
-            }
-            CHECK(negative == 0);
-            CHECK(nonzero > 0);
-        }
-    }
-}
 
 TEST_CASE("non-negative codes: the constraint binds, LARS and CD agree on objective and support") {
     for (const Case &cs : kCases) {
@@ -98,8 +32,8 @@ TEST_CASE("non-negative codes: the constraint binds, LARS and CD agree on object
         const Dictionary d(cs.m, cs.K, cs.l2, 7u);
         const int32_t n = 50;
         const std::vector<float> X = sfl_test::unit_signals(cs.m, n, 10u);
-        const Encoded lars = encode_positive(d, SFL_ENET_LARS, cs.l1, X, n);
-        const Encoded cd = encode_positive(d, SFL_ENET_CD, cs.l1, X, n);
+        const Encoded lars = d.encode(SFL_ENET_LARS, cs.l1, X, n, 0, true);
+        const Encoded cd = d.encode(SFL_ENET_CD, cs.l1, X, n, 0, true);
         const Encoded signed_codes = d.encode(SFL_ENET_LARS, cs.l1, X, n);
         REQUIRE(lars.status == SFL_OK);
         REQUIRE(cd.status == SFL_OK);
@@ -144,7 +78,7 @@ TEST_CASE("non-negative codes: no positive correlation above l1 gives the zero c
     REQUIRE(cabs > cpos * 1.01f); // some negative correlation is larger than every positive one
     const float l1 = cpos * 1.0001f;
     for (sfl_enet_solver solver : {SFL_ENET_LARS, SFL_ENET_CD}) {
-        const Encoded e = encode_positive(d, solver, l1, X, n);
+        const Encoded e = d.encode(solver, l1, X, n, 0, true);
         REQUIRE(e.status == SFL_OK);
         for (float v : e.A) CHECK(v == 0.0f);
         for (int32_t i = 0; i < n; ++i) {
@@ -162,8 +96,8 @@ TEST_CASE("non-negative codes: lanes = 1 solves them one row at a time, the same
     const Dictionary d(25, 20, 0.01f, 12u);
     const int32_t n = 300; // more than one lanes block
     const std::vector<float> X = sfl_test::unit_signals(25, n, 13u);
-    const Encoded one = encode_positive(d, SFL_ENET_LARS, 0.05f, X, n, 0);
-    const Encoded lanes = encode_positive(d, SFL_ENET_LARS, 0.05f, X, n, 1);
+    const Encoded one = d.encode(SFL_ENET_LARS, 0.05f, X, n, 0, true, 0);
+    const Encoded lanes = d.encode(SFL_ENET_LARS, 0.05f, X, n, 0, true, 1);
     REQUIRE(one.status == SFL_OK);
     REQUIRE(lanes.status == SFL_OK);
     CHECK(one.A == lanes.A);
@@ -178,7 +112,7 @@ TEST_CASE("sfl_enet_evaluate: the solvers' info for either sign rule, +inf for a
         CAPTURE(positive);
         sfl_enet_params p = d.params(SFL_ENET_LARS, 0.05f);
         p.positive = positive;
-        const Encoded e = positive ? encode_positive(d, SFL_ENET_LARS, 0.05f, X, n) : d.encode(SFL_ENET_LARS, 0.05f, X, n);
+        const Encoded e = d.encode(SFL_ENET_LARS, 0.05f, X, n, 0, positive == 1);
         REQUIRE(e.status == SFL_OK);
         std::vector<float> c(40);
         for (int32_t i = 0; i < n; ++i) {

@@ -14,13 +14,9 @@
 
 using sfl_test::Dictionary;
 using sfl_test::Encoded;
+using Case = sfl_test::SolverCase;
 
 namespace {
-
-struct Case {
-    int32_t m, K;
-    float l1, l2;
-};
 
 // Max |c| over a batch: the scale KKT tolerances are relative to.
 double max_abs_c(const Dictionary &d, const std::vector<float> &X, int32_t n) {
@@ -36,32 +32,40 @@ double max_abs_c(const Dictionary &d, const std::vector<float> &X, int32_t n) {
 
 } // namespace
 
-TEST_CASE("KKT conditions hold for LARS and CD on random problems") {
+TEST_CASE("KKT conditions hold for LARS and CD on random problems, signed and non-negative codes") {
     const Case cases[] = {{25, 20, 0.1f, 0.01f}, {25, 20, 0.1f, 0.0f},  {64, 256, 0.1f, 0.01f},
                           {64, 256, 0.05f, 0.1f}, {30, 60, 0.02f, 0.0f}, {200, 100, 0.05f, 0.01f},
-                          {1, 1, 0.1f, 0.0f},     {7, 3, 0.01f, 0.5f}};
+                          {1, 1, 0.1f, 0.0f},     {7, 3, 0.01f, 0.5f},   {7, 3, 0.0f, 0.5f}};
     for (const Case &cs : cases) {
         for (sfl_enet_solver solver : {SFL_ENET_LARS, SFL_ENET_CD}) {
-            CAPTURE(cs.m);
-            CAPTURE(cs.K);
-            CAPTURE(cs.l1);
-            CAPTURE(cs.l2);
-            CAPTURE(int(solver));
-            const Dictionary d(cs.m, cs.K, cs.l2, 11u + unsigned(cs.m));
-            const int32_t n = 40;
-            const std::vector<float> X = sfl_test::unit_signals(cs.m, n, 5u);
-            const Encoded e = d.encode(solver, cs.l1, X, n);
-            REQUIRE(e.status >= 0);
-            const double scale = max_abs_c(d, X, n);
-            // LARS reaches the exact support and solves G[L,L] a = c - l1 s in double;
-            // CD stops on a relative duality gap of 1e-6, which bounds the KKT residual less tightly.
-            const double tol = (solver == SFL_ENET_LARS ? 2e-5 : 2e-3) * scale;
-            for (int32_t i = 0; i < n; ++i) {
-                const double kkt = d.kkt(cs.l1, &X[size_t(i) * cs.m], &e.A[size_t(i) * cs.K]);
-                CHECK(kkt <= tol);
-                // info.kkt comes from float G and c: equal up to their rounding.
-                CHECK(std::fabs(e.info[i].kkt - kkt) <= 1e-5 * scale);
-                if (e.info[i].status == SFL_WARN_NOT_CONVERGED) CHECK(e.info[i].hit_iter_limit == 1);
+            for (bool positive : {false, true}) {
+                CAPTURE(cs.m);
+                CAPTURE(cs.K);
+                CAPTURE(cs.l1);
+                CAPTURE(cs.l2);
+                CAPTURE(int(solver));
+                CAPTURE(positive);
+                const Dictionary d(cs.m, cs.K, cs.l2, 11u + unsigned(cs.m));
+                const int32_t n = 40;
+                const std::vector<float> X = sfl_test::unit_signals(cs.m, n, 5u);
+                const Encoded e = d.encode(solver, cs.l1, X, n, 0, positive);
+                REQUIRE(e.status >= 0);
+                const double scale = std::max(max_abs_c(d, X, n), double(cs.l1));
+                // LARS reaches the exact support and solves G[L,L] a = c - l1 s in double;
+                // CD stops on a relative duality gap of 1e-6, which bounds the KKT residual less tightly.
+                const double tol = (solver == SFL_ENET_LARS ? 2e-5 : 2e-3) * scale;
+                int64_t negative = 0;
+                for (int32_t i = 0; i < n; ++i) {
+                    const float *a = &e.A[size_t(i) * cs.K];
+                    // Non-negative codes: the one-sided rule (+inf for a negative entry).
+                    const double kkt = d.kkt(cs.l1, &X[size_t(i) * cs.m], a, positive);
+                    CHECK(kkt <= tol);
+                    // info.kkt comes from float G and c: equal up to their rounding.
+                    CHECK(std::fabs(e.info[i].kkt - kkt) <= 1e-5 * scale);
+                    if (e.info[i].status == SFL_WARN_NOT_CONVERGED) CHECK(e.info[i].hit_iter_limit == 1);
+                    negative += std::count_if(a, a + cs.K, [](float v) { return v < 0.0f; });
+                }
+                if (positive) CHECK(negative == 0);
             }
         }
     }
