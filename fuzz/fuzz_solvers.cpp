@@ -3,7 +3,8 @@
 //   byte 0: m = 1 + b % 16       byte 1: K = 1 + b % 16
 //   byte 2: flags - bit 0: P and x as raw float bits (else one byte each, int8 / 8);
 //                   bit 1: l1 and l2 as raw float bits (else one byte each, / 32);
-//                   bits 2-3: max_iter 0 (default), 1, 3, 50;  bit 4: CD tol 1e-3 (else 1e-6)
+//                   bits 2-3: max_iter 0 (default), 1, 3, 50;  bit 4: CD tol 1e-3 (else 1e-6);
+//                   bit 5: non-negative codes (params.positive = 1; every code entry >= 0)
 //   then l1, l2, P (m x K row-major), x (m); missing bytes read as zero.
 // Raw bits reach NaN, inf, denormals, negative zero and huge magnitudes.
 //
@@ -38,6 +39,7 @@ struct Problem {
     int32_t m = 1, K = 1;
     float l1 = 0.0f, l2 = 0.0f, tol = 1e-6f;
     int32_t max_iter = 0;
+    int32_t positive = 0; // non-negative codes
     std::vector<float> P, x;
 };
 
@@ -51,6 +53,7 @@ Problem decode(const uint8_t *data, size_t size) {
     static const int32_t kIters[4] = {0, 1, 3, 50};
     p.max_iter = kIters[(flags >> 2) & 3u];
     p.tol = (flags & 16u) ? 1e-3f : 1e-6f;
+    p.positive = (flags & 32u) ? 1 : 0;
     if (raw_params) {
         p.l1 = in.f32_bits();
         p.l2 = in.f32_bits();
@@ -100,7 +103,8 @@ bool solved(sfl_status row, sfl_enet_solver solver) {
 // the call SFL_WARN_ROWS_FAILED, everything written).
 sfl_status call_status(sfl_status row) { return row < 0 ? SFL_WARN_ROWS_FAILED : row; }
 
-void check_result(const Result &r, sfl_enet_solver solver, bool l1_ok, bool input_finite, bool overflow_ok) {
+void check_result(const Result &r, sfl_enet_solver solver, bool positive, bool l1_ok, bool input_finite,
+                  bool overflow_ok) {
     if (!l1_ok) {
         SFL_FUZZ_REQUIRE(r.st == SFL_ERR_BAD_PARAM && untouched(r.a));
         return;
@@ -118,6 +122,8 @@ void check_result(const Result &r, sfl_enet_solver solver, bool l1_ok, bool inpu
     }
     SFL_FUZZ_REQUIRE(solved(static_cast<sfl_status>(r.info.status), solver));
     SFL_FUZZ_REQUIRE(!(r.info.gap < 0.0f) && r.info.support >= 0 && r.info.support <= int32_t(r.a.size()));
+    if (positive)
+        for (float v : r.a) SFL_FUZZ_REQUIRE(!(v < 0.0f));
 }
 
 Result encode(const sfl_enet_plan *plan, const sfl_enet_params &params, const Problem &p) {
@@ -186,7 +192,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     const Problem p = decode(data, size);
     const sfl_enet_dims dims = {p.m, p.K};
     sfl_test::AlignedBuffer plan_mem(SFL_ENET_PLAN_BYTES(p.K));
-    sfl_enet_params params = {p.l1, p.l2, p.tol, p.max_iter, SFL_ENET_LARS, 0, 0};
+    sfl_enet_params params = {p.l1, p.l2, p.tol, p.max_iter, SFL_ENET_LARS, 0, p.positive};
     sfl_enet_plan *plan = nullptr;
     const sfl_status ps = sfl_enet_plan_init(plan_mem.data(), plan_mem.size(), &params, &dims, p.P.data(), &plan);
     const bool l2_ok = std::isfinite(p.l2) && p.l2 >= 0.0f;
@@ -215,9 +221,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     const sfl_enet_solver solvers[2] = {SFL_ENET_LARS, SFL_ENET_CD};
     for (int s = 0; s < 2; ++s) {
         params.solver = solvers[s];
-        check_result(encode(plan, params, p), solvers[s], l1_ok, x_finite, overflow);
+        check_result(encode(plan, params, p), solvers[s], p.positive, l1_ok, x_finite, overflow);
         by_solve[s] = solve(plan, params, c.data(), x2, p.K);
-        check_result(by_solve[s], solvers[s], l1_ok, c_finite, overflow);
+        check_result(by_solve[s], solvers[s], p.positive, l1_ok, c_finite, overflow);
     }
 
     const Result &lars = by_solve[0], &cd = by_solve[1];

@@ -190,3 +190,78 @@ TEST_CASE("fuzz regression: a plan built from a dictionary with a subnormal G_jj
     const Plan other(m, K, Q, 0.0f);
     CHECK(sfl_enet_plan_check_dictionary(other.plan, P.data()) == SFL_ERR_BAD_PLAN);
 }
+
+// fuzz_solvers: non-negative LARS with l1 = l2 = 0 on 12 atoms in 6 dimensions, two of them
+// (3 and 5) nearly collinear and tied in correlation. Atom 5 joined at the tie, and the
+// direction of atom 3, still at zero, came out negative by rounding: the code took
+// a_3 = -11.7 (and a_5 = 12.0), an infeasible non-negative code with a lower objective
+// than the minimiser. Now such a coefficient leaves before the step (also in signed mode,
+// where it gave a sign-inconsistent code); the code is CD's.
+TEST_CASE("fuzz regression: an atom at zero whose direction turned against its sign leaves the LARS path") {
+    const std::vector<float> P = {
+        0.0f,    0.0f,    -2.75f,  9.25f,   9.25f,   9.25f,   -9.875f, -9.875f, -13.875f, -9.875f, -9.875f, -9.875f,
+        -9.875f, -9.875f, -9.875f, -9.875f, -9.875f, -9.875f, -9.875f, -9.875f, -9.875f,  -9.875f, -9.875f, -9.875f,
+        -9.875f, -9.875f, -9.875f, -9.875f, -9.875f, -9.875f, -9.875f, -9.875f, -9.875f,  -9.875f, -9.875f, -9.875f,
+        -9.875f, -9.875f, -9.875f, -9.875f, -9.875f, -9.875f, -9.875f, -9.875f, -9.875f,  -9.875f, -9.875f, -9.875f,
+        -9.875f, -9.875f, -9.875f, -9.875f, -9.875f, -9.875f, -9.875f, -9.875f, -9.875f,  -9.875f, -9.875f, -9.875f,
+        -9.875f, -9.875f, -9.875f, -9.875f, -9.875f, -9.625f, -9.875f, -9.875f, -9.875f,  -9.875f, -2.75f,  -6.0f};
+    const std::vector<float> x = {7.875f, 3.75f, -10.375f, -0.625f, 0.0f, 0.0f};
+    const Plan plan(6, 12, P, 0.0f);
+    std::vector<float> a_lars(12), a_cd(12);
+    std::vector<sfl_enet_info> info_lars(1), info_cd(1);
+    sfl_enet_params p = {0.0f, 0.0f, 1e-6f, 0, SFL_ENET_LARS, 0, 1};
+    REQUIRE(encode(plan, p, P, 1, x, a_lars, info_lars) >= 0);
+    p.solver = SFL_ENET_CD;
+    REQUIRE(encode(plan, p, P, 1, x, a_cd, info_cd) >= 0);
+    for (float v : a_lars) CHECK(v >= 0.0f);
+    CHECK(info_lars[0].kkt <= 1e-4f);
+    CHECK(info_lars[0].objective == doctest::Approx(info_cd[0].objective).epsilon(1e-5));
+    CHECK(a_lars[3] == 0.0f);
+    CHECK(a_lars[5] > 0.0f);
+}
+
+// fuzz_solvers: non-negative LARS with l1 = l2 = 0, 16 atoms in 3 dimensions. x = atom 9 / 1
+// exactly, so lambda fell to rounding level (7e-18) with atoms still joining; one joined with
+// sign -1, taken from the sign of its rounding-level r_j, and its coefficient went to
+// -1.2e-17. A non-negative code's atoms now always join with +1.
+TEST_CASE("fuzz regression: non-negative LARS joins every atom with sign +1, even at a rounding-level lambda") {
+    std::vector<float> P(3 * 16, -0.125f);
+    const float row0[16] = {0, 0, 0, 0, 0.625f, 0.375f, 3, 2, 0, -0.125f, -0.125f, -0.125f, -0.125f, -0.125f,
+                            -0.125f, -0.125f};
+    for (int k = 0; k < 16; ++k) P[size_t(k)] = row0[k];
+    const std::vector<float> x = {-0.125f, -0.125f, -0.125f};
+    const Plan plan(3, 16, P, 0.0f);
+    for (int32_t max_iter : {3, 0}) {
+        CAPTURE(max_iter);
+        std::vector<float> a(16);
+        std::vector<sfl_enet_info> info(1);
+        const sfl_enet_params p = {0.0f, 0.0f, 1e-6f, max_iter, SFL_ENET_LARS, 0, 1};
+        REQUIRE(encode(plan, p, P, 1, x, a, info) >= 0);
+        for (float v : a) CHECK(v >= 0.0f);
+        CHECK(a[9] == doctest::Approx(1.0f));
+        CHECK(info[0].kkt <= 1e-6f);
+    }
+}
+
+// fuzz_solvers: non-negative LARS, l1 = l2 = 0, 16 atoms in 3 dimensions, stopped by
+// max_iter = 3. In step 2 the drop of atom 5 (its coefficient crossing zero) and the
+// path's next event fell on the same gamma; the event won by rounding and a_5 ended at
+// -2.3e-19. A coefficient that rounding carries past zero now stops at zero.
+TEST_CASE("fuzz regression: a LARS coefficient whose crossing ties with another event stops at zero") {
+    const std::vector<float> P = {
+        0.0f,     0.0f,    0.0f,    0.0f,    0.625f,  3.0f,    0.375f,  2.0f,    0.0f,    -0.125f, -0.125f, -0.125f,
+        -0.125f,  -0.125f, -2.25f,  -0.125f, -0.125f, -0.125f, -0.125f, 0.0f,    12.0f,   0.25f,   12.125f, -0.125f,
+        -0.125f,  -0.125f, -0.125f, -0.125f, -0.125f, -0.125f, 15.875f, -0.125f, 15.875f, -0.125f, -0.125f, -0.125f,
+        -0.125f,  -8.125f, -0.125f, -0.125f, -0.125f, -0.125f, -0.125f, -0.125f, -0.125f, 13.125f, -0.125f, -0.125f};
+    const std::vector<float> x = {-0.125f, -0.125f, -0.125f};
+    const Plan plan(3, 16, P, 0.0f);
+    for (int32_t max_iter : {3, 0}) {
+        CAPTURE(max_iter);
+        std::vector<float> a(16);
+        std::vector<sfl_enet_info> info(1);
+        const sfl_enet_params p = {0.0f, 0.0f, 1e-6f, max_iter, SFL_ENET_LARS, 0, 1};
+        REQUIRE(encode(plan, p, P, 1, x, a, info) >= 0);
+        for (float v : a) CHECK(v >= 0.0f);
+        CHECK(a[9] == doctest::Approx(1.0f));
+    }
+}

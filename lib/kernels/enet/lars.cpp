@@ -73,7 +73,9 @@ PathEnd lars_path(const LarsBuffers &b, const Problem &pb, int32_t max_iter) {
             if (append_atom(b, G, K, s, to_add)) {
                 b.act[s] = to_add;
                 b.pos[to_add] = s;
-                b.sgn[s] = b.r[to_add] > 0 ? 1.0 : -1.0;
+                // Non-negative codes join with +1 even where lambda has shrunk to rounding
+                // level and r_j with it (its sign is then noise).
+                b.sgn[s] = positive || b.r[to_add] > 0 ? 1.0 : -1.0;
                 b.a[s] = 0.0;
                 ++s;
             } else {
@@ -130,11 +132,27 @@ PathEnd lars_path(const LarsBuffers &b, const Problem &pb, int32_t max_iter) {
         }
         for (int32_t k = 0; k < s; ++k) {
             if (b.w[k] == 0.0) continue;
-            const double g = -b.a[k] / b.w[k];
-            if (g > 0.0 && g < gamma) { gamma = g; event_drop = k; event_add = -1; }
+            double g = -b.a[k] / b.w[k];
+            if (b.a[k] == 0.0 && b.w[k] * b.sgn[k] < 0.0) {
+                // A coefficient still at zero that would move against its sign: an atom
+                // that joined at a tie with a nearly collinear one (l2 = 0), whose
+                // direction rounding turned. It leaves now, before the step: otherwise
+                // the code takes the wrong sign (a negative entry of a non-negative code).
+                g = 0.0;
+            } else if (!(g > 0.0)) {
+                continue;
+            }
+            if (g < gamma || (g == 0.0 && event_drop < 0)) { gamma = g; event_drop = k; event_add = -1; }
         }
 
-        for (int32_t k = 0; k < s; ++k) b.a[k] += gamma * b.w[k];
+        for (int32_t k = 0; k < s; ++k) {
+            b.a[k] += gamma * b.w[k];
+            // A crossing that ties with the step's event (its own drop lost to an add or the
+            // path end by rounding) overshoots zero by a rounding amount: it stops at zero,
+            // so every iterate keeps the signs of its atoms (a non-negative code stays one).
+            // The next step drops it if it keeps moving that way.
+            if (b.a[k] * b.sgn[k] < 0.0) b.a[k] = 0.0;
+        }
         for (int32_t j = 0; j < K; ++j) b.r[j] -= gamma * b.u[j];
         lambda -= gamma;
         for (int32_t k = 0; k < s; ++k) b.r[b.act[k]] = lambda * b.sgn[k];
