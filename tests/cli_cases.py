@@ -1,11 +1,16 @@
 """Shared parts of the command-line test scripts (tests/cli, tests/deploy, tests/train):
-Failure and expect, running a program, a case's scratch directory, the case registry, the
---list / --check-list commands CMake uses to check that it registered every case, and the
-main() that runs one case."""
+Failure and expect, running a program (also with stderr on a pseudo-terminal), a case's
+scratch directory, the case registry, the --list / --check-list commands CMake uses to
+check that it registered every case, and the main() that runs one case."""
+import errno
+import fcntl
 import os
+import pty
 import shutil
+import struct
 import subprocess
 import tempfile
+import termios
 
 
 class Failure(Exception):
@@ -28,6 +33,44 @@ def run(cmd, timeout=300):
     return p.returncode, p.stdout, p.stderr
 
 
+def run_on_terminal(cmd, columns, timeout=300):
+    """(exit status, stdout, stderr bytes) of cmd with its stderr on a pseudo-terminal of
+    `columns` columns (a program's progress line for people) and stdout on a pipe."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=slave, stdin=subprocess.DEVNULL)
+    os.close(slave)
+    err = b""
+    while True:  # until every writer of the terminal is gone (EIO on Linux)
+        try:
+            chunk = os.read(master, 65536)
+        except OSError as e:
+            if e.errno != errno.EIO:
+                raise
+            break
+        if not chunk:
+            break
+        err += chunk
+    os.close(master)
+    out = p.stdout.read().decode()
+    p.stdout.close()
+    return p.wait(timeout=timeout), out, err
+
+
+def terminal_lines(err):
+    """The lines a terminal shows for the bytes err: each line as its last redrawing after
+    a carriage return, the erase-to-end-of-line code dropped. The pseudo-terminal turns
+    '\\n' into '\\r\\n'."""
+    text = err.decode().replace("\r\n", "\n").replace("\x1b[K", "")
+    return [line.split("\r")[-1] for line in text.split("\n")[:-1]]
+
+
+def drawn_segments(err):
+    """Every text drawn on the terminal between carriage returns and line ends."""
+    text = err.decode().replace("\r\n", "\n").replace("\x1b[K", "")
+    return [seg for line in text.split("\n") for seg in line.split("\r") if seg]
+
+
 class Scratch:
     """A case's scratch directory and the program under test (cmd: its command line,
     with the emulator prefix when cross-compiled)."""
@@ -43,6 +86,9 @@ class Scratch:
 
     def run(self, args):
         return run(self.cmd + args, self.timeout)
+
+    def run_on_terminal(self, args, columns):
+        return run_on_terminal(self.cmd + args, columns, self.timeout)
 
 
 def registry(namespace):

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "cli_parse.hpp"
+#include "progress.hpp"
 
 namespace sfl_cli {
 
@@ -32,8 +33,10 @@ inline std::string one_line(std::string s) {
     return s;
 }
 
-/** "<program>: <kind>: <what>" on one stderr line (kind: "error", "warning"). */
+/** "<program>: <kind>: <what>" on one stderr line (kind: "error", "warning"), after
+ *  ending an open progress line. */
 inline void print_diagnostic(const char *program, const char *kind, const std::string &what) {
+    end_progress_line();
     std::fprintf(stderr, "%s: %s: %s\n", program, kind, one_line(what).c_str());
 }
 

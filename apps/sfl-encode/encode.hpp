@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <vector>
 
+#include "row_progress.hpp"
 #include "sfl/sfl.hpp"
 
 namespace sfl_encode {
@@ -17,9 +18,9 @@ struct EncodeResult {
 };
 
 /** Encode the n x m signals X over the plan's dictionary P (m x K) with `threads`
- *  threads (at most n). Throws sfl::Error if a call fails as a whole (bad argument,
+ *  threads (at most n), each over its rows in chunks that it counts in `progress`. Throws sfl::Error if a call fails as a whole (bad argument,
  *  workspace, ...). Per-signal failures (e.g. SFL_ERR_SINGULAR) are left in info[i].status. */
 EncodeResult encode_rows(const sfl::EnetPlan &plan, const sfl_enet_params &params, const float *P, const float *X,
-                         size_t n, unsigned threads);
+                         size_t n, unsigned threads, RowProgress &progress);
 
 } // namespace sfl_encode

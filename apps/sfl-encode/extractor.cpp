@@ -42,7 +42,8 @@ Extractor make_extractor(const sfl_model &full, int32_t layers, const std::strin
     return e;
 }
 
-ForwardResult run_forward(const sfl_model &model, const float *X, size_t n, unsigned threads) {
+ForwardResult run_forward(const sfl_model &model, const float *X, size_t n, unsigned threads,
+                          RowProgress &progress) {
     const size_t in = sample_size(model.in), out = sample_size(model.out);
     const int T = sfl::parallel_threads(int64_t(n), int(threads));
 
@@ -64,9 +65,11 @@ ForwardResult run_forward(const sfl_model &model, const float *X, size_t n, unsi
         for (size_t i = size_t(i0); i < size_t(i1); ++i) {
             status[i] = sfl_model_forward(&view, &model, 1, X + i * in, r.Y.data() + i * out);
             if (status[i] < 0) break; // a whole-call failure (nothing written): reported below
+            progress.add(1);
         }
     });
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    progress.finish();
 
     for (size_t i = 0; i < n; ++i) {
         const sfl_status st = status[i];

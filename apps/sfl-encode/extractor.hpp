@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "row_progress.hpp"
 #include "sfl/sfl.h"
 
 namespace sfl_encode {
@@ -39,7 +40,8 @@ struct ForwardResult {
  *  call per sample. A call per sample gives each sample's status (the counts) and
  *  makes Y the same bit for bit for every thread count; the solves dominate the
  *  time, not the call. Throws sfl::Error when a call fails as a whole (bad model,
- *  workspace; no Y then). */
-ForwardResult run_forward(const sfl_model &model, const float *X, size_t n, unsigned threads);
+ *  workspace; no Y then). The samples done are counted in `progress`. */
+ForwardResult run_forward(const sfl_model &model, const float *X, size_t n, unsigned threads,
+                          RowProgress &progress);
 
 } // namespace sfl_encode

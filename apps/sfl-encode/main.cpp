@@ -63,7 +63,9 @@ int run_dict(const sfl_encode::Options &opt, unsigned threads) {
     using namespace sfl_encode;
     const Inputs in = load_inputs(opt);
     const sfl::EnetPlan plan(opt.params, static_cast<int32_t>(in.m), static_cast<int32_t>(in.K), in.P.data.data());
-    const EncodeResult r = encode_rows(plan, opt.params, in.P.data.data(), in.X.data.data(), in.n, threads);
+    RowProgress progress(opt.progress, int64_t(in.n), "encoded", "signals");
+    const EncodeResult r =
+        encode_rows(plan, opt.params, in.P.data.data(), in.X.data.data(), in.n, threads, progress);
     const Summary s = summarize(r.info, in.m, in.K, r.threads, r.seconds);
 
     save_output(opt.output, r.A, {in.n, in.K});
@@ -101,7 +103,8 @@ int run_model(const sfl_encode::Options &opt, unsigned threads) {
     const sfl::LoadedModel loaded = load_model(opt.model);
     const Extractor ex = make_extractor(loaded.model(), opt.layers, opt.model);
     const ImageBatch images = load_images(opt.input, ex.model.in);
-    const ForwardResult r = run_forward(ex.model, images.x.data(), images.n, threads);
+    RowProgress progress(opt.progress, int64_t(images.n), "ran", "samples");
+    const ForwardResult r = run_forward(ex.model, images.x.data(), images.n, threads, progress);
     const std::vector<size_t> shape = output_shape(images.n, ex.model.out);
     const ModelSummary s = summarize_model(opt, ex, loaded.had_plans(), images, shape, r);
 

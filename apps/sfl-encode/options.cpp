@@ -13,7 +13,9 @@ namespace {
 const char kUsage[] =
     "usage: sfl-encode --dict P.npy --input X.npy --output A.npy --l1 L1 --l2 L2 --solver lars|cd\n"
     "                  [--positive] [--tol T] [--max-iter N] [--threads N] [--json FILE]\n"
+    "                  [--progress | --no-progress]\n"
     "       sfl-encode --model M.sflm --input IMAGES --output F.npy [--layers K] [--threads N] [--json FILE]\n"
+    "                  [--progress | --no-progress]\n"
     "\n"
     "With --dict: elastic-net sparse codes of the rows of X over the dictionary P:\n"
     "  a_i = argmin_a 1/2 ||x_i - P a||^2 + l1 ||a||_1 + l2/2 ||a||^2\n"
@@ -49,6 +51,10 @@ const char kUsage[] =
     "                   depend on N\n"
     "  --json FILE      also write the summary as one JSON object to FILE; - : to stdout,\n"
     "                   instead of the summary for people\n"
+    "  --progress       progress on stderr from the start: on a terminal one line redrawn in\n"
+    "                   place, else a line each tenth of the rows (rows done, elapsed, time\n"
+    "                   left); by default it shows only once a run has taken a second\n"
+    "  --no-progress    no progress\n"
     "  -h, --help       print this help\n"
     "\n"
     "Prints signals/s (encode only), mean objective, mean support size, worst KKT residual\n"
@@ -80,17 +86,25 @@ Options parse_options(int argc, const char *const *argv) {
     Options o;
     o.params = sfl_enet_default_params();
     bool have_l1 = false, have_l2 = false, have_solver = false, have_tol = false, have_iter = false,
-         have_threads = false, have_layers = false, have_positive = false;
+         have_threads = false, have_layers = false, have_positive = false,
+         have_progress = false;
 
     for (int i = 1; i < argc; ++i) {
         const sfl_cli::FlagArg f = sfl_cli::read_flag(argv[i]);
         const std::string &arg = f.flag;
-        // The one switch; every other option takes a value.
+        // The switches; every other option takes a value.
         if (flag_is(arg, "--positive")) {
             if (f.inline_value) throw UsageError("--positive takes no value");
             if (have_positive) throw UsageError("--positive given twice");
             have_positive = true;
             o.params.positive = 1;
+            continue;
+        }
+        if (flag_is(arg, "--progress") || flag_is(arg, "--no-progress")) {
+            if (f.inline_value) throw UsageError(arg + " takes no value");
+            if (have_progress) throw UsageError("--progress and --no-progress: give at most one, once");
+            have_progress = true;
+            o.progress = flag_is(arg, "--progress") ? ProgressWhen::always : ProgressWhen::never;
             continue;
         }
         std::string *text_target = nullptr;

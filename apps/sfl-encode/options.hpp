@@ -6,6 +6,7 @@
 
 #include "../common/cli_parse.hpp"
 
+#include "row_progress.hpp"
 #include "sfl/sfl.h"
 
 namespace sfl_encode {
@@ -26,6 +27,7 @@ struct Options {
     sfl_enet_params params{};  // --l1 --l2 --solver --tol --max-iter (--dict only)
     unsigned threads = 0;      // --threads; 0 = hardware concurrency
     std::string json;          // --json FILE; "-": stdout; empty: no JSON
+    ProgressWhen progress = ProgressWhen::auto_; // --progress / --no-progress
 };
 
 /** Parse argv. Throws UsageError naming the flag and the problem (also --dict with

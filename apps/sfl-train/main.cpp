@@ -49,6 +49,12 @@ std::string lr_str(float lr) {
     return b;
 }
 
+std::string pct_str(double v) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%.2f", v);
+    return b;
+}
+
 int run(const Options &o) {
     namespace fs = std::filesystem;
     fs::create_directories(o.out_dir);
@@ -56,7 +62,6 @@ int run(const Options &o) {
     const std::string ckpt = o.out_dir + "/checkpoint.sflc";
     const std::string weights = weights_path(o.model); // the model's weights by name (checkpoint.hpp)
     const std::string fp = fingerprint(o);
-    Progress progress(o.quiet);
 
     const sfl::nn::Dataset train = sfl::nn::load_idx_dataset(o.train_images, o.train_labels);
     sfl::nn::Dataset test_set;
@@ -83,6 +88,11 @@ int run(const Options &o) {
     if (o.resume) {
         if (!fs::exists(ckpt)) throw std::runtime_error("--resume: no checkpoint at " + ckpt);
         st = load_state(ckpt, fp);
+    }
+    // Progress in epochs of the whole run: each trial runs the pre-training and supervised epochs.
+    const int64_t trial_epochs = int64_t(o.pretrain_epochs) + o.epochs;
+    TrainProgress progress(o.quiet, int64_t(o.trials) * trial_epochs, int64_t(st.trial) * trial_epochs + st.epoch);
+    if (o.resume) {
         progress.line("resuming " + ckpt + ": trial " + std::to_string(st.trial + 1) + ", " +
                       std::to_string(st.epoch) + " epochs done");
     }
@@ -197,7 +207,7 @@ int run(const Options &o) {
                                      lr_str(halved));
                 }
             }
-            progress.epoch_done(prefix, s, pre);
+            progress.epoch_done(prefix, s, int64_t(t) * (P + E) + e + 1, e + 1 == P + E, pre);
             if (pre) {
                 st.current.pretrain_lu.push_back(s.lu);
                 st.current.pretrain_seconds.push_back(s.seconds);
@@ -222,7 +232,7 @@ int run(const Options &o) {
         }
         st.current.accuracy = trainer->accuracy(*eval, eval_idx);
         progress.line(o.net.name + " trial " + std::to_string(t + 1) + ": " + (o.validation ? "validation" : "test") +
-                      " accuracy " + std::to_string(st.current.accuracy) + "%");
+                      " accuracy " + pct_str(st.current.accuracy) + " %");
         st.done.push_back(st.current);
         st.current = TrialResult{};
         st.epoch = 0;
@@ -245,23 +255,14 @@ int run(const Options &o) {
     return sfl_cli::kExitOk;
 }
 
-// A failure's message starts on a line of its own, not after the progress bar.
-void end_progress_line() {
-    if (progress_line_open()) std::fputc('\n', stderr);
-}
-
 int run_command_line(int argc, char **argv) {
     try {
         return run(parse_options(argc, argv));
     } catch (const sfl::Error &e) {
-        end_progress_line();
         if (e.status() != SFL_ERR_NOT_FINITE) throw;
         // NaN/Inf inside the network during training: the weights diverged.
         throw std::runtime_error(std::string(e.what()) +
                                  " (training diverged; the checkpoint keeps the last finished epoch; try a smaller --lr)");
-    } catch (...) {
-        end_progress_line();
-        throw;
     }
 }
 

@@ -2,21 +2,15 @@
 #include "report.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
-#include <unistd.h>
 
 #include "json_string.hpp"
 #include "sfl/sfl.h"
 
 namespace sfl_train {
 namespace {
-
-double now() {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
 
 std::string numf(float v) {
     char b[64];
@@ -31,61 +25,73 @@ std::string num(double v) {
     return b;
 }
 
-bool g_line_open = false; // one progress bar per process
+// An epoch's numbers; the terminal's line is short (it must fit the width): lU only for
+// the factorizing nets, no mu, no epoch seconds.
+std::string stats_text(const sfl::nn::EpochStats &s, bool pretrain, bool terminal) {
+    const double rate = s.seconds > 0 ? double(s.samples) / s.seconds : 0.0;
+    char b[160];
+    if (terminal) {
+        char lu[40] = "";
+        if (s.lu != 0.0 || s.mu > 0.0f) std::snprintf(lu, sizeof lu, " lU %.4f", s.lu);
+        if (pretrain)
+            std::snprintf(b, sizeof b, "%s %.0f img/s", lu + 1, rate);
+        else
+            std::snprintf(b, sizeof b, "loss %.4f acc %.2f%%%s %.0f img/s", s.ce, s.accuracy, lu, rate);
+    } else if (pretrain) { // unlabelled images only: no CE, no accuracy
+        std::snprintf(b, sizeof b, "lU %.4f mu %.2f %.0f img/s %.2f s", s.lu, double(s.mu), rate, s.seconds);
+    } else {
+        std::snprintf(b, sizeof b, "loss %.4f lU %.4f mu %.2f acc %.2f%% %.0f img/s %.2f s", s.ce, s.lu,
+                      double(s.mu), s.accuracy, rate, s.seconds);
+    }
+    return b;
+}
 
 } // namespace
 
-bool progress_line_open() { return g_line_open; }
+TrainProgress::TrainProgress(bool quiet, int64_t total_epochs, int64_t done_before)
+    : p_(sfl_cli::Progress::mode_for(quiet), total_epochs, done_before), epochs_done_(done_before) {}
 
-Progress::Progress(bool quiet) : quiet_(quiet), tty_(isatty(2) != 0) {}
+std::string TrainProgress::notes() const {
+    const char *when = p_.mode() == sfl_cli::Progress::Mode::terminal ? " in this trial" : " since the last line";
+    std::string n;
+    if (not_converged_) n += " (" + std::to_string(not_converged_) + " layer calls hit max_iter" + when + ")";
+    if (rows_failed_)
+        n += " (" + std::to_string(rows_failed_) + " layer calls had failed rows: singular supports or values "
+             "beyond float" + when + ")";
+    return n;
+}
 
-void Progress::step(const std::string &prefix, int64_t done, int64_t total, const sfl::nn::EpochStats &r,
-                    bool pretrain) {
-    if (quiet_ || !tty_) return;
-    const double t = now();
-    if (done < total && t - last_ < 0.1) return;
-    last_ = t;
-    const int width = 24;
-    const int fill = int(double(width) * double(done) / double(total > 0 ? total : 1));
-    std::string bar(size_t(fill), '#');
-    bar.resize(size_t(width), '.');
-    const double rate = r.seconds > 0 ? double(r.samples) / r.seconds : 0.0;
-    if (pretrain)
-        std::fprintf(stderr, "\r%s [%s] %lld/%lld lU %.4f %.0f img/s   ", prefix.c_str(), bar.c_str(),
-                     static_cast<long long>(done), static_cast<long long>(total), r.lu, rate);
-    else
-        std::fprintf(stderr, "\r%s [%s] %lld/%lld loss %.4f acc %.2f%% %.0f img/s   ", prefix.c_str(), bar.c_str(),
-                     static_cast<long long>(done), static_cast<long long>(total), r.ce, r.accuracy, rate);
+void TrainProgress::step(const std::string &prefix, int64_t done, int64_t total, const sfl::nn::EpochStats &r,
+                         bool pretrain) {
+    if (p_.mode() != sfl_cli::Progress::Mode::terminal || done >= total || !p_.due(epochs_done_)) return;
+    const int pct = int(100.0 * double(done) / double(total > 0 ? total : 1));
+    p_.show(prefix + " " + std::to_string(pct) + "% | " + p_.times(epochs_done_) + " | " +
+            stats_text(r, pretrain, true) + notes());
+}
+
+void TrainProgress::epoch_done(const std::string &prefix, const sfl::nn::EpochStats &s, int64_t epochs_done,
+                               bool last_of_trial, bool pretrain) {
+    epochs_done_ = epochs_done;
+    not_converged_ += s.not_converged;
+    rows_failed_ += s.rows_failed;
+    if (!p_.due(epochs_done, last_of_trial && p_.mode() == sfl_cli::Progress::Mode::terminal)) return;
+    if (p_.mode() == sfl_cli::Progress::Mode::terminal) {
+        p_.show(prefix + " | " + p_.times(epochs_done) + " | " + stats_text(s, pretrain, true) + notes());
+    } else {
+        p_.show(prefix + " " + stats_text(s, pretrain, false) + ", " + p_.times(epochs_done) + notes());
+        not_converged_ = rows_failed_ = 0;
+    }
+}
+
+void TrainProgress::line(const std::string &text) {
+    p_.line(text);
+    if (p_.mode() == sfl_cli::Progress::Mode::terminal) not_converged_ = rows_failed_ = 0; // a trial ended
+}
+
+void TrainProgress::warning(const std::string &text) {
+    sfl_cli::end_progress_line();
+    std::fprintf(stderr, "sfl-train: %s\n", text.c_str());
     std::fflush(stderr);
-    g_line_open = true;
-}
-
-void Progress::epoch_done(const std::string &prefix, const sfl::nn::EpochStats &s, bool pretrain) {
-    if (quiet_) return;
-    std::string notes;
-    if (s.not_converged) notes += " (" + std::to_string(s.not_converged) + " layer calls hit max_iter)";
-    if (s.rows_failed)
-        notes += " (" + std::to_string(s.rows_failed) + " layer calls had failed rows: singular supports or values "
-                 "beyond float)";
-    const double rate = s.seconds > 0 ? double(s.samples) / s.seconds : 0.0;
-    if (pretrain) // unlabelled images only: no CE, no accuracy
-        std::fprintf(stderr, "%s%s lU %.4f mu %.2f %.0f img/s %.2f s%s\n", tty_ ? "\r" : "", prefix.c_str(), s.lu,
-                     double(s.mu), rate, s.seconds, notes.c_str());
-    else
-        std::fprintf(stderr, "%s%s loss %.4f lU %.4f mu %.2f acc %.2f%% %.0f img/s %.2f s%s\n", tty_ ? "\r" : "",
-                     prefix.c_str(), s.ce, s.lu, double(s.mu), s.accuracy, rate, s.seconds, notes.c_str());
-    g_line_open = false;
-}
-
-void Progress::line(const std::string &text) {
-    if (!quiet_) std::fprintf(stderr, "%s\n", text.c_str());
-}
-
-void Progress::warning(const std::string &text) {
-    std::fprintf(stderr, "%ssfl-train: %s\n", g_line_open ? "\n" : "", text.c_str());
-    std::fflush(stderr);
-    g_line_open = false;
-    last_ = -1.0; // the bar starts again at once
 }
 
 Summary summarize(const std::vector<TrialResult> &r) {

@@ -6,29 +6,39 @@
 #include <vector>
 
 #include "options.hpp"
+#include "progress.hpp"
 #include "run_state.hpp"
 
 namespace sfl_train {
 
-/** True while a progress bar is drawn on stderr without its line ended (an error
- *  message must then start on a new line). */
-bool progress_line_open();
-
-/** Progress bar (a TTY: redrawn in place, at most 10 times a second) and one line per epoch. */
-class Progress {
+/** sfl-train's progress on stderr (sfl_cli::Progress, progress.hpp), in epochs of the whole
+ *  run (trials x (pre-training + supervised epochs)). On a terminal: one line per trial,
+ *  redrawn during each epoch (epoch i/N and its share done, loss, accuracy, images/s, elapsed
+ *  and estimated time left), ended by the trial's accuracy line. Elsewhere: the epoch's line
+ *  each time the run passes another tenth, so about ten lines a run. --quiet: none of it. */
+class TrainProgress {
 public:
-    explicit Progress(bool quiet);
-    /** pretrain: an epoch of --pretrain-epochs (unlabelled images only): lU alone, no CE or accuracy. */
+    /** total_epochs of the run, done_before of them by an earlier process (--resume). */
+    TrainProgress(bool quiet, int64_t total_epochs, int64_t done_before);
+    /** During an epoch (terminal only): `done` of `total` samples, the epoch's stats so far.
+     *  pretrain: an epoch of --pretrain-epochs (unlabelled images only): lU alone, no CE or accuracy. */
     void step(const std::string &prefix, int64_t done, int64_t total, const sfl::nn::EpochStats &run,
               bool pretrain = false);
-    void epoch_done(const std::string &prefix, const sfl::nn::EpochStats &st, bool pretrain = false);
+    /** An epoch ended; epochs_done counts it (of the run); last_of_trial: drawn on a terminal
+     *  even within 0.1 s of the previous drawing. */
+    void epoch_done(const std::string &prefix, const sfl::nn::EpochStats &st, int64_t epochs_done,
+                    bool last_of_trial, bool pretrain = false);
+    /** A line of its own (a layer, a trial's accuracy); not with --quiet. */
     void line(const std::string &text);
     /** "sfl-train: text" on a line of its own, also with --quiet (not progress: e.g. a rollback). */
     void warning(const std::string &text);
 
 private:
-    bool quiet_, tty_;
-    double last_ = -1.0;
+    sfl_cli::Progress p_;
+    int64_t epochs_done_;
+    // Layer calls that hit max_iter / had failed rows since the last line (or in the trial, on a terminal).
+    int64_t not_converged_ = 0, rows_failed_ = 0;
+    std::string notes() const;
 };
 
 struct Summary {

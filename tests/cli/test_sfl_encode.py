@@ -23,11 +23,13 @@ Exit status 77 (skipped) without numpy.
 """
 import json
 import os
+import re
 import struct
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from cli_cases import Scratch, cases_main, expect, registry, run  # noqa: E402 (tests/cli_cases.py)
+from cli_cases import (Scratch, cases_main, drawn_segments, expect, registry, run,  # noqa: E402 (tests/cli_cases.py)
+                       terminal_lines)
 
 try:
     import numpy as np
@@ -374,6 +376,66 @@ def case_threads_agree(r):
     expect(diff <= 1e-5, "1 thread vs 3 threads differ by %g" % diff)
 
 
+# ---- progress on stderr (README.md, "Command-line conventions") -----------------------
+
+PROGRESS = re.compile(r"^sfl-encode: (encoded|ran) (\d+)/(\d+) (signals|samples) \((\d+)%\) \| elapsed \d+:\d\d, "
+                      r"(~\d+:\d\d left|time left unknown)$")
+
+
+def expect_progress_lines(lines, verb, n, noun):
+    """Lines of a non-terminal run: about one per tenth of the rows, rows done increasing to n,
+    the percentage theirs."""
+    expect(2 <= len(lines) <= 11, "expected 2 to 11 progress lines, got %d: %r" % (len(lines), lines))
+    done = []
+    for line in lines:
+        m = PROGRESS.match(line)
+        expect(m and m.group(1) == verb and m.group(4) == noun and int(m.group(3)) == n,
+               "not a progress line of %d %s: %r" % (n, noun, line))
+        done.append(int(m.group(2)))
+        expect(int(m.group(5)) == 100 * done[-1] // n, "%r: wrong percentage" % line)
+    expect(done == sorted(set(done)) and done[-1] == n, "rows done %r: not increasing to %d" % (done, n))
+
+
+def case_progress(r):
+    """--progress: on a non-terminal, a line each tenth of the rows; the codes are those of a
+    run without progress (which prints nothing on stderr for a small input by default)."""
+    n, m, K = 3000, 8, 12
+    P, X = dictionary(m, K, seed=5), signals(n, m, seed=6)
+    r.write_inputs(P=P, X=X)
+    rc, out_quiet, err = r.run(r.args(threads="1"))
+    expect(rc == 0 and err == "", "default on a small input: exit %d, stderr %r" % (rc, err))
+    A = load_codes(r, n, K)
+    for threads in ("1", "3"):
+        rc, out, err = r.run(r.args(threads=threads) + ["--progress"])
+        expect(rc == 0, "--progress: exit status %d: %r" % (rc, err))
+        expect_progress_lines(err.splitlines(), "encoded", n, "signals")
+        expect("signals          3000" in out, "summary missing: %r" % out)
+        expect(same_bits(load_codes(r, n, K), A), "--progress --threads %s changed the codes" % threads)
+    rc, _, err = r.run(r.args() + ["--no-progress"])
+    expect(rc == 0 and err == "", "--no-progress: exit %d, stderr %r" % (rc, err))
+    os.remove(r.A)
+    r.expect_usage_error(r.args() + ["--progress=1"], "--progress", "no value")
+    r.expect_usage_error(r.args() + ["--progress", "--no-progress"], "--progress", "--no-progress")
+    r.expect_usage_error(r.args() + ["--no-progress", "--no-progress"], "--no-progress")
+
+
+def case_progress_terminal(r):
+    """--progress on a terminal: one line redrawn in place, never wider than the terminal,
+    ended before the program exits; stdout has the summary alone."""
+    n, m, K = 2000, 8, 12
+    r.write_inputs(P=dictionary(m, K, seed=5), X=signals(n, m, seed=6))
+    rc, out, err = r.run_on_terminal(r.args(threads="1") + ["--progress"], columns=50)
+    expect(rc == 0, "exit status %d: %r" % (rc, err))
+    expect(b"\r" in err and b"\x1b[K" in err, "no redrawing on the terminal: %r" % err)
+    expect(err.endswith(b"\n"), "the progress line is not ended: %r" % err[-80:])
+    lines = terminal_lines(err)
+    expect(len(lines) == 1 and lines[0].startswith("sfl-encode: encoded 2000/2000 signals (100%)"),
+           "the terminal shows %r, expected one finished progress line" % lines)
+    wide = [seg for seg in drawn_segments(err) if len(seg) > 49]
+    expect(not wide, "drawn wider than the 50-column terminal: %r" % wide)
+    expect(out.startswith("signals          2000"), "stdout: %r" % out[:200])
+
+
 def case_help(r):
     rc, out, err = r.run(["--help"])
     expect(rc == 0, "--help exit status %d" % rc)
@@ -482,6 +544,20 @@ def case_model_default_csf(r):
     F = load_features(r, (6, 24, 24, 20))
     expect_same(F, reference(r, model, 1, scaled(imgs)), "CSF features")
     expect((F != 0).any() and (F == 0).any(), "CSF codes are not sparse: l1 = 0.1 should zero some")
+
+
+def case_model_progress(r):
+    """--model --progress: a line each tenth of the samples; the features unchanged."""
+    model = make_model(r)
+    n = 13
+    X = os.path.join(r.dir, "X.npy")
+    np.save(X, scaled(images(n, seed=12)))
+    out, err = run_ok(r, model_args(r, model, X, "--threads", "2"))
+    expect(err == "", "default on a small input: stderr %r" % err)
+    F = load_features(r, (n, 24, 24, 20))
+    out, err = run_ok(r, model_args(r, model, X, "--threads", "2", "--progress"))
+    expect_progress_lines(err.splitlines(), "ran", n, "samples")
+    expect(same_bits(load_features(r, (n, 24, 24, 20)), F), "--progress changed the features")
 
 
 def case_model_threads_bitwise(r):
