@@ -16,6 +16,9 @@
 #              SFL_DEMO_THREADS (default: all cores), SFL_DEMO_TRIALS (default 2),
 #              SFL_DEMO_NO_APT=1 to skip the package check.
 # Runs land in build/demo/runs/<net>-100 (result.json, model.sflc, checkpoint.sflc).
+# Each step prints a line or two (sfl-train its progress); apt-get's, the MNIST fetch's and
+# the build's output go to build/demo/apt.log, mnist.log, configure.log and build.log, and a
+# failing step prints the end of its log.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)

@@ -13,6 +13,7 @@
 #
 # Environment: SFL_DEMO_BUILD (default build/demo), SFL_DATA (default data),
 #              SFL_DEMO_THREADS (default: all cores), SFL_DEMO_NO_APT=1 to skip the package check.
+# apt-get's, the MNIST fetch's and the build's output go to logs in build/demo (demo_common.sh).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)

