@@ -41,7 +41,11 @@ step "train on 100 labelled digits ($TRIALS trials each, $THREADS threads)"
 for net in lenet csf sf; do
   out=$BUILD/runs/$net-100
   rm -rf "$out" # every demo run trains afresh with the code just built
-  "$TRAIN" --net "$net" --per-class 10 --trials "$TRIALS" --threads "$THREADS" --data "$DATA/mnist" --out "$out"
+  # stderr: sfl-train's progress (on a terminal one line per trial); its table goes to
+  # OUT/table.txt, the demo prints one table for the three nets below.
+  mkdir -p "$out"
+  "$TRAIN" --net "$net" --per-class 10 --trials "$TRIALS" --threads "$THREADS" --data "$DATA/mnist" --out "$out" \
+    >"$out/table.txt"
 done
 
 # ---- 5. table -------------------------------------------------------------------
