@@ -25,6 +25,11 @@
 
 namespace {
 
+// Inputs from which progress shows by default (once a run has taken a second): signals of
+// --dict take microseconds each, images of --model milliseconds.
+constexpr int64_t kLargeSignals = 10000;
+constexpr int64_t kLargeSamples = 1000;
+
 void print_warning(const std::string &what) { sfl_cli::print_diagnostic("sfl-encode", "warning", what); }
 
 // The summary: for people on stdout unless --json - puts the JSON there instead.
@@ -63,7 +68,7 @@ int run_dict(const sfl_encode::Options &opt, unsigned threads) {
     using namespace sfl_encode;
     const Inputs in = load_inputs(opt);
     const sfl::EnetPlan plan(opt.params, static_cast<int32_t>(in.m), static_cast<int32_t>(in.K), in.P.data.data());
-    RowProgress progress(opt.progress, int64_t(in.n), "encoded", "signals");
+    RowProgress progress(opt.progress, int64_t(in.n), kLargeSignals, "encoded", "signals");
     const EncodeResult r =
         encode_rows(plan, opt.params, in.P.data.data(), in.X.data.data(), in.n, threads, progress);
     const Summary s = summarize(r.info, in.m, in.K, r.threads, r.seconds);
@@ -103,7 +108,7 @@ int run_model(const sfl_encode::Options &opt, unsigned threads) {
     const sfl::LoadedModel loaded = load_model(opt.model);
     const Extractor ex = make_extractor(loaded.model(), opt.layers, opt.model);
     const ImageBatch images = load_images(opt.input, ex.model.in);
-    RowProgress progress(opt.progress, int64_t(images.n), "ran", "samples");
+    RowProgress progress(opt.progress, int64_t(images.n), kLargeSamples, "ran", "samples");
     const ForwardResult r = run_forward(ex.model, images.x.data(), images.n, threads, progress);
     const std::vector<size_t> shape = output_shape(images.n, ex.model.out);
     const ModelSummary s = summarize_model(opt, ex, loaded.had_plans(), images, shape, r);

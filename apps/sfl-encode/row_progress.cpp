@@ -9,9 +9,11 @@ constexpr double kQuietStart = 1.0;
 
 } // namespace
 
-RowProgress::RowProgress(ProgressWhen when, int64_t total, const char *verb, const char *noun)
-    : when_(when), p_(sfl_cli::Progress::mode_for(when == ProgressWhen::never), total), total_(total), verb_(verb),
-      noun_(noun) {}
+RowProgress::RowProgress(ProgressWhen when, int64_t total, int64_t large, const char *verb, const char *noun)
+    : when_(when),
+      p_(sfl_cli::Progress::mode_for(when == ProgressWhen::never || (when == ProgressWhen::auto_ && total < large)),
+         total),
+      total_(total), verb_(verb), noun_(noun) {}
 
 void RowProgress::add(int64_t k) {
     if (p_.mode() == sfl_cli::Progress::Mode::off) return;

@@ -16,11 +16,14 @@ enum class ProgressWhen { auto_, always, never };
 
 /** Rows done of a run, counted by the worker threads as they finish chunks. The first
  *  thread to find the counter free draws (the others do not wait for it). With auto,
- *  nothing is shown during the first second: a small input prints no progress at all. */
+ *  progress shows only for a large input (at least `large` rows), and only once the run
+ *  has taken a second: a small input never prints progress, however slow the machine
+ *  (an emulator, a sanitizer), so its stderr holds only warnings and errors. */
 class RowProgress {
 public:
-    /** total rows; noun: "signals" or "samples"; verb: "encoded" or "ran". */
-    RowProgress(ProgressWhen when, int64_t total, const char *verb, const char *noun);
+    /** total rows; noun: "signals" or "samples"; verb: "encoded" or "ran"; large: the
+     *  rows from which auto shows progress. */
+    RowProgress(ProgressWhen when, int64_t total, int64_t large, const char *verb, const char *noun);
     /** k more rows are done (any thread). */
     void add(int64_t k);
     /** The run is over (the threads joined): ends an open terminal line. */

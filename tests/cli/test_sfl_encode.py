@@ -398,7 +398,8 @@ def expect_progress_lines(lines, verb, n, noun):
 
 def case_progress(r):
     """--progress: on a non-terminal, a line each tenth of the rows; the codes are those of a
-    run without progress (which prints nothing on stderr for a small input by default)."""
+    run without progress (which prints nothing on stderr for an input below 10,000 signals by
+    default, however long it takes)."""
     n, m, K = 3000, 8, 12
     P, X = dictionary(m, K, seed=5), signals(n, m, seed=6)
     r.write_inputs(P=P, X=X)
@@ -547,7 +548,8 @@ def case_model_default_csf(r):
 
 
 def case_model_progress(r):
-    """--model --progress: a line each tenth of the samples; the features unchanged."""
+    """--model --progress: a line each tenth of the samples; the features unchanged (and no
+    progress by default below 1,000 images)."""
     model = make_model(r)
     n = 13
     X = os.path.join(r.dir, "X.npy")
