@@ -2,10 +2,12 @@
  * the way firmware would: C99, the model compiled in as const arrays, every other
  * byte in static buffers whose sizes are compile-time constants of the header.
  *
- *   firmware-demo IMAGES LABELS [COUNT]
+ *   firmware-demo IMAGES LABELS [COUNT [PREDICTIONS]]
  *
  * IMAGES, LABELS: idx files (t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte); COUNT
- * limits the images read (default: all). Prints `accuracy: <percent>`, the count,
+ * limits the images read (default: all); PREDICTIONS, a file that gets each image's
+ * predicted class, one a line (the PC's and the Cortex-M boards' are compared:
+ * apps/board-mps2/compare_predictions.cmake). Prints `accuracy: <percent>`, the count,
  * and the static memory used. Exit status 0 on success, 1 on an error (message on
  * stderr). The images are read one at a time: the program never holds the data set.
  *
@@ -102,13 +104,13 @@ int main(int argc, char **argv) {
     const sfl_model *model = &sfl_demo_model;
     sfl_workspace ws;
     size_t need = 0;
-    FILE *images = NULL, *labels = NULL;
+    FILE *images = NULL, *labels = NULL, *predictions = NULL;
     long n_images, n_labels, count, i, correct = 0;
     int status = 1;
     sfl_status st;
 
-    if (argc < 3 || argc > 4) {
-        fprintf(stderr, "usage: firmware-demo IMAGES LABELS [COUNT]\n");
+    if (argc < 3 || argc > 5) {
+        fprintf(stderr, "usage: firmware-demo IMAGES LABELS [COUNT [PREDICTIONS]]\n");
         return 2;
     }
 
@@ -134,7 +136,7 @@ int main(int argc, char **argv) {
         goto done;
     }
     count = n_images;
-    if (argc == 4) {
+    if (argc >= 4) {
         char *end = NULL;
         const long want = strtol(argv[3], &end, 10);
         if (!end || *end != '\0' || want < 1) {
@@ -142,6 +144,10 @@ int main(int argc, char **argv) {
             goto done;
         }
         if (want < count) count = want;
+    }
+    if (argc == 5 && !(predictions = fopen(argv[4], "w"))) {
+        fail("cannot write", argv[4]);
+        goto done;
     }
 
     for (i = 0; i < count; ++i) {
@@ -160,6 +166,10 @@ int main(int argc, char **argv) {
         for (k = 1; k < SFL_DEMO_OUT_SIZE; ++k)
             if (demo_logits[k] > demo_logits[best]) best = k;
         if (best == label) ++correct;
+        if (predictions && fprintf(predictions, "%d\n", best) < 0) {
+            fail("cannot write", argv[4]);
+            goto done;
+        }
     }
 
     printf("accuracy: %.2f\n", count ? 100.0 * (double)correct / (double)count : 0.0);
@@ -173,5 +183,6 @@ int main(int argc, char **argv) {
 done:
     if (images) fclose(images);
     if (labels) fclose(labels);
+    if (predictions && fclose(predictions) != 0 && status == 0) status = fail("cannot write", argv[4]);
     return status;
 }

@@ -12,6 +12,8 @@
 #      (cc -std=c99 -pedantic -Wall -Wextra -Werror) against the header and libsfl.a;
 #   5. runs it on the 10,000 MNIST test digits and prints its accuracy beside the
 #      C++ model's (sfl-train's result.json next to MODEL). Exit status 1 if they differ.
+#      Its prediction for each digit is left in OUT/predictions.txt: the Cortex-M board
+#      presets compare theirs with it (docs/embedded.md).
 #
 # Environment: SFL_DEMO_BUILD (default build/demo), SFL_DATA (default data),
 #              SFL_FIRMWARE_OUT (default build/firmware-demo), SFL_DEMO_THREADS,
@@ -57,7 +59,8 @@ step "compile the C99 demo with $CC"
 ls -l "$OUT/firmware-demo" "$OUT/sfl_demo_model.h"
 
 step "run it on the MNIST test set"
-"$OUT/firmware-demo" "$DATA/mnist/t10k-images-idx3-ubyte" "$DATA/mnist/t10k-labels-idx1-ubyte" | tee "$OUT/demo.txt"
+"$OUT/firmware-demo" "$DATA/mnist/t10k-images-idx3-ubyte" "$DATA/mnist/t10k-labels-idx1-ubyte" 10000 \
+  "$OUT/predictions.txt" | tee "$OUT/demo.txt"
 
 step "compare with the C++ model"
 $PY - "$OUT/demo.txt" "$(dirname "$MODEL")/result.json" <<'PYEOF'

@@ -31,8 +31,9 @@ set(CMAKE_CXX_FLAGS_INIT
 set(CMAKE_EXE_LINKER_FLAGS_INIT "-Wl,--gc-sections")
 
 # No CMAKE_CROSSCOMPILING_EMULATOR: Debian's qemu-user 7.2 aborts on M-profile CPUs
-# (`qemu-arm -cpu cortex-m4`: assertion in page_set_flags), so these builds are
-# link-only; the firmware's main() runs as a test in the Linux builds instead.
+# (`qemu-arm -cpu cortex-m4`: assertion in page_set_flags). Programs run on whole emulated
+# boards instead (qemu-system-arm, SFL_BOARD: apps/board-mps2 sets each program's
+# CROSSCOMPILING_EMULATOR to its run_qemu.sh).
 
 # Nothing to find on the host: everything comes from the toolchain's own prefix.
 set(CMAKE_FIND_ROOT_PATH /usr/lib/arm-none-eabi)
