@@ -57,7 +57,9 @@ typedef struct sfl_enet_params {
     int32_t max_iter;       /**< bound on LARS steps / CD iterations; 0 = default
                                  (LARS: 4*K + 16 steps, CD: 10000 iterations: full sweeps, active-set
                                  sweeps and Newton steps each count one); < 0 is an error */
-    sfl_enet_solver solver; /**< SFL_ENET_LARS or SFL_ENET_CD */
+    sfl_enet_solver solver; /**< SFL_ENET_LARS or SFL_ENET_CD (a library built with CMake
+                                 SFL_WITH_CD=OFF, for LARS-only firmware, refuses SFL_ENET_CD with
+                                 SFL_ERR_UNSUPPORTED wherever it refuses bad parameters) */
     int32_t lanes;          /**< batch calls (sfl_enet_encode, sfl_sf_forward, sfl_csf_forward):
                                  1 = with LARS and K <= SFL_ENET_LANES_MAX_K, solve the rows several
                                  at a time, one per SIMD lane (16 with AVX-512, 4 with SSE2 or NEON;

@@ -5,6 +5,7 @@
 #include "common/check.hpp"
 #include "kernels/enet/plan.hpp"
 #include "kernels/enet/problem.hpp"
+#include "kernels/enet/solvers_built.hpp"
 
 namespace sfl {
 namespace enet {
@@ -12,7 +13,9 @@ namespace enet {
 SolverBuffers SolverBuffers::carve(Arena &arena, sfl_enet_solver solver, int32_t K) {
     SolverBuffers s;
     if (solver == SFL_ENET_LARS) s.lars = LarsBuffers::carve(arena, K);
+#if SFL_WITH_CD
     else s.cd = CdBuffers::carve(arena, K);
+#endif
     return s;
 }
 
@@ -43,8 +46,12 @@ sfl_status solve_row(const SolverBuffers &buf, const SolverConfig &cfg, const sf
     const Problem pb = row_problem(plan, cfg, c, x_sqnorm);
     // Finite X and P can still give c = P^T x beyond float (encode and the layers compute it).
     if (!all_finite(c, static_cast<size_t>(pb.K))) return overflowed(pb.K, a, info, support, chol);
+#if SFL_WITH_CD
     const sfl_status st = cfg.solver == SFL_ENET_LARS ? lars_solve(buf.lars, pb, cfg.max_iter, a, support, chol, info)
                                                       : cd_solve(buf.cd, pb, cfg.tol, cfg.max_iter, a, info);
+#else // check_params refused SFL_ENET_CD: no reference to cd_solve, so the linker leaves it out
+    const sfl_status st = lars_solve(buf.lars, pb, cfg.max_iter, a, support, chol, info);
+#endif
     // A code beyond float (or CD's float residuals overflowing on a badly scaled G) is
     // an error, never an inf/NaN code with a success status (docs/robustness.md).
     if (!all_finite(a, static_cast<size_t>(pb.K))) return overflowed(pb.K, a, info, support, chol);

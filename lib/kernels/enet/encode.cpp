@@ -5,6 +5,7 @@
 #include "kernels/enet/plan.hpp"
 #include "kernels/enet/problem.hpp"
 #include "kernels/gemm/gemm.hpp"
+#include "simd/simd.hpp"
 
 namespace sfl {
 namespace enet {
@@ -91,7 +92,7 @@ BlockBuffers BlockBuffers::carve(Arena &arena, const SolverConfig &cfg, int32_t 
         // A scalar build solves one row at a time; so are non-negative codes (the lanes'
         // homotopy is the signed one): their workspace is carved all the same, so the
         // sizes do not depend on params->positive.
-        b.lanes = lars_lanes_width() > 1 && !cfg.positive;
+        b.lanes = SFL_HAS_SIMD && lars_lanes_width() > 1 && !cfg.positive;
     }
     return b;
 }
@@ -105,7 +106,9 @@ void encode_block(const BlockBuffers &bb, const SolverConfig &cfg, const sfl_ene
     // C = X_block P: correlations of the block's signals with every atom.
     kernels::gemm_f32(nb, K, m, Xb, m, false, P, K, bb.C, K, false);
     for (int32_t i = 0; i < nb; ++i) bb.xsq[i] = sqnorm(Xb + static_cast<int64_t>(i) * m, m);
-    if (bb.lanes) {
+    // SFL_HAS_SIMD: a scalar build (Cortex-M) never runs the lanes (width 1), and with the
+    // branch gone at compile time the linker leaves their 7.6 KB out of the firmware.
+    if (SFL_HAS_SIMD && bb.lanes) {
         solve_block_lanes(bb, cfg, plan, nb, Ab, info, objectives, out, stats);
         return;
     }

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "common/check.hpp"
+#include "kernels/enet/solvers_built.hpp"
 
 namespace sfl {
 namespace enet {
@@ -20,7 +21,10 @@ sfl_status check_params(const sfl_enet_params &params) {
     if (params.lanes != 0 && params.lanes != 1) return SFL_ERR_BAD_PARAM;
     if (params.positive != 0 && params.positive != 1) return SFL_ERR_BAD_PARAM;
     const int32_t solver = solver_id(params);
-    if (solver == SFL_ENET_CD) return params.tol > 0.0f && params.tol < 1.0f ? SFL_OK : SFL_ERR_BAD_PARAM;
+    if (solver == SFL_ENET_CD) {
+        if (!SFL_WITH_CD) return SFL_ERR_UNSUPPORTED; // a LARS-only build (CMake SFL_WITH_CD=OFF)
+        return params.tol > 0.0f && params.tol < 1.0f ? SFL_OK : SFL_ERR_BAD_PARAM;
+    }
     return solver == SFL_ENET_LARS ? SFL_OK : SFL_ERR_BAD_PARAM;
 }
 
