@@ -11,15 +11,8 @@
 #include <string.h>
 
 #include "board.h"
+#include "c_expect.h" /* tests/c_api */
 
-static int failures = 0;
-#define EXPECT(cond)                                                    \
-    do {                                                                \
-        if (!(cond)) {                                                  \
-            printf("%s:%d: FAIL: %s\n", __FILE__, __LINE__, #cond);     \
-            ++failures;                                                 \
-        }                                                               \
-    } while (0)
 
 static volatile uint32_t initialised = 0x5F1u; /* .data */
 static volatile uint32_t zeroed[64];            /* .bss */

@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "c_expect.h"
+
 /* The pinned status values (sfl_status.h: "pinned forever") and their groups. */
 typedef char check_ok[(SFL_OK == 0) ? 1 : -1];
 typedef char check_args[(SFL_ERR_NULL_ARG == -1 && SFL_ERR_BAD_DIMS == -2 && SFL_ERR_BAD_PARAM == -3 &&
@@ -52,14 +54,6 @@ static const size_t const_sizes[] = {
     SFL_ENET_PLAN_BYTES(1), SFL_ENET_LARS_WORKSPACE_BYTES(1), SFL_ENET_CD_WORKSPACE_BYTES(1),
     SFL_ENET_ENCODE_WORKSPACE_BYTES(1, 0), SFL_ENET_PLAN_BYTES(SFL_ENET_MAX_DIM)};
 
-static int failures = 0;
-#define EXPECT(cond)                                                                  \
-    do {                                                                              \
-        if (!(cond)) {                                                                \
-            printf("%s:%d: FAIL: %s\n", __FILE__, __LINE__, #cond);                   \
-            ++failures;                                                               \
-        }                                                                             \
-    } while (0)
 
 /* Round a pointer up to SFL_WORKSPACE_ALIGN: the C99 way to align a static buffer. */
 static void *align_up(unsigned char *p)
