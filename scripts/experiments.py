@@ -289,6 +289,7 @@ def cmd_report(a):
         table1_row(os.path.join(runs, t1_name), title, paper)
     # Figure 3, and its runs with unlabelled data (figure3-unlabeled)
     series, _ = figure3_table(os.path.join(runs, "figure3"), NETS, "")
+    paired_vs_lenet(os.path.join(runs, "figure3"), NETS[1:])
     semi_series, setting = figure3_table(os.path.join(runs, "figure3-unlabeled"), NETS[1:], " with unlabelled data")
     if setting:
         print(f"({setting})\n")
@@ -405,6 +406,34 @@ def figure3_table(f3, nets, what):
         print(f"| {pc * 10} | " + " | ".join(cells) + " |")
     print()
     return series, setting
+
+
+def paired_vs_lenet(f3, nets):
+    """Each net against LeNet per trial: trial t of every net of a Figure 3 point trains on
+    the same labelled subset (the subset seed depends on --seed and t only), so
+    net_t - lenet_t is the paired difference."""
+    if not os.path.isdir(f3):
+        return
+    print("Paired difference against LeNet (trial t of the net minus trial t of LeNet, same "
+          "labelled digits; mean, min .. max, trials up):\n")
+    print("| samples | " + " | ".join(nets) + " |")
+    print("|---" * (len(nets) + 1) + "|")
+    for pc in SIZES:
+        base = load(os.path.join(f3, f"lenet-{pc * 10}", "result.json"))
+        if not base:
+            continue
+        b = {t["trial"]: t["accuracy"] for t in base["per_trial"]}
+        cells = []
+        for n in nets:
+            r = load(os.path.join(f3, f"{n}-{pc * 10}", "result.json"))
+            d = [t["accuracy"] - b[t["trial"]] for t in r["per_trial"] if t["trial"] in b] if r else []
+            if not d:
+                cells.append("-")
+                continue
+            up = sum(x > 0 for x in d)
+            cells.append(f"{sum(d) / len(d):+.2f} ({min(d):+.2f} .. {max(d):+.2f}; {up}/{len(d)} up)")
+        print(f"| {pc * 10} | " + " | ".join(cells) + " |")
+    print()
 
 
 def paired_change(sup_dir, semi_dir, nets):

@@ -258,6 +258,32 @@ def case_tty_redraw(x):
     expect(drawn[0] == "run 1/4 lenet-100: elapsed 0:"[:29], "first status line %r" % drawn[0])
 
 
+def case_report_paired(x):
+    """report: the Figure 3 table, and each net's paired difference against LeNet per trial
+    (the same labelled digits), also for a point where a net has fewer trials."""
+    def result(name, accs):
+        d = os.path.join(x.dir, "runs", "figure3", name)
+        os.makedirs(d)
+        with open(os.path.join(d, "result.json"), "w") as f:
+            json.dump({"test_accuracy": sum(accs) / len(accs), "test_accuracy_std": 1.0, "trials": len(accs),
+                       "epoch_seconds": 0.05, "per_trial": [{"trial": t, "accuracy": a} for t, a in enumerate(accs)]},
+                      f)
+    result("lenet-100", [80.0, 82.0, 84.0])
+    result("csf-100", [83.0, 81.0, 86.0])
+    result("sf-100", [80.5, 82.5])
+    result("lenet-200", [90.0, 91.0, 92.0])
+    result("csf-200", [91.0, 92.0, 93.0])
+    p = subprocess.run(x.cmd + ["report", "--runs", os.path.join(x.dir, "runs")], capture_output=True, text=True,
+                       timeout=x.timeout)
+    expect(p.returncode == 0 and p.stderr == "", "report: exit %d, stderr %r" % (p.returncode, p.stderr))
+    lines = p.stdout.splitlines()
+    expect("| 100 | 82.00 ± 1.00 (3) | 83.33 ± 1.00 (3) | 81.50 ± 1.00 (2) | - |" in lines,
+           "no Figure 3 row for 100 samples in %r" % lines)
+    expect("| 100 | +1.33 (-1.00 .. +3.00; 2/3 up) | +0.50 (+0.50 .. +0.50; 2/2 up) | - |" in lines,
+           "paired row for 100 samples missing in %r" % lines)
+    expect("| 200 | +1.00 (+1.00 .. +1.00; 3/3 up) | - | - |" in lines, "paired row for 200 missing in %r" % lines)
+
+
 CASES = registry(globals())
 
 
