@@ -283,7 +283,13 @@ TEST_CASE("to_c_model: NetConfig::sf_input_norm puts an l2norm record with its s
 }
 
 TEST_CASE("sfl_model_forward of a loaded blob == the network's forward, bit for bit, with sf_input_norm") {
+#if SFL_TESTS_SHORT
+    // Under qemu, valgrind or the sanitizers the csf+sf net alone (its l2norm feeds the SF
+    // layer as in the sf net; a minute and a half of qemu-aarch64 for both); natively both.
+    for (const char *name : {"csf+sf"}) {
+#else
     for (const char *name : {"sf", "csf+sf"}) {
+#endif
         CAPTURE(name);
         auto net = paper_net(name, 5, kSfInputNorm);
         check_same_outputs(*net, through_blob(*net, true), 26);

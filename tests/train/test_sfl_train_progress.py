@@ -70,12 +70,12 @@ def tenths(trials, epochs, start=0, stop=None):
 
 
 def case_progress_lines(r):
-    """Not a terminal: the layers, ten epoch lines (20 epochs x 2 trials: every 4th), the
+    """Not a terminal: the layers, ten epoch lines (2 trials x 10 epochs: every 2nd), the
     trials' accuracies as the JSON has them; --quiet: nothing."""
-    so, lines = run_lines(r, "run", ["--epochs", "20", "--trials", "2"])
+    so, lines = run_lines(r, "run", ["--epochs", "10", "--trials", "2"])
     expect(sum(1 for l in lines if LAYER.match(l)) == 7, "expected the 7 layers of LeNet in %r" % lines)
-    got = epoch_lines(lines, 2, 20)
-    expect(got == tenths(2, 20) and len(got) == 10, "epoch lines at %r, expected %r" % (got, tenths(2, 20)))
+    got = epoch_lines(lines, 2, 10)
+    expect(got == tenths(2, 10) and len(got) == 10, "epoch lines at %r, expected %r" % (got, tenths(2, 10)))
     acc = [float(m.group(2)) for m in map(ACCURACY.match, lines) if m]
     j = load_json(r.path("run", "result.json"))
     expect(acc == [round(t["accuracy"], 2) for t in j["per_trial"]],
@@ -89,29 +89,30 @@ def case_progress_lines(r):
 
 
 def case_progress_resume(r):
-    """Halted after 7 of 2 x 10 epochs, then resumed: the lines go on from the tenth after
-    epoch 7 (none repeated), as one uninterrupted run has them."""
-    _, first = run_lines(r, "run", ["--epochs", "10", "--trials", "2", "--halt-after-epochs", "7"], HALTED)
-    _, second = run_lines(r, "run", ["--epochs", "10", "--trials", "2", "--resume"])
-    expect(epoch_lines(first, 2, 10) == tenths(2, 10, 0, 7), "halted run: %r" % first)
-    expect(epoch_lines(second, 2, 10) == tenths(2, 10, 7), "resumed run: %r" % second)
-    expect(second[0].startswith("resuming ") and "trial 1, 7 epochs done" in second[0], "first line %r" % second[0])
+    """Halted after 5 of 2 x 8 epochs, then resumed: the lines go on from the tenth after
+    epoch 5 (none repeated), as one uninterrupted run has them (16 epochs: the tenths fall
+    unevenly)."""
+    _, first = run_lines(r, "run", ["--epochs", "8", "--trials", "2", "--halt-after-epochs", "5"], HALTED)
+    _, second = run_lines(r, "run", ["--epochs", "8", "--trials", "2", "--resume"])
+    expect(epoch_lines(first, 2, 8) == tenths(2, 8, 0, 5), "halted run: %r" % first)
+    expect(epoch_lines(second, 2, 8) == tenths(2, 8, 5), "resumed run: %r" % second)
+    expect(second[0].startswith("resuming ") and "trial 1, 5 epochs done" in second[0], "first line %r" % second[0])
 
 
 def case_progress_terminal(r):
     """A terminal of 60 columns: per trial one line redrawn in place, at its last epoch when
     the trial's accuracy line ends it; nothing drawn wider than 59 columns."""
-    rc, so, err = r.run_on_terminal(r.data + ["--out", r.path("run"), "--epochs", "20", "--trials", "2"] + FLAGS,
+    rc, so, err = r.run_on_terminal(r.data + ["--out", r.path("run"), "--epochs", "6", "--trials", "2"] + FLAGS,
                                     columns=60)
     expect(rc == 0, "exit status %d (stderr %r)" % (rc, err))
-    expect(err.count(b"\r") > 4 and b"\x1b[K" in err, "no redrawing on the terminal: %r" % err)
+    expect(err.count(b"\r") > 2 and b"\x1b[K" in err, "no redrawing on the terminal: %r" % err)
     lines = terminal_lines(err)
     shown = [l for l in lines if not LAYER.match(l)]
     expect(len(lines) - len(shown) == 7, "expected the 7 layers of LeNet in %r" % lines)
     expect(len(shown) == 4, "expected two lines per trial, the terminal shows %r" % shown)
     for t in (1, 2):
         progress, accuracy = shown[2 * t - 2], shown[2 * t - 1]
-        expect(progress.startswith("lenet trial %d/2 epoch 20/20 | elapsed " % t), "trial %d: %r" % (t, progress))
+        expect(progress.startswith("lenet trial %d/2 epoch 6/6 | elapsed " % t), "trial %d: %r" % (t, progress))
         expect(ACCURACY.match(accuracy) and accuracy.startswith("lenet trial %d:" % t), "trial %d: %r" % (t, accuracy))
     wide = [seg for seg in drawn_segments(err) if len(seg) > 59]
     expect(not wide, "drawn wider than the 60-column terminal: %r" % wide)
