@@ -57,18 +57,21 @@ def run_on_terminal(cmd, columns, timeout=300):
     return p.wait(timeout=timeout), out, err
 
 
+def _terminal_text(err):
+    """err's text with the pseudo-terminal's '\\r\\n' line ends back to '\\n' and the
+    erase-to-end-of-line code dropped."""
+    return err.decode().replace("\r\n", "\n").replace("\x1b[K", "")
+
+
 def terminal_lines(err):
     """The lines a terminal shows for the bytes err: each line as its last redrawing after
-    a carriage return, the erase-to-end-of-line code dropped. The pseudo-terminal turns
-    '\\n' into '\\r\\n'."""
-    text = err.decode().replace("\r\n", "\n").replace("\x1b[K", "")
-    return [line.split("\r")[-1] for line in text.split("\n")[:-1]]
+    a carriage return."""
+    return [line.split("\r")[-1] for line in _terminal_text(err).split("\n")[:-1]]
 
 
 def drawn_segments(err):
     """Every text drawn on the terminal between carriage returns and line ends."""
-    text = err.decode().replace("\r\n", "\n").replace("\x1b[K", "")
-    return [seg for line in text.split("\n") for seg in line.split("\r") if seg]
+    return [seg for line in _terminal_text(err).split("\n") for seg in line.split("\r") if seg]
 
 
 class Scratch:

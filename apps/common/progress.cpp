@@ -1,6 +1,7 @@
 // Progress lines on stderr: redrawn on a terminal, about ten lines a run elsewhere.
 #include "progress.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -52,10 +53,11 @@ Progress::Mode Progress::mode_for(bool quiet) {
 }
 
 Progress::Progress(Mode mode, int64_t total, int64_t done_before)
-    : mode_(mode), total_(total > 0 ? total : 1), before_(done_before), start_(now()) {
-    // A resumed run's earlier tenths earned their lines in the earlier process.
-    while (next_tenth_ <= 10 && before_ * 10 >= int64_t(next_tenth_) * total_) ++next_tenth_;
-}
+    : mode_(mode), total_(total > 0 ? total : 1), before_(done_before), start_(now()),
+      // A resumed run's earlier tenths earned their lines in the earlier process.
+      last_tenth_(tenths(done_before)) {}
+
+int Progress::tenths(int64_t done) const { return int(std::min<int64_t>(10, done * 10 / total_)); }
 
 bool Progress::due(int64_t done, bool force) {
     switch (mode_) {
@@ -66,10 +68,12 @@ bool Progress::due(int64_t done, bool force) {
         last_draw_ = t;
         return true;
     }
-    case Mode::lines:
-        if (done * 10 < int64_t(next_tenth_) * total_) return false;
-        while (next_tenth_ <= 10 && done * 10 >= int64_t(next_tenth_) * total_) ++next_tenth_;
+    case Mode::lines: {
+        const int t = tenths(done);
+        if (t <= last_tenth_) return false;
+        last_tenth_ = t;
         return true;
+    }
     }
     return false;
 }

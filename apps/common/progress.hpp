@@ -59,7 +59,8 @@ private:
     Mode mode_;
     int64_t total_, before_;
     double start_, last_draw_ = -1.0;
-    int next_tenth_ = 1; // lines: the next tenth of the total that earns a line
+    int last_tenth_; // lines: the tenths of the total passed at the last line (0 .. 10)
+    int tenths(int64_t done) const; // whole tenths of the total in done
 };
 
 } // namespace sfl_cli

@@ -48,9 +48,13 @@ int run(const Options &o) {
         progress.line("resuming " + files.ckpt + ": trial " + std::to_string(st.trial + 1) + ", " +
                       std::to_string(st.epoch) + " epochs done");
     int32_t epochs_this_run = 0;
+    int64_t params = 0, biases = 0;
     for (; st.trial < o.trials; ++st.trial) {
         const int32_t t = st.trial;
+        progress.new_trial();
         Trial trial(o, data, files, st, progress);
+        params = trial.net().param_count();
+        biases = trial.net().bias_count();
         if (t == 0 && st.epoch == 0 && st.done.empty()) trial.describe();
         if (!trial.train(epochs_this_run)) {
             progress.line("halted after " + std::to_string(epochs_this_run) + " epochs (--halt-after-epochs)");
@@ -70,9 +74,11 @@ int run(const Options &o) {
         next.trial = t + 1;
         save_state(files.ckpt, files.fingerprint, next, nullptr);
     }
-    // Parameter counts of the network (a fresh one: also for a resumed, already finished run).
-    const auto net = sfl::nn::build_network(o.net, data.train.shape, data.classes, 0);
-    const int64_t params = net->param_count(), biases = net->bias_count();
+    if (params == 0) { // a resumed, already finished run: count the parameters of a fresh net
+        const auto net = sfl::nn::build_network(o.net, data.train.shape, data.classes, 0);
+        params = net->param_count();
+        biases = net->bias_count();
+    }
     if (!sfl_cli::json_to_stdout(o.json)) print_table(o, st.done, params, biases);
     sfl_cli::write_json_output(o.json, result_json(o, st.done, params, biases, int64_t(data.eval_idx.size()),
                                                    int64_t(data.pool.size())));

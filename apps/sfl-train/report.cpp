@@ -83,9 +83,10 @@ void TrainProgress::epoch_done(const std::string &prefix, const sfl::nn::EpochSt
     }
 }
 
-void TrainProgress::line(const std::string &text) {
-    p_.line(text);
-    if (p_.mode() == sfl_cli::Progress::Mode::terminal) not_converged_ = rows_failed_ = 0; // a trial ended
+void TrainProgress::line(const std::string &text) { p_.line(text); }
+
+void TrainProgress::new_trial() {
+    if (p_.mode() == sfl_cli::Progress::Mode::terminal) not_converged_ = rows_failed_ = 0;
 }
 
 void TrainProgress::warning(const std::string &text) {

@@ -30,6 +30,8 @@ public:
                     bool last_of_trial, bool pretrain = false);
     /** A line of its own (a layer, a trial's accuracy); not with --quiet. */
     void line(const std::string &text);
+    /** A trial starts: the terminal's counts of layer-call problems start again. */
+    void new_trial();
     /** "sfl-train: text" on a line of its own, also with --quiet (not progress: e.g. a rollback). */
     void warning(const std::string &text);
 
