@@ -59,7 +59,7 @@ set(xsimd_INCLUDE_DIRS "@SFL_STAGED_INCLUDE@")
 ]=])
 endif()
 
-if(SFL_BUILD_TESTS)
+if(SFL_BUILD_TESTS OR SFL_BOARD_DOCTEST)
   sfl_stage_headers(doctest doctest.h DOCTEST_VERSION SFL_STAGED_DOCTEST_VERSION)
   find_path(SFL_HOST_DOCTEST_SCRIPTS doctestAddTests.cmake
             PATHS ${SFL_HOST_PREFIX}/lib/cmake/doctest ${SFL_HOST_PREFIX}/share/doctest/cmake

@@ -124,7 +124,7 @@ TEST_CASE("gemm_f32: every tile edge in M, N, Kd, both op(A), both accumulate mo
     for (int32_t v : around(sfl::kernels::kGemmPackMinRows)) ms.push_back(v); // B read in place / packed
     for (int32_t M : ms)
         for (int32_t N : ns)
-            for (int32_t Kd : {1, 2, 7, kGemmKC, kGemmKC + 1, 2 * kGemmKC + 3})
+            for (int32_t Kd : std::initializer_list<int32_t>{1, 2, 7, kGemmKC, kGemmKC + 1, 2 * kGemmKC + 3})
                 for (int ta = 0; ta < 2; ++ta)
                     for (int acc = 0; acc < 2; ++acc) {
                         const Case t{M, N, Kd, ta == 1, acc == 1, (M + N) % 3};
@@ -174,8 +174,8 @@ TEST_CASE("gemm_f32: the paper's shapes (encode X P, Gram P^T P, fc 100x500x800)
 
 TEST_CASE("gemm_f32: Kd = 0 zeroes C or leaves it, M = 0 or N = 0 touch nothing") {
     for (int acc = 0; acc < 2; ++acc)
-        for (int32_t M : {0, 1, kGemmMR + 1})
-            for (int32_t N : {0, 1, kGemmNR + 1}) {
+        for (int32_t M : std::initializer_list<int32_t>{0, 1, kGemmMR + 1})
+            for (int32_t N : std::initializer_list<int32_t>{0, 1, kGemmNR + 1}) {
                 check_both({M, N, 0, false, acc == 1, 2}, 77);
                 check_both({M, N, 0, true, acc == 1, 2}, 78);
             }

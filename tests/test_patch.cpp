@@ -125,7 +125,7 @@ TEST_CASE("col2im with all-ones columns counts how many patches cover each pixel
     const sfl_dims4 in = {1, 5, 5, 1};
     std::vector<float> ones(9 * 9, 1.0f), x(25, 0.0f);
     REQUIRE(sfl_col2im_f32(&p, &in, ones.data(), x.data()) == SFL_OK);
-    auto cover = [](int32_t v) { return float(std::min(v, 2) - std::max(v - 2, 0) + 1); };
+    auto cover = [](int32_t v) { return float(std::min<int32_t>(v, 2) - std::max<int32_t>(v - 2, 0) + 1); };
     for (int32_t y = 0; y < 5; ++y)
         for (int32_t xx = 0; xx < 5; ++xx) CHECK(x[size_t(y) * 5 + xx] == cover(y) * cover(xx));
 }

@@ -5,9 +5,10 @@
  * opens newlib's semihosting handles (librdimon), builds argv from the semihosting
  * command line and calls exit(main(argc, argv)): newlib's exit flushes stdio and its
  * librdimon _exit reports the status to the host (qemu exits with it).
- * Written for sfl; the symbols come from mps2-common.ld. No constructors are run: the
- * library has none (apps/firmware-cortex-m/check_runtime.cmake) and the linker
- * script asserts .init_array is empty.
+ * Then it runs the constructors of .init_array (none in the C programs: the library has
+ * none, apps/firmware-cortex-m/check_runtime.cmake; the doctest suite registers its test
+ * cases and libstdc++ its streams there) and calls exit(main(argc, argv)).
+ * Written for sfl; the symbols come from mps2-common.ld.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -16,6 +17,8 @@
 
 extern uint32_t __data_load__[], __data_start__[], __data_end__[], __bss_start__[], __bss_end__[];
 extern uint32_t __stack_top__[];
+typedef void (*sfl_board_ctor)(void);
+extern sfl_board_ctor __init_array_start[], __init_array_end[];
 extern void initialise_monitor_handles(void); /* librdimon */
 extern int main(int argc, char **argv);
 
@@ -75,7 +78,10 @@ void Reset_Handler(void)
     for (dst = __bss_start__; dst < __bss_end__;) *dst++ = 0;
     initialise_monitor_handles();
     {
-        const int argc = build_argv();
+        sfl_board_ctor *ctor;
+        int argc;
+        for (ctor = __init_array_start; ctor < __init_array_end; ++ctor) (*ctor)();
+        argc = build_argv();
         exit(main(argc, argv_buf));
     }
 }

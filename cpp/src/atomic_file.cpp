@@ -5,7 +5,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include <fcntl.h>
+#include "posix_compat.hpp"
 #include <sys/stat.h>
 #include <unistd.h>
 

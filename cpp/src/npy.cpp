@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <cstring>
 
-#include <fcntl.h>
+#include "posix_compat.hpp"
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -31,7 +31,7 @@ public:
         std::string problem;
         if (::fstat(fd_, &st) != 0) problem = std::string("cannot stat: ") + std::strerror(errno);
         else if (S_ISDIR(st.st_mode)) problem = "is a directory, not a .npy file";
-        else if (!S_ISREG(st.st_mode)) problem = "is not a regular file";
+        else if (!sfl::detail::is_regular_file(st)) problem = "is not a regular file";
         if (!problem.empty()) {
             (void)::close(fd_); // the destructor does not run when the constructor throws
             fail(path_, problem);
