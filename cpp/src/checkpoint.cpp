@@ -10,6 +10,8 @@
 
 #include <sys/stat.h>
 
+#include "posix_compat.hpp"
+
 #include "atomic_file.hpp"
 #include "crc32.hpp"
 
@@ -157,7 +159,7 @@ std::vector<unsigned char> read_file(const std::string &path) {
     std::string problem;
     if (::fstat(fileno(f), &st) != 0) problem = std::string("cannot stat: ") + std::strerror(errno);
     else if (S_ISDIR(st.st_mode)) problem = "is a directory, not an sfl checkpoint";
-    else if (!S_ISREG(st.st_mode)) problem = "is not a regular file";
+    else if (!sfl::detail::is_regular_file(st)) problem = "is not a regular file";
     std::vector<unsigned char> bytes;
     if (problem.empty()) {
         bytes.resize(static_cast<size_t>(st.st_size));

@@ -8,6 +8,8 @@
 
 #include <sys/stat.h>
 
+#include "posix_compat.hpp"
+
 namespace sfl {
 namespace idx {
 namespace {
@@ -39,7 +41,7 @@ public:
         std::string problem;
         if (::fstat(fileno(f_), &st) != 0) problem = std::string("cannot stat: ") + std::strerror(errno);
         else if (S_ISDIR(st.st_mode)) problem = "is a directory, not an idx file";
-        else if (!S_ISREG(st.st_mode)) problem = "is not a regular file";
+        else if (!sfl::detail::is_regular_file(st)) problem = "is not a regular file";
         if (!problem.empty()) {
             std::fclose(f_); // the destructor does not run when the constructor throws
             fail(path_, problem);
