@@ -38,10 +38,11 @@ target_compile_options(sfl_board_doctest PRIVATE -O1 $<$<COMPILE_LANGUAGE:CXX>:-
 target_compile_definitions(sfl_board_doctest PRIVATE SFL_TEST_DATA_DIR="${PROJECT_SOURCE_DIR}/tests/data"
                            SFL_FORCE_SCALAR=1 SFL_EXPECT_ARCH="scalar" SFL_TESTS_SHORT=1 SFL_TESTS_HAVE_CPP=1
                            DOCTEST_CONFIG_NO_POSIX_SIGNALS DOCTEST_CONFIG_NO_MULTITHREADING)
-# The files that take over a minute on the M4F board (its double arithmetic is libgcc
-# calls; measured 90-320 s each, the rest 0.1-45 s) also carry the label board_long, which
+# The files that take over 30 s on the M4F board (its double arithmetic is libgcc
+# calls; measured 32-320 s each, the rest 0.1-16 s) also carry the label board_long, which
 # CI's board stage leaves out (.ci/run); the M7 runs them in a fraction of that.
-set(board_long test_enet_real test_enet_reference test_gemm test_layers_lanes)
+set(board_long test_enet_real test_enet_reference test_gemm test_layers_lanes test_enet_degenerate
+               test_enet_solvers test_enet_lars_lanes)
 foreach(src IN LISTS board_doctest_sources)
   get_filename_component(stem ${src} NAME_WE)
   sfl_board_test(doctest.${stem} sfl_board_doctest --source-file=*/${stem}.cpp)
