@@ -25,11 +25,16 @@ void EnetPlan::rebuild(const sfl_enet_params &params, const float *P, int thread
         check(sfl_enet_plan_init(mem_.data(), mem_.size(), &params, &dims_, P, &plan_), "sfl_enet_plan_init");
         return;
     }
-    std::vector<sfl_status> status(size_t(parallel_threads(blocks, threads)), SFL_OK);
-    parallel_for(blocks, threads, [&](int64_t lo, int64_t hi, int t) {
-        const int32_t r0 = int32_t(lo * SFL_ENET_PLAN_ROW_BLOCK);
-        const int32_t r1 = int32_t(std::min<int64_t>(hi * SFL_ENET_PLAN_ROW_BLOCK, dims_.K));
-        status[size_t(t)] = sfl_enet_plan_init_rows(mem_.data(), mem_.size(), &dims_, P, r0, r1);
+    // A row block costs in proportion to the columns right of its start (the Gram's
+    // upper triangle): thread t takes blocks t, t + T, ... so the threads' shares even out.
+    const int T = parallel_threads(blocks, threads);
+    std::vector<sfl_status> status(size_t(T), SFL_OK);
+    parallel_for(T, T, [&](int64_t, int64_t, int t) {
+        for (int64_t blk = t; blk < blocks && status[size_t(t)] == SFL_OK; blk += T) {
+            const int32_t r0 = int32_t(blk * SFL_ENET_PLAN_ROW_BLOCK);
+            const int32_t r1 = int32_t(std::min<int64_t>(r0 + int64_t(SFL_ENET_PLAN_ROW_BLOCK), dims_.K));
+            status[size_t(t)] = sfl_enet_plan_init_rows(mem_.data(), mem_.size(), &dims_, P, r0, r1);
+        }
     });
     for (const sfl_status st : status) check(st, "sfl_enet_plan_init_rows");
     check(sfl_enet_plan_init_finish(mem_.data(), mem_.size(), &params, &dims_, &plan_), "sfl_enet_plan_init_finish");

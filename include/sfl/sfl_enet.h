@@ -195,7 +195,10 @@ SFL_API sfl_status sfl_enet_plan_init(void *mem, size_t size, const sfl_enet_par
  *  thread calls sfl_enet_plan_init_rows() for its own rows of G (disjoint ranges that
  *  cover [0, K) between them; the calls may run concurrently), then one thread calls
  *  sfl_enet_plan_init_finish(). The plan is the one sfl_enet_plan_init() builds, float
- *  for float. From the call with row_begin = 0 until a successful finish, mem holds no
+ *  for float. A call computes, for each SFL_ENET_PLAN_ROW_BLOCK rows of its range, the
+ *  entries from that block's diagonal on (G is symmetric; the finish copies the rest),
+ *  so early rows cost more than late ones: to share the work evenly, give each thread
+ *  every T-th block rather than one contiguous range. From the call with row_begin = 0 until a successful finish, mem holds no
  *  valid plan (a plan previously built there must not be in use meanwhile).
  *  @param mem, size  as sfl_enet_plan_init(), the same for every call of one build
  *  @param dims       shape of P

@@ -14,14 +14,35 @@ namespace enet {
 void gram_rows(int32_t m, int32_t K, const float *P, int32_t j0, int32_t j1, float *G) {
     for (int32_t b = j0; b < j1; b += kGramRowBlock) {
         const int32_t rows = j1 - b < kGramRowBlock ? j1 - b : kGramRowBlock;
-        kernels::gemm_f32(rows, K, m, P + b, K, true, P, K, G + static_cast<int64_t>(b) * K, K, false);
+        kernels::gemm_f32(rows, K - b, m, P + b, K, true, P + b, K, G + static_cast<int64_t>(b) * K + b, K, false);
     }
 }
+
+namespace {
+
+// The entries left of each row block's diagonal block, G[i][j] = G[j][i] (j below the
+// block of i): gram_rows computed them as part of the rows above. In tiles, so that the
+// column reads stay in cache.
+void mirror_lower(int32_t K, float *G) {
+    constexpr int32_t kTile = 32;
+    for (int32_t b = kGramRowBlock; b < K; b += kGramRowBlock) {
+        const int32_t b1 = K - b < kGramRowBlock ? K : b + kGramRowBlock;
+        for (int32_t j0 = 0; j0 < b; j0 += kTile) {
+            const int32_t j1 = b - j0 < kTile ? b : j0 + kTile;
+            for (int32_t i = b; i < b1; ++i)
+                for (int32_t j = j0; j < j1; ++j)
+                    G[static_cast<int64_t>(i) * K + j] = G[static_cast<int64_t>(j) * K + i];
+        }
+    }
+}
+
+} // namespace
 
 sfl_status finish_plan(void *mem, size_t size, float l2, int32_t m, int32_t K, sfl_enet_plan **out) {
     Arena arena(mem, size);
     const PlanRegions reg = PlanRegions::carve(arena, K);
     std::memset(reg.header, 0, kPlanHeaderBytes); // a half-built plan never looks valid
+    mirror_lower(K, reg.G);
     for (int32_t j = 0; j < K; ++j) {
         float &gjj = reg.G[static_cast<int64_t>(j) * K + j];
         if (!(gjj > 0.0f)) return SFL_ERR_ZERO_ATOM;

@@ -59,11 +59,14 @@ inline size_t plan_bytes(int32_t K) {
 constexpr int32_t kGramRowBlock = SFL_ENET_PLAN_ROW_BLOCK;
 
 // Rows [j0, j1) of P^T P (P: m x K row-major) into G (K x K row-major), j0 a
-// multiple of kGramRowBlock.
+// multiple of kGramRowBlock: of each row block only the columns from its diagonal
+// block on (P^T P is symmetric: finish_plan copies the rest from the rows above,
+// so a plan costs about half the GEMM flops of the full product).
 void gram_rows(int32_t m, int32_t K, const float *P, int32_t j0, int32_t j1, float *G);
 
 // The second half of a plan build, once every row of P^T P is in mem's G region:
-// l2 on the diagonal, 1/G_jj, the checks, then the header (cleared first).
+// the lower entries copied by symmetry, l2 on the diagonal, 1/G_jj, the checks, then
+// the header (cleared first).
 // Returns as build_plan.
 sfl_status finish_plan(void *mem, size_t size, float l2, int32_t m, int32_t K, sfl_enet_plan **out);
 

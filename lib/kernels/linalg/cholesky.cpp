@@ -2,23 +2,33 @@
 
 #include <cmath>
 
+#include "kernels/linalg/dot_f64.hpp"
+
 namespace sfl {
 namespace linalg {
 
+// Row by row: y[i] = (b[i] - L[i,:i] y[:i]) / L[i,i], the dot over a contiguous row.
 void forward_sub(const double *L, int32_t ld, int32_t n, const double *b, double *y) {
-    for (int32_t i = 0; i < n; ++i) {
+    forward_sub_from(L, ld, 0, n, b, y);
+}
+
+void forward_sub_from(const double *L, int32_t ld, int32_t i0, int32_t n, const double *b, double *y) {
+    for (int32_t i = i0; i < n; ++i) {
         const double *li = L + static_cast<int64_t>(i) * ld;
-        double s = b[i];
-        for (int32_t k = 0; k < i; ++k) s -= li[k] * y[k];
-        y[i] = s / li[i];
+        y[i] = (b[i] - dot_f64(i, li, y)) / li[i];
     }
 }
 
+// Column form on the row-major factor: x[i] is final once the rows below have
+// been subtracted; then row i of L (contiguous) updates x[:i]. The dot form would
+// read a column of L, one cache line per term.
 void backward_sub(const double *L, int32_t ld, int32_t n, const double *y, double *x) {
+    if (x != y)
+        for (int32_t i = 0; i < n; ++i) x[i] = y[i];
     for (int32_t i = n - 1; i >= 0; --i) {
-        double s = y[i];
-        for (int32_t k = i + 1; k < n; ++k) s -= L[static_cast<int64_t>(k) * ld + i] * x[k];
-        x[i] = s / L[static_cast<int64_t>(i) * ld + i];
+        const double *li = L + static_cast<int64_t>(i) * ld;
+        x[i] /= li[i];
+        axpy_f64(i, -x[i], li, x);
     }
 }
 
@@ -30,8 +40,7 @@ void chol_solve(const double *L, int32_t ld, int32_t n, double *v) {
 bool chol_append(double *L, int32_t ld, int32_t s, double gjj) {
     double *row = L + static_cast<int64_t>(s) * ld;
     forward_sub(L, ld, s, row, row); // row k < s of L is untouched: in place is safe
-    double d2 = gjj;
-    for (int32_t k = 0; k < s; ++k) d2 -= row[k] * row[k];
+    const double d2 = gjj - dot_f64(s, row, row);
     if (!pivot_ok(d2, gjj)) return false;
     row[s] = std::sqrt(d2);
     return true;

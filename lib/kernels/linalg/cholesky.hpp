@@ -23,6 +23,10 @@ inline bool pivot_ok(double d, double gjj) { return d > kPivotRel * gjj; }
 // y = L^-1 b on the leading n x n block; y may alias b.
 void forward_sub(const double *L, int32_t ld, int32_t n, const double *b, double *y);
 
+// The same for rows i0 .. n-1 only, y[:i0] already solved (the leading rows of L and
+// b unchanged since): after rows were appended to L, the floats forward_sub gives.
+void forward_sub_from(const double *L, int32_t ld, int32_t i0, int32_t n, const double *b, double *y);
+
 // x = L^-T y on the leading n x n block; x may alias y.
 void backward_sub(const double *L, int32_t ld, int32_t n, const double *y, double *x);
 
