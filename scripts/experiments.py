@@ -9,12 +9,16 @@
       the same for csf, sf and csf+sf, with the other training images as unlabelled
       samples (sfl-train --unlabeled; lenet has no unsupervised loss)
   experiments.py table1  --train BIN/sfl-train [--epochs E] [--out runs/table1] [--data DIR]
-                         [--validation N] [--threads T]
+                         [--validation N [--max-epochs M [--min-gain G]]] [--threads T]
       full MNIST (60k / 10k), every network, per-epoch time relative to LeNet; with
       --data data/mnist-rot (-rand, -img: scripts/make_variations.sh) a variation's row;
       with --validation N each network first trains every TABLE1_GRID setting on the
       training set minus its last N images, and the final run (whole training set, test
-      accuracy) uses the setting with the best accuracy on those N (OUT/tune/)
+      accuracy) uses the setting with the best accuracy on those N (OUT/tune/); with
+      --max-epochs M the chosen setting is then run on the same split at 2E, 4E, ... <= M
+      epochs while each doubling gains more than G validation points (default 0.1), and
+      the final run takes the best epoch count: training to convergence, chosen without
+      the test set
   experiments.py report  [--runs runs] [--svg docs/figure3.svg]
       print the markdown tables from the JSON files and draw Figure 3 (with the
       unlabelled-data series, dashed, when runs/figure3-unlabeled exists)
@@ -220,33 +224,61 @@ def setting_name(g):
     return "_".join(x.lstrip("-") for x in g)
 
 
+def doubled_epochs(a):
+    """The epoch counts of --max-epochs' validation runs: 2E, 4E, ... up to the maximum."""
+    e, out = a.epochs, []
+    while a.max_epochs and e and 2 * e <= a.max_epochs:
+        e *= 2
+        out.append(e)
+    return out
+
+
 def cmd_table1(a):
+    if a.max_epochs and not (a.validation and a.epochs):
+        sys.exit("experiments.py table1: --max-epochs needs --validation N and --epochs E (the first count)")
     log = os.path.join(a.out, "log.txt")
     os.makedirs(a.out, exist_ok=True)
     tune = os.path.join(a.out, "tune")
+    longer = doubled_epochs(a)
     planned = []
     for net in NETS:  # per network: its validation runs (with --validation), then the final run
         if a.validation:
             planned += [os.path.join(tune, f"{net}_{setting_name(g)}") for g in TABLE1_GRID[net]]
+            planned += [os.path.join(tune, f"{net}_epochs{e}") for e in longer]
         planned.append(os.path.join(a.out, f"{net}-full"))
     with Runner(a.train, log, planned) as runner:
         for net in NETS:
             common = ["--net", net, "--trials", "1", "--seed", "1"]
-            common += ["--epochs", str(a.epochs)] if a.epochs else []
             common += ["--data", a.data] if a.data else []
             common += ["--threads", str(a.threads)] if a.threads else []
+            epochs = ["--epochs", str(a.epochs)] if a.epochs else []
             chosen = []
             if a.validation:
+                valid = common + ["--validation", str(a.validation)]
                 scored = []
                 for g in TABLE1_GRID[net]:
-                    r = runner.run(f"{net}_{setting_name(g)}", tune, common + ["--validation", str(a.validation)] + g)
+                    r = runner.run(f"{net}_{setting_name(g)}", tune, valid + epochs + g)
                     if r:
                         scored.append((r["validation_accuracy"], g))
                 if not scored:
+                    for e in longer:
+                        runner.skip(f"{net}_epochs{e}", tune, "no validation run finished, skipped")
                     runner.skip(f"{net}-full", a.out, "no validation run finished, skipped")
                     continue
-                chosen = max(scored, key=lambda t: t[0])[1]  # ties: the first (smaller lr)
-            runner.run(f"{net}-full", a.out, common + chosen)
+                best, chosen = max(scored, key=lambda t: t[0])  # ties: the first (smaller lr)
+                # To convergence: double the epochs (the mu step-down stretches with them)
+                # while the validation accuracy gains more than --min-gain points.
+                stopped = None
+                for e in longer:
+                    if stopped is not None:
+                        runner.skip(f"{net}_epochs{e}", tune, f"not run: no gain from {stopped} epochs on")
+                        continue
+                    r = runner.run(f"{net}_epochs{e}", tune, valid + chosen + ["--epochs", str(e)])
+                    if r and r["validation_accuracy"] > best + a.min_gain:
+                        best, epochs = r["validation_accuracy"], ["--epochs", str(e)]
+                    else:
+                        stopped = e
+            runner.run(f"{net}-full", a.out, common + epochs + chosen)
 
 
 def load(path):
@@ -503,6 +535,12 @@ def main():
             s.add_argument("--data", default="", help="idx folder (sfl-train --data), e.g. data/mnist-rot")
             s.add_argument("--validation", type=int, default=0,
                            help="choose each network's TABLE1_GRID setting on the last N training images")
+            s.add_argument("--max-epochs", type=int, default=0,
+                           help="with --validation and --epochs E: after the grid, validation runs of the "
+                                "chosen setting at 2E, 4E, ... epochs up to this many, while the validation "
+                                "accuracy gains more than --min-gain; the final run takes the best count")
+            s.add_argument("--min-gain", type=float, default=0.1,
+                           help="validation points a doubling must gain to go on (default 0.1)")
         if name == "figure3":
             s.add_argument("--unlabeled", default="", help="N or rest: sfl-train --unlabeled (csf, sf, csf+sf)")
             s.add_argument("--sizes", default="", help="labelled samples per class, comma-separated (default 10..60)")

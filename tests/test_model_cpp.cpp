@@ -310,6 +310,32 @@ TEST_CASE("sfl_model_forward == the network's forward after training steps with 
     check_same_outputs(*net, through_blob(*net, false), 30);
 }
 
+TEST_CASE("sfl_model_forward == the network's forward with non-negative codes (FactorConfig::positive)") {
+    // sfl-train --positive: both factorization layers solve for a >= 0; the flag reaches the
+    // C records (and so the blob and sfl-export), and it changes the outputs.
+    NetConfig cfg;
+    cfg.name = "csf+sf";
+    cfg.sf.l1 = 0.25f;
+    cfg.sf.lu_input_weight = 0.0f;
+    cfg.sf_input_norm = kSfInputNorm;
+    cfg.csf.positive = cfg.sf.positive = true;
+    auto net = build_network(cfg, kMnist, 10, 5);
+    const sfl_model m = to_c_model(*net);
+    int32_t flagged = 0;
+    for (int32_t i = 0; i < m.n_layers; ++i)
+        if (m.layers[i].kind == SFL_MODEL_CSF || m.layers[i].kind == SFL_MODEL_SF) flagged += m.layers[i].enet.positive;
+    CHECK(flagged == 2);
+    const sfl::LoadedModel lm = through_blob(*net, true);
+    for (int32_t i = 0; i < lm.model().n_layers; ++i)
+        if (lm.model().layers[i].kind == SFL_MODEL_CSF || lm.model().layers[i].kind == SFL_MODEL_SF)
+            CHECK(lm.model().layers[i].enet.positive == 1);
+    check_same_outputs(*net, lm, 32);
+    cfg.csf.positive = cfg.sf.positive = false;
+    auto signed_net = build_network(cfg, kMnist, 10, 5);
+    const std::vector<float> x = mnist_like(4, 33);
+    CHECK_FALSE(same_bits(runner_forward(*net, x, 4, 4), runner_forward(*signed_net, x, 4, 4)));
+}
+
 TEST_CASE("the forward does not depend on how the images are chunked (GEMM and solver tails)") {
     // Trainer::accuracy splits the evaluation set over threads, then into chunks of 128:
     // any chunk size may occur. The firmware runs one image at a time.

@@ -64,6 +64,8 @@ const char kUsage[] =
     "  --weight-decay W      L2 on conv/fc weights (not biases, not dictionaries)\n"
     "  --l1 L --l2 L         elastic-net weights of every SF/CSF layer\n"
     "  --csf-l1 --csf-l2 --sf-l1 --sf-l2   the same per layer\n"
+    "  --positive, --csf-positive, --sf-positive   non-negative codes (a >= 0) in every SF/CSF\n"
+    "                        layer, or in one kind (stored in the model; default: signed codes)\n"
     "  --solver lars|cd      forward solver of the SF/CSF layers (default lars)\n"
     "  --sf-lu-input W|pass|stop  weight nu of the SF layer's dlU/dx in its input gradient (the\n"
     "                        paper's eq. 15; the gradient carries nu * mu * dlU/dx): pass = 1,\n"
@@ -204,6 +206,9 @@ Options parse_options(int argc, const char *const *argv) {
         else if (arg == "--csf-l2") o.net.csf.l2 = parse_pos(arg, value(), true);
         else if (arg == "--sf-l1") o.net.sf.l1 = parse_pos(arg, value(), true);
         else if (arg == "--sf-l2") o.net.sf.l2 = parse_pos(arg, value(), true);
+        else if (arg == "--positive") o.net.csf.positive = o.net.sf.positive = true;
+        else if (arg == "--csf-positive") o.net.csf.positive = true;
+        else if (arg == "--sf-positive") o.net.sf.positive = true;
         else if (arg == "--solver") {
             if (value() != "lars" && value() != "cd")
                 throw UsageError("--solver must be lars or cd, got '" + value() + "'");
@@ -274,6 +279,9 @@ std::string fingerprint(const Options &o) {
           << o.unlabeled_per_epoch;
     // Likewise only runs with pre-training carry theirs.
     if (o.pretrain_epochs > 0) s << " pretrain=" << o.pretrain_epochs << "," << o.pretrain_per_epoch;
+    // And only runs with non-negative codes theirs.
+    if (o.net.csf.positive || o.net.sf.positive)
+        s << " positive=" << int(o.net.csf.positive) << "," << int(o.net.sf.positive);
     s << " trials=" << o.trials << " seed=" << o.seed
       << " epochs=" << o.epochs << " validation=" << o.validation << " batch=" << o.train.batch
       << " lr=" << o.train.sgd.lr << " momentum=" << o.train.sgd.momentum << " wd=" << o.train.sgd.weight_decay

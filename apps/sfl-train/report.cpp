@@ -162,6 +162,8 @@ std::string result_json(const Options &o, const std::vector<TrialResult> &r, int
       << ", \"sf_l2\": " << numf(o.net.sf.l2) << ", \"solver\": \""
       << (o.net.csf.solver == SFL_ENET_CD ? "cd" : "lars") << "\", \"sf_lu_input\": "
       << numf(o.net.sf.lu_input_weight) << ", \"sf_input_norm\": " << numf(o.net.sf_input_norm)
+      << ", \"csf_positive\": " << (o.net.csf.positive ? "true" : "false")
+      << ", \"sf_positive\": " << (o.net.sf.positive ? "true" : "false")
       << ", \"mix\": \"" << (o.train.whole_loss_mix ? "whole" : "dictionary")
       << "\", \"mu\": [";
     for (size_t i = 0; i < o.train.mu_steps.size(); ++i) j << (i ? ", " : "") << numf(o.train.mu_steps[i]);

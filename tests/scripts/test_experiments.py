@@ -37,7 +37,10 @@ time.sleep(float(os.environ.get("FAKE_SLEEP", "0.02")))
 if os.environ.get("FAKE_FAIL") and re.search(os.environ["FAKE_FAIL"], os.path.basename(out)):
     sys.exit(1)
 kind = "validation" if "--validation" in a else "test"
-json.dump({kind + "_accuracy": 80.0 + len(out) %% 7, kind + "_accuracy_std": 1.25, "epoch_seconds": 0.05,
+acc = 80.0 + len(out) %% 7
+if os.environ.get("FAKE_PEAK"):  # accuracy grows by 0.1 a epoch up to FAKE_PEAK epochs, then flat
+    acc = 80.0 + min(int(a[a.index("--epochs") + 1]), int(os.environ["FAKE_PEAK"])) / 10.0
+json.dump({kind + "_accuracy": acc, kind + "_accuracy_std": 1.25, "epoch_seconds": 0.05,
            "trials": int(a[a.index("--trials") + 1])}, open(res, "w"))
 """ % sys.executable
 
@@ -46,7 +49,8 @@ PLANNED = re.compile(r"^experiments: (\d+) runs planned(?:, (\d+) finished befor
                      r"sfl-train's output in (\S+)$")
 PROGRESS = re.compile(r"^run (\d+)/(\d+) done, elapsed (%s), about (%s|unknown) left$" % (DURATION, DURATION))
 RESULT = re.compile(r"^  (\S+): (?:[\d.]+ \+- [\d.]+ %%, [\d.]+ s/epoch, %s|failed \(exit \d+\) after %s, see \S+"
-                    r"|no validation run finished, skipped)$" % (DURATION, DURATION))
+                    r"|no validation run finished, skipped|not run: no gain from \d+ epochs on)$"
+                    % (DURATION, DURATION))
 SUMMARY = re.compile(r"^experiments: (\d+)/(\d+) runs done in %s \((\d+) now(?:, (\d+) finished before)?"
                      r"(?:, (\d+) failed: see \S+)?\)$" % DURATION)
 
@@ -65,7 +69,7 @@ class Exp(Scratch):
 
     def env(self, **extra):
         env = dict(os.environ, **extra)
-        for k in ("FAKE_FAIL", "FAKE_SLEEP"):
+        for k in ("FAKE_FAIL", "FAKE_SLEEP", "FAKE_PEAK"):
             if k not in extra:
                 env.pop(k, None)
         return env
@@ -195,6 +199,30 @@ def case_table1_skip(x):
            "sf-full not reported skipped: %r" % o["results"])
     expect(o["summary"][4] == len([d for d in ran if os.path.basename(d).startswith("sf_")]),
            "failed count %r" % (o["summary"],))
+
+
+def case_table1_converge(x):
+    """table1 --max-epochs: after the learning-rate grid at E epochs, the chosen setting is
+    run at 2E, 4E, ... while the validation accuracy gains more than --min-gain; the later
+    doublings are skipped (and counted), the final run takes the best count. The stand-in's
+    accuracy grows up to 8 epochs: 2 (grid), 4, 8 gain, 16 does not, 32 is skipped."""
+    args = ["table1", "--out", "tc", "--validation", "100", "--epochs", "2", "--max-epochs", "32"]
+    o = parse(x.experiments(args, FAKE_PEAK="8"))
+    ran = x.log_runs("tc")
+    per_net = ["_lr_0.01", "_lr_0.03", "_epochs4", "_epochs8", "_epochs16", "-full"]
+    expect([os.path.basename(d) for d in ran] == [n + s for n in ("lenet", "csf", "sf", "csf+sf") for s in per_net],
+           "runs %r" % [os.path.basename(d) for d in ran])
+    expect(o["planned"] == len(ran) + 4, "%d planned, %d ran, 4 skipped" % (o["planned"], len(ran)))
+    check_progress(o, len(ran))
+    expect("sf_epochs32" in o["results"] and not os.path.exists(x.path("tc", "tune", "sf_epochs32")),
+           "sf_epochs32 not reported skipped: %r" % o["results"])
+    with open(x.path("tc", "log.txt")) as f:
+        finals = [l for l in f if l.startswith("$ ") and "-full " in l]
+    expect(len(finals) == 4 and all(" --epochs 8 " in l and "--validation" not in l for l in finals),
+           "final runs not at 8 epochs: %r" % finals)
+    p = subprocess.run(x.cmd + ["table1", "--train", x.train, "--out", "bad", "--max-epochs", "8"], cwd=x.dir,
+                       capture_output=True, text=True, timeout=x.timeout, env=x.env())
+    expect(p.returncode != 0 and "--max-epochs needs --validation" in p.stderr, "no usage error: %r" % p.stderr)
 
 
 def read_pty(cmd, cwd, env, timeout):

@@ -52,6 +52,7 @@ sfl_enet_params FactorBase::enet_params() const noexcept {
     p.l1 = cfg_.l1;
     p.l2 = cfg_.l2;
     p.solver = cfg_.solver;
+    p.positive = cfg_.positive ? 1 : 0;
     p.lanes = 1; // LARS with K <= 32 (the CSF layer): several patches at a time (sfl_enet.h)
     return p;
 }
@@ -85,7 +86,7 @@ SF::SF(std::string name, Shape in, int32_t K, const FactorConfig &cfg, Rng &rng)
 
 std::string SF::describe() const {
     return "sf " + std::to_string(m_) + " -> " + std::to_string(K_) + " (l1 " + std::to_string(cfg_.l1) + ", l2 " +
-           std::to_string(cfg_.l2) + ")";
+           std::to_string(cfg_.l2) + (cfg_.positive ? ", non-negative" : "") + ")";
 }
 
 std::unique_ptr<LayerState> SF::make_state(int32_t max_batch) const {
@@ -143,7 +144,8 @@ CSF::CSF(std::string name, Shape in, int32_t k, int32_t K, const FactorConfig &c
 std::string CSF::describe() const {
     return "csf " + std::to_string(patch_.kernel.h) + "x" + std::to_string(patch_.kernel.w) + " " + in_.str() +
            " -> " + out_.str() + " (P " + std::to_string(m_) + "x" + std::to_string(K_) + ", l1 " +
-           std::to_string(cfg_.l1) + ", l2 " + std::to_string(cfg_.l2) + ")";
+           std::to_string(cfg_.l1) + ", l2 " + std::to_string(cfg_.l2) + (cfg_.positive ? ", non-negative" : "") +
+           ")";
 }
 
 std::unique_ptr<LayerState> CSF::make_state(int32_t max_batch) const {

@@ -119,6 +119,9 @@ struct FactorConfig {
      *  (sfl_loss_mix.input_lu_weight; docs/design.md section 2.6). 0 stops lU at the input:
      *  it trains only the dictionary and cannot shrink the features of the layers below. */
     float lu_input_weight = 1.0f;
+    /** Non-negative codes (sfl_enet_params.positive): a* >= 0 in the forward and its
+     *  backward on the non-negative support; stored in the model blob. */
+    bool positive = false;
 };
 
 /** The shared part of SF and CSF: the dictionary P (m x K, unit-ball columns),
