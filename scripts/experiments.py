@@ -270,15 +270,37 @@ def cmd_table1(a):
                 # while the validation accuracy gains more than --min-gain points.
                 stopped = None
                 for e in longer:
+                    name = f"{net}_epochs{e}"
                     if stopped is not None:
-                        runner.skip(f"{net}_epochs{e}", tune, f"not run: no gain from {stopped} epochs on")
+                        runner.skip(name, tune, stopped)
                         continue
-                    r = runner.run(f"{net}_epochs{e}", tune, valid + chosen + ["--epochs", str(e)])
-                    if r and r["validation_accuracy"] > best + a.min_gain:
+                    check_kept(tune, name, chosen, e)
+                    r = runner.run(name, tune, valid + chosen + ["--epochs", str(e)])
+                    if r is None:
+                        stopped = f"not run: the {e}-epoch run failed"
+                    elif r["validation_accuracy"] > best + a.min_gain:
                         best, epochs = r["validation_accuracy"], ["--epochs", str(e)]
                     else:
-                        stopped = e
+                        stopped = f"not run: no gain from {e} epochs on"
+            check_kept(a.out, f"{net}-full", chosen, int(epochs[1]) if epochs else 0)
             runner.run(f"{net}-full", a.out, common + epochs + chosen)
+
+
+def check_kept(out, name, setting, epochs):
+    """A run kept from an earlier call (result.json present) must have been trained with
+    the setting and epoch count this call chose (e.g. not before --max-epochs was raised):
+    stop with a message otherwise, rather than report it under the new choice."""
+    r = load(os.path.join(out, name, "result.json"))
+    hyper = (r or {}).get("hyper")
+    if not hyper:
+        return
+    want = dict(zip((k.lstrip("-") for k in setting[::2]), setting[1::2]))
+    if epochs:
+        want["epochs"] = str(epochs)
+    for key, value in want.items():
+        if key in hyper and abs(float(hyper[key]) - float(value)) > 1e-9 * max(1.0, abs(float(value))):
+            sys.exit(f"experiments.py table1: {os.path.join(out, name)} was trained with {key} {hyper[key]}, "
+                     f"this call chose {value}: move it aside to run it again")
 
 
 def load(path):

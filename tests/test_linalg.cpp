@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <initializer_list>
 #include <limits>
 #include <utility>
@@ -72,21 +73,42 @@ TEST_CASE("dot_f64 and axpy_f64: exact sums within gamma_n, nothing read or writ
             exact += static_cast<long double>(x[size_t(i)]) * y[size_t(i)];
             mag += std::fabs(x[size_t(i)] * y[size_t(i)]);
         }
-        CHECK(std::fabs(dot_f64(n, x.data(), y.data()) - static_cast<double>(exact)) <= (n + 1) * kEps * mag + 1e-300);
+        const double got = dot_f64(n, x.data(), y.data());
+        CHECK(std::fabs(got - static_cast<double>(exact)) <= (n + 1) * kEps * mag + 1e-300);
 
         std::vector<double> z = uniform(n, rng, 99.0, 3);
         const std::vector<double> z0 = z;
         axpy_f64(n, -0.75, x.data(), z.data());
-        for (int32_t i = 0; i < n; ++i)
-            CHECK(std::fabs(z[size_t(i)] - (z0[size_t(i)] - 0.75 * x[size_t(i)])) <= 2 * kEps * (std::fabs(z0[size_t(i)]) + 1.0));
+        for (int32_t i = 0; i < n; ++i) {
+            const double want = z0[size_t(i)] - 0.75 * x[size_t(i)];
+            CHECK(std::fabs(z[size_t(i)] - want) <= 2 * kEps * (std::fabs(z0[size_t(i)]) + 1.0));
+        }
         for (int32_t i = n; i < n + 3; ++i) CHECK(z[size_t(i)] == 99.0);
     }
 }
 
+TEST_CASE("dot_f64 and axpy_f64 give their scalar oracle's floats bit for bit, unaligned too") {
+    std::mt19937 rng(5);
+    for (int32_t off = 0; off <= 1; ++off)
+        for (int32_t n = 0; n <= 70; ++n) {
+            CAPTURE(n);
+            CAPTURE(off);
+            const std::vector<double> x = uniform(n + off, rng), y = uniform(n + 1, rng);
+            const double a = dot_f64(n, x.data() + off, y.data() + 1 - off);
+            const double b = dot_f64_ref(n, x.data() + off, y.data() + 1 - off);
+            CHECK(std::memcmp(&a, &b, sizeof a) == 0);
+            std::vector<double> z1 = uniform(n + 1, rng), z2 = z1;
+            axpy_f64(n, 0.3, x.data() + off, z1.data() + 1 - off);
+            axpy_f64_ref(n, 0.3, x.data() + off, z2.data() + 1 - off);
+            CHECK(std::memcmp(z1.data(), z2.data(), z1.size() * sizeof(double)) == 0);
+        }
+}
+
 TEST_CASE("dot_f64: the eight partial sums make the result independent of where the terms fall") {
-    // 1 + 2^-60 (eight times) - 1: a serial sum returns 2^-60 * 7 or so; the eight partial
-    // sums each keep their 2^-60 against 1 only in sum 0. The value is fixed by the rule
-    // "term k into sum k mod 8, then the fixed tree", whatever the SIMD width.
+    // Terms 1, 2^-60 (15 times), -1: a serial sum loses every 2^-60 against the 1 and
+    // returns 0; the eight partial sums lose only the one that shares sum 0 with the 1.
+    // The value is fixed by the rule "term k into sum k mod 8, then the fixed tree",
+    // whatever the SIMD width.
     std::vector<double> x(17, 1.0), y(17, std::ldexp(1.0, -60));
     y[0] = 1.0;
     y[16] = -1.0;
@@ -143,6 +165,25 @@ TEST_CASE("forward_sub_from continues forward_sub after appended rows, bit for b
         done = rows;
     }
     for (int32_t i = 0; i < n; ++i) CHECK(grown[size_t(i)] == full[size_t(i)]);
+}
+
+TEST_CASE("forward_sub_from after a drop: the rows before it are kept, bit for bit") {
+    // LARS keeps z = L^-1 sgn between steps; after chol_remove at position p it re-solves
+    // from p on (z_rows = p in lars.cpp), with sgn shifted as the active set is.
+    std::mt19937 rng(29);
+    const int32_t n = 30;
+    for (int32_t p : {0, 9, 29}) {
+        CAPTURE(p);
+        Spd a(n, rng);
+        std::vector<double> sgn(static_cast<size_t>(n)), z(static_cast<size_t>(n)), full(static_cast<size_t>(n));
+        for (int32_t i = 0; i < n; ++i) sgn[size_t(i)] = i % 3 == 0 ? -1.0 : 1.0;
+        forward_sub(a.L.data(), n, n, sgn.data(), z.data());
+        chol_remove(a.L.data(), n, n, p);
+        sgn.erase(sgn.begin() + p);
+        forward_sub_from(a.L.data(), n, p, n - 1, sgn.data(), z.data());
+        forward_sub(a.L.data(), n, n - 1, sgn.data(), full.data());
+        for (int32_t i = 0; i < n - 1; ++i) CHECK(z[size_t(i)] == full[size_t(i)]);
+    }
 }
 
 TEST_CASE("chol_remove: the factor of G with one atom left out") {

@@ -198,8 +198,9 @@ SFL_API sfl_status sfl_enet_plan_init(void *mem, size_t size, const sfl_enet_par
  *  for float. A call computes, for each SFL_ENET_PLAN_ROW_BLOCK rows of its range, the
  *  entries from that block's diagonal on (G is symmetric; the finish copies the rest),
  *  so early rows cost more than late ones: to share the work evenly, give each thread
- *  every T-th block rather than one contiguous range. From the call with row_begin = 0 until a successful finish, mem holds no
- *  valid plan (a plan previously built there must not be in use meanwhile).
+ *  every T-th block rather than one contiguous range (several calls per thread). From
+ *  the call with row_begin = 0 until a successful finish, mem holds no valid plan (a
+ *  plan previously built there must not be in use meanwhile).
  *  @param mem, size  as sfl_enet_plan_init(), the same for every call of one build
  *  @param dims       shape of P
  *  @param P          m x K row-major dictionary, finite (each call checks all of it)
@@ -211,8 +212,10 @@ SFL_API sfl_status sfl_enet_plan_init(void *mem, size_t size, const sfl_enet_par
 SFL_API sfl_status sfl_enet_plan_init_rows(void *mem, size_t size, const sfl_enet_dims *dims, const float *P,
                                            int32_t row_begin, int32_t row_end);
 
-/** Second phase of a two-phase build (sfl_enet_plan_init_rows()): l2 on the diagonal,
- *  1/G_jj, the checks, the plan header. Call it once every row of G has been written.
+/** Second phase of a two-phase build (sfl_enet_plan_init_rows()): the entries left of
+ *  each row block's diagonal block copied from the rows above (G is symmetric), l2 on
+ *  the diagonal, 1/G_jj, the checks, the plan header. Call it once every row range has
+ *  been written.
  *  @param mem, size, params, dims  as sfl_enet_plan_init()
  *  @param out  out: the plan (points into mem); set to NULL on error
  *  @return SFL_OK; SFL_ERR_NULL_ARG; SFL_ERR_BAD_DIMS; SFL_ERR_BAD_PARAM (l2);

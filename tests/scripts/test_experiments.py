@@ -21,6 +21,7 @@ import importlib.util
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -40,7 +41,8 @@ kind = "validation" if "--validation" in a else "test"
 acc = 80.0 + len(out) %% 7
 if os.environ.get("FAKE_PEAK"):  # accuracy grows by 0.1 a epoch up to FAKE_PEAK epochs, then flat
     acc = 80.0 + min(int(a[a.index("--epochs") + 1]), int(os.environ["FAKE_PEAK"])) / 10.0
-json.dump({kind + "_accuracy": acc, kind + "_accuracy_std": 1.25, "epoch_seconds": 0.05,
+hyper = {k: float(a[a.index("--" + k) + 1]) for k in ("epochs", "lr") if "--" + k in a}
+json.dump({kind + "_accuracy": acc, kind + "_accuracy_std": 1.25, "epoch_seconds": 0.05, "hyper": hyper,
            "trials": int(a[a.index("--trials") + 1])}, open(res, "w"))
 """ % sys.executable
 
@@ -49,7 +51,8 @@ PLANNED = re.compile(r"^experiments: (\d+) runs planned(?:, (\d+) finished befor
                      r"sfl-train's output in (\S+)$")
 PROGRESS = re.compile(r"^run (\d+)/(\d+) done, elapsed (%s), about (%s|unknown) left$" % (DURATION, DURATION))
 RESULT = re.compile(r"^  (\S+): (?:[\d.]+ \+- [\d.]+ %%, [\d.]+ s/epoch, %s|failed \(exit \d+\) after %s, see \S+"
-                    r"|no validation run finished, skipped|not run: no gain from \d+ epochs on)$"
+                    r"|no validation run finished, skipped|not run: no gain from \d+ epochs on"
+                    r"|not run: the \d+-epoch run failed)$"
                     % (DURATION, DURATION))
 SUMMARY = re.compile(r"^experiments: (\d+)/(\d+) runs done in %s \((\d+) now(?:, (\d+) finished before)?"
                      r"(?:, (\d+) failed: see \S+)?\)$" % DURATION)
@@ -223,6 +226,25 @@ def case_table1_converge(x):
     p = subprocess.run(x.cmd + ["table1", "--train", x.train, "--out", "bad", "--max-epochs", "8"], cwd=x.dir,
                        capture_output=True, text=True, timeout=x.timeout, env=x.env())
     expect(p.returncode != 0 and "--max-epochs needs --validation" in p.stderr, "no usage error: %r" % p.stderr)
+    # Called again with lenet's 16-epoch run removed and more room to grow (peak 16): that
+    # run gains now, so the kept lenet-full (8 epochs) no longer matches the choice: a
+    # clear stop, not a stale row.
+    shutil.rmtree(x.path("tc", "tune", "lenet_epochs16"))
+    p = subprocess.run(x.cmd + ["table1", "--train", x.train] + args[1:], cwd=x.dir, capture_output=True, text=True,
+                       timeout=x.timeout, env=x.env(FAKE_PEAK="16"))
+    expect(p.returncode != 0 and "lenet-full was trained with epochs 8" in p.stderr and "move it aside" in p.stderr,
+           "kept final run not refused: exit %d, %r" % (p.returncode, p.stderr))
+
+
+def case_table1_converge_failed(x):
+    """table1 --max-epochs: a doubling run that fails stops the doubling with that reason;
+    the final run takes the last count that gained."""
+    args = ["table1", "--out", "tf", "--validation", "100", "--epochs", "2", "--max-epochs", "16"]
+    o = parse(x.experiments(args, FAKE_PEAK="16", FAKE_FAIL="_epochs8$"))
+    expect(o["summary"][4] == 4, "failed count %r" % (o["summary"],))
+    with open(x.path("tf", "log.txt")) as f:
+        finals = [l for l in f if l.startswith("$ ") and "-full " in l]
+    expect(len(finals) == 4 and all(" --epochs 4 " in l for l in finals), "final runs not at 4 epochs: %r" % finals)
 
 
 def read_pty(cmd, cwd, env, timeout):

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "kernels/enet/lars_join.hpp"
 #include "kernels/linalg/cholesky.hpp"
 
 namespace sfl {
@@ -140,26 +141,9 @@ PathEnd lars_path(const LarsBuffers &b, const Problem &pb, int32_t max_iter) {
         // Step to the next event: the path end, an atom joining, or an active
         // coefficient crossing zero (the lasso modification).
         double gamma = lambda - l1;
-        int32_t event_add = -1, event_drop = -1;
-        for (int32_t j = 0; j < K; ++j) {
-            if (b.pos[j] != -1) continue;
-            const double rj = b.r[j], uj = b.u[j];
-            // |r_j - gamma u_j| meets lambda - gamma; a numerator below zero is
-            // rounding drift (|r_j| slightly above lambda): the atom joins now.
-            // The atom dropped by the last step sits on the boundary with its old
-            // sign; it may only come back with the opposite sign (the lasso path
-            // is continuous), so its same-sign crossing (gamma = 0) is skipped.
-            if (1.0 - uj > 0.0 && !(j == last_dropped && last_sign > 0.0)) {
-                double g1 = (lambda - rj) / (1.0 - uj);
-                g1 = g1 > 0.0 ? g1 : 0.0;
-                if (g1 < gamma) { gamma = g1; event_add = j; }
-            }
-            if (!positive && 1.0 + uj > 0.0 && !(j == last_dropped && last_sign < 0.0)) {
-                double g2 = (lambda + rj) / (1.0 + uj);
-                g2 = g2 > 0.0 ? g2 : 0.0;
-                if (g2 < gamma) { gamma = g2; event_add = j; }
-            }
-        }
+        int32_t event_drop = -1;
+        const JoinSearch join{b.r, b.u, b.pos, K, lambda, positive, last_dropped, last_sign};
+        int32_t event_add = next_join(join, &gamma);
         for (int32_t k = 0; k < s; ++k) {
             if (b.w[k] == 0.0) continue;
             double g = -b.a[k] / b.w[k];

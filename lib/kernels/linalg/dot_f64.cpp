@@ -12,7 +12,7 @@ constexpr int32_t kSums = 8;
 // Terms from k0 on, each into partial sum k mod 8 (k0 a multiple of 8), then the
 // fixed tree that adds the eight.
 inline double finish(int32_t n, int32_t k0, const double *x, const double *y, double *acc) {
-    for (int32_t k = k0; k < n; ++k) acc[k - k0] += x[k] * y[k];
+    for (int32_t k = k0; k < n; ++k) acc[k - k0] = mul_add(x[k], y[k], acc[k - k0]);
     return ((acc[0] + acc[4]) + (acc[2] + acc[6])) + ((acc[1] + acc[5]) + (acc[3] + acc[7]));
 }
 
@@ -25,16 +25,16 @@ struct Kernels {
         double acc[kSums] = {0, 0, 0, 0, 0, 0, 0, 0};
         int32_t k = 0;
         for (; k + kSums <= n; k += kSums)
-            for (int32_t j = 0; j < kSums; ++j) acc[j] += x[k + j] * y[k + j];
+            for (int32_t j = 0; j < kSums; ++j) acc[j] = mul_add(x[k + j], y[k + j], acc[j]);
         return finish(n, k, x, y, acc);
     }
     static void axpy(int32_t n, double alpha, const double *x, double *y) {
-        for (int32_t k = 0; k < n; ++k) y[k] += alpha * x[k];
+        for (int32_t k = 0; k < n; ++k) y[k] = mul_add(alpha, x[k], y[k]);
     }
 };
 
 #if SFL_HAS_SIMD
-// 32-bit NEON declares a double register of size 0 (xsimd's invalid_register).
+// 32-bit NEON declares its double register as xsimd's empty invalid_register.
 constexpr bool kDoubleSimd = xsimd::types::has_simd_register<double, simd::arch>::value &&
                              sizeof(xsimd::types::simd_register<double, simd::arch>) >= 2 * sizeof(double);
 
@@ -72,9 +72,21 @@ using DArch = void;
 
 } // namespace
 
-double dot_f64_long(int32_t n, const double *x, const double *y) { return Kernels<kDoubleSimd, DArch>::dot(n, x, y); }
+double dot_f64_long(int32_t n, const double *x, const double *y) {
+    return Kernels<kDoubleSimd, DArch>::dot(n, x, y);
+}
 
-void axpy_f64_long(int32_t n, double alpha, const double *x, double *y) { Kernels<kDoubleSimd, DArch>::axpy(n, alpha, x, y); }
+void axpy_f64_long(int32_t n, double alpha, const double *x, double *y) {
+    Kernels<kDoubleSimd, DArch>::axpy(n, alpha, x, y);
+}
+
+double dot_f64_ref(int32_t n, const double *x, const double *y) {
+    return n >= kSums ? Kernels<false, void>::dot(n, x, y) : dot_f64(n, x, y);
+}
+
+void axpy_f64_ref(int32_t n, double alpha, const double *x, double *y) {
+    n >= kSums ? Kernels<false, void>::axpy(n, alpha, x, y) : axpy_f64(n, alpha, x, y);
+}
 
 } // namespace linalg
 } // namespace sfl
