@@ -62,6 +62,7 @@ const char kUsage[] =
     "  --lr R                learning rate\n"
     "  --momentum M          SGD momentum (default 0.9)\n"
     "  --weight-decay W      L2 on conv/fc weights (not biases, not dictionaries)\n"
+    "  --dict-lr-scale F     the SF/CSF dictionaries step with lr * F (default 1)\n"
     "  --l1 L --l2 L         elastic-net weights of every SF/CSF layer\n"
     "  --csf-l1 --csf-l2 --sf-l1 --sf-l2   the same per layer\n"
     "  --positive, --csf-positive, --sf-positive   non-negative codes (a >= 0) in every SF/CSF\n"
@@ -200,6 +201,7 @@ Options parse_options(int argc, const char *const *argv) {
             if (m < 0.0 || m >= 1.0) throw UsageError("--momentum must be in [0, 1), got " + value());
             o.train.sgd.momentum = float(m);
         } else if (arg == "--weight-decay") o.train.sgd.weight_decay = parse_pos(arg, value(), true);
+        else if (arg == "--dict-lr-scale") o.train.sgd.dict_lr_scale = parse_pos(arg, value(), false);
         else if (arg == "--l1") o.net.csf.l1 = o.net.sf.l1 = parse_pos(arg, value(), true);
         else if (arg == "--l2") o.net.csf.l2 = o.net.sf.l2 = parse_pos(arg, value(), true);
         else if (arg == "--csf-l1") o.net.csf.l1 = parse_pos(arg, value(), true);
@@ -279,7 +281,8 @@ std::string fingerprint(const Options &o) {
           << o.unlabeled_per_epoch;
     // Likewise only runs with pre-training carry theirs.
     if (o.pretrain_epochs > 0) s << " pretrain=" << o.pretrain_epochs << "," << o.pretrain_per_epoch;
-    // And only runs with non-negative codes theirs.
+    // And only runs with a dictionary step scale or non-negative codes theirs.
+    if (o.train.sgd.dict_lr_scale != 1.0f) s << " dict_lr_scale=" << o.train.sgd.dict_lr_scale;
     if (o.net.csf.positive || o.net.sf.positive)
         s << " positive=" << int(o.net.csf.positive) << "," << int(o.net.sf.positive);
     s << " trials=" << o.trials << " seed=" << o.seed

@@ -157,7 +157,8 @@ std::string result_json(const Options &o, const std::vector<TrialResult> &r, int
     j << "  \"params\": " << params << ",\n  \"biases\": " << biases << ",\n";
     j << "  \"hyper\": {\"epochs\": " << o.epochs << ", \"batch\": " << o.train.batch
       << ", \"lr\": " << numf(o.train.sgd.lr) << ", \"momentum\": " << numf(o.train.sgd.momentum)
-      << ", \"weight_decay\": " << numf(o.train.sgd.weight_decay) << ", \"csf_l1\": " << numf(o.net.csf.l1)
+      << ", \"weight_decay\": " << numf(o.train.sgd.weight_decay)
+      << ", \"dict_lr_scale\": " << numf(o.train.sgd.dict_lr_scale) << ", \"csf_l1\": " << numf(o.net.csf.l1)
       << ", \"csf_l2\": " << numf(o.net.csf.l2) << ", \"sf_l1\": " << numf(o.net.sf.l1)
       << ", \"sf_l2\": " << numf(o.net.sf.l2) << ", \"solver\": \""
       << (o.net.csf.solver == SFL_ENET_CD ? "cd" : "lars") << "\", \"sf_lu_input\": "

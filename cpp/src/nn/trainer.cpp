@@ -70,6 +70,7 @@ void Sgd::step_sum(Sequential &net, const std::vector<const std::vector<Tensor> 
         float *w = p.value.data();
         float *v = v_[k].data();
         const float wd = p.decay ? cfg_.weight_decay : 0.0f;
+        const float lr = p.dictionary ? cfg_.lr * cfg_.dict_lr_scale : cfg_.lr;
         const int64_t n = int64_t(p.value.size());
         const int T = int(std::min<int64_t>(threads, std::max<int64_t>(1, n / kMinPerThread)));
         parallel_for(n, T, [&](int64_t lo, int64_t hi, int) {
@@ -77,7 +78,7 @@ void Sgd::step_sum(Sequential &net, const std::vector<const std::vector<Tensor> 
                 float g = (*parts[0])[k][size_t(i)];
                 for (size_t t = 1; t < parts.size(); ++t) g += (*parts[t])[k][size_t(i)]; // in part order
                 v[i] = cfg_.momentum * v[i] + (g * scale + wd * w[i]);
-                w[i] -= cfg_.lr * v[i];
+                w[i] -= lr * v[i];
             }
         });
     }

@@ -19,6 +19,7 @@ struct SgdConfig {
     float lr = 0.01f;
     float momentum = 0.9f;
     float weight_decay = 0.0f; // L2 on weights with Param::decay (not biases, not dictionaries)
+    float dict_lr_scale = 1.0f; // the dictionaries (Param::dictionary) step with lr * this
 };
 
 /** SGD with momentum (PyTorch form): v = momentum v + (g + wd w); w -= lr v. */
