@@ -88,9 +88,12 @@ TEST_CASE("dot_f64 and axpy_f64: exact sums within gamma_n, nothing read or writ
 }
 
 TEST_CASE("dot_f64 and axpy_f64 give their scalar oracle's floats bit for bit, unaligned too") {
+    // n >= 8: the SIMD kernels against the scalar ones, both compiled in the library (a
+    // multiply-add the compiler fuses, it fuses in both). Under 8 terms dot_f64 is one
+    // inline serial sum, compiled where it is called.
     std::mt19937 rng(5);
     for (int32_t off = 0; off <= 1; ++off)
-        for (int32_t n = 0; n <= 70; ++n) {
+        for (int32_t n = 8; n <= 70; ++n) {
             CAPTURE(n);
             CAPTURE(off);
             const std::vector<double> x = uniform(n + off, rng), y = uniform(n + 1, rng);

@@ -12,7 +12,7 @@ constexpr int32_t kSums = 8;
 // Terms from k0 on, each into partial sum k mod 8 (k0 a multiple of 8), then the
 // fixed tree that adds the eight.
 inline double finish(int32_t n, int32_t k0, const double *x, const double *y, double *acc) {
-    for (int32_t k = k0; k < n; ++k) acc[k - k0] = mul_add(x[k], y[k], acc[k - k0]);
+    for (int32_t k = k0; k < n; ++k) acc[k - k0] += x[k] * y[k];
     return ((acc[0] + acc[4]) + (acc[2] + acc[6])) + ((acc[1] + acc[5]) + (acc[3] + acc[7]));
 }
 
@@ -25,11 +25,11 @@ struct Kernels {
         double acc[kSums] = {0, 0, 0, 0, 0, 0, 0, 0};
         int32_t k = 0;
         for (; k + kSums <= n; k += kSums)
-            for (int32_t j = 0; j < kSums; ++j) acc[j] = mul_add(x[k + j], y[k + j], acc[j]);
+            for (int32_t j = 0; j < kSums; ++j) acc[j] += x[k + j] * y[k + j];
         return finish(n, k, x, y, acc);
     }
     static void axpy(int32_t n, double alpha, const double *x, double *y) {
-        for (int32_t k = 0; k < n; ++k) y[k] = mul_add(alpha, x[k], y[k]);
+        for (int32_t k = 0; k < n; ++k) y[k] += alpha * x[k];
     }
 };
 
@@ -51,7 +51,7 @@ struct Kernels<true, Arch> {
         int32_t k = 0;
         for (; k + kSums <= n; k += kSums)
             for (int32_t r = 0; r < R; ++r)
-                acc[r] = xsimd::fma(B::load_unaligned(x + k + r * W), B::load_unaligned(y + k + r * W), acc[r]);
+                acc[r] = acc[r] + B::load_unaligned(x + k + r * W) * B::load_unaligned(y + k + r * W);
         alignas(64) double sums[kSums];
         for (int32_t r = 0; r < R; ++r) acc[r].store_aligned(sums + r * W);
         return finish(n, k, x, y, sums);
@@ -60,7 +60,7 @@ struct Kernels<true, Arch> {
         const B va(alpha);
         int32_t k = 0;
         for (; k + W <= n; k += W)
-            xsimd::fma(va, B::load_unaligned(x + k), B::load_unaligned(y + k)).store_unaligned(y + k);
+            (B::load_unaligned(y + k) + va * B::load_unaligned(x + k)).store_unaligned(y + k);
         Kernels<false, Arch>::axpy(n - k, alpha, x + k, y + k);
     }
 };
@@ -80,13 +80,9 @@ void axpy_f64_long(int32_t n, double alpha, const double *x, double *y) {
     Kernels<kDoubleSimd, DArch>::axpy(n, alpha, x, y);
 }
 
-double dot_f64_ref(int32_t n, const double *x, const double *y) {
-    return n >= kSums ? Kernels<false, void>::dot(n, x, y) : dot_f64(n, x, y);
-}
+double dot_f64_ref(int32_t n, const double *x, const double *y) { return Kernels<false, void>::dot(n, x, y); }
 
-void axpy_f64_ref(int32_t n, double alpha, const double *x, double *y) {
-    n >= kSums ? Kernels<false, void>::axpy(n, alpha, x, y) : axpy_f64(n, alpha, x, y);
-}
+void axpy_f64_ref(int32_t n, double alpha, const double *x, double *y) { Kernels<false, void>::axpy(n, alpha, x, y); }
 
 } // namespace linalg
 } // namespace sfl
