@@ -347,6 +347,8 @@ def cmd_report(a):
     semi_series, setting = figure3_table(os.path.join(runs, "figure3-unlabeled"), NETS[1:], " with unlabelled data")
     if setting:
         print(f"({setting})\n")
+        paired_vs_lenet(os.path.join(runs, "figure3"), NETS[1:], os.path.join(runs, "figure3-unlabeled"),
+                        " of the nets with unlabelled data")
         paired_change(os.path.join(runs, "figure3"), os.path.join(runs, "figure3-unlabeled"), NETS[1:])
     if a.svg and (series or semi_series):
         draw(series or {}, a.svg, semi_series or {})
@@ -462,13 +464,15 @@ def figure3_table(f3, nets, what):
     return series, setting
 
 
-def paired_vs_lenet(f3, nets):
+def paired_vs_lenet(f3, nets, nets_dir=None, what=""):
     """Each net against LeNet per trial: trial t of every net of a Figure 3 point trains on
     the same labelled subset (the subset seed depends on --seed and t only), so
-    net_t - lenet_t is the paired difference."""
-    if not os.path.isdir(f3):
+    net_t - lenet_t is the paired difference. LeNet's runs are in f3, the nets' in nets_dir
+    (default f3; figure3-unlabeled for the nets trained with unlabelled data)."""
+    nets_dir = nets_dir or f3
+    if not (os.path.isdir(f3) and os.path.isdir(nets_dir)):
         return
-    print("Paired difference against LeNet (trial t of the net minus trial t of LeNet, same "
+    print(f"Paired difference against LeNet{what} (trial t of the net minus trial t of LeNet, same "
           "labelled digits; mean, min .. max, trials up):\n")
     print("| samples | " + " | ".join(nets) + " |")
     print("|---" * (len(nets) + 1) + "|")
@@ -479,14 +483,15 @@ def paired_vs_lenet(f3, nets):
         b = {t["trial"]: t["accuracy"] for t in base["per_trial"]}
         cells = []
         for n in nets:
-            r = load(os.path.join(f3, f"{n}-{pc * 10}", "result.json"))
+            r = load(os.path.join(nets_dir, f"{n}-{pc * 10}", "result.json"))
             d = [t["accuracy"] - b[t["trial"]] for t in r["per_trial"] if t["trial"] in b] if r else []
             if not d:
                 cells.append("-")
                 continue
             up = sum(x > 0 for x in d)
             cells.append(f"{sum(d) / len(d):+.2f} ({min(d):+.2f} .. {max(d):+.2f}; {up}/{len(d)} up)")
-        print(f"| {pc * 10} | " + " | ".join(cells) + " |")
+        if any(c != "-" for c in cells):  # a size with no run of these nets: no row
+            print(f"| {pc * 10} | " + " | ".join(cells) + " |")
     print()
 
 

@@ -310,19 +310,22 @@ def case_tty_redraw(x):
 
 def case_report_paired(x):
     """report: the Figure 3 table, and each net's paired difference against LeNet per trial
-    (the same labelled digits), also for a point where a net has fewer trials."""
-    def result(name, accs):
-        d = os.path.join(x.dir, "runs", "figure3", name)
+    (the same labelled digits), also for a point where a net has fewer trials; for the runs
+    with unlabelled data, the same against LeNet (of figure3) and against the net without."""
+    def result(name, accs, folder="figure3"):
+        d = os.path.join(x.dir, "runs", folder, name)
         os.makedirs(d)
         with open(os.path.join(d, "result.json"), "w") as f:
             json.dump({"test_accuracy": sum(accs) / len(accs), "test_accuracy_std": 1.0, "trials": len(accs),
-                       "epoch_seconds": 0.05, "per_trial": [{"trial": t, "accuracy": a} for t, a in enumerate(accs)]},
-                      f)
+                       "epoch_seconds": 0.05, "per_trial": [{"trial": t, "accuracy": a} for t, a in enumerate(accs)],
+                       "train_samples": 100, "unlabeled": {"requested": "rest", "images": 59900, "per_epoch": 500}
+                       if folder != "figure3" else None}, f)
     result("lenet-100", [80.0, 82.0, 84.0])
     result("csf-100", [83.0, 81.0, 86.0])
     result("sf-100", [80.5, 82.5])
     result("lenet-200", [90.0, 91.0, 92.0])
     result("csf-200", [91.0, 92.0, 93.0])
+    result("csf-100", [84.0, 83.0, 85.0], "figure3-unlabeled")  # with unlabelled data: 100 samples only
     p = subprocess.run(x.cmd + ["report", "--runs", os.path.join(x.dir, "runs")], capture_output=True, text=True,
                        timeout=x.timeout)
     expect(p.returncode == 0 and p.stderr == "", "report: exit %d, stderr %r" % (p.returncode, p.stderr))
@@ -332,6 +335,22 @@ def case_report_paired(x):
     expect("| 100 | +1.33 (-1.00 .. +3.00; 2/3 up) | +0.50 (+0.50 .. +0.50; 2/2 up) | - |" in lines,
            "paired row for 100 samples missing in %r" % lines)
     expect("| 200 | +1.00 (+1.00 .. +1.00; 3/3 up) | - | - |" in lines, "paired row for 200 missing in %r" % lines)
+    # With unlabelled data: its table, the setting, the paired difference against LeNet (of
+    # figure3: rows only where a net ran) and the paired change against the net without.
+    expect("(--unlabeled rest: the other 59900 training images (at 100 samples), 500 per epoch with mu > 0)"
+           in lines, "unlabelled setting line missing in %r" % lines)
+    title = "Paired difference against LeNet of the nets with unlabelled data ("
+    vs_lenet = [i for i, l in enumerate(lines) if l.startswith(title)]
+    expect(len(vs_lenet) == 1, "no paired difference against LeNet for the unlabelled runs in %r" % lines)
+    rows = []
+    for l in lines[vs_lenet[0] + 4:]:
+        if not l.startswith("| "):
+            break
+        rows.append(l)
+    expect(rows == ["| 100 | +2.00 (+1.00 .. +4.00; 3/3 up) | - | - |"],
+           "unlabelled runs against LeNet: rows %r" % rows)
+    expect("| 100 | +0.67 (-1.00 .. +2.00; 2/3 up) | - | - |" in lines,
+           "paired change from unlabelled data missing in %r" % lines)
 
 
 CASES = registry(globals())
