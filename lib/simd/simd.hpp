@@ -20,6 +20,10 @@ namespace simd {
 using arch = xsimd::default_arch;
 using fbatch = xsimd::batch<float, arch>;
 constexpr int lanes = static_cast<int>(fbatch::size);
+// Double registers exist (x86, aarch64); 32-bit NEON declares its double register as
+// xsimd's empty invalid_register: the double kernels take their scalar path there.
+constexpr bool has_double = xsimd::types::has_simd_register<double, arch>::value &&
+                            sizeof(xsimd::types::simd_register<double, arch>) >= 2 * sizeof(double);
 
 // Horizontal sum (xsimd 8.x names it hadd; reduce_add arrived in 9.0).
 inline float reduce_add(const fbatch &v) { return xsimd::hadd(v); }
@@ -27,6 +31,7 @@ inline float reduce_add(const fbatch &v) { return xsimd::hadd(v); }
 inline const char *arch_name() { return arch::name(); }
 #else
 constexpr int lanes = 1;
+constexpr bool has_double = false;
 inline const char *arch_name() { return "scalar"; }
 #endif
 

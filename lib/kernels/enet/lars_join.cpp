@@ -38,9 +38,7 @@ struct Join {
 };
 
 #if SFL_HAS_SIMD
-// 32-bit NEON declares a double register of size 0 (xsimd's invalid_register).
-constexpr bool kDoubleSimd = xsimd::types::has_simd_register<double, simd::arch>::value &&
-                             sizeof(xsimd::types::simd_register<double, simd::arch>) >= 2 * sizeof(double);
+constexpr bool kDoubleSimd = simd::has_double;
 
 // Each lane keeps its smallest candidate and the first atom that reached it (its atoms
 // come in increasing order, and only a strictly smaller value replaces); the lanes'

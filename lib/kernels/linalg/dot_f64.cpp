@@ -34,9 +34,7 @@ struct Kernels {
 };
 
 #if SFL_HAS_SIMD
-// 32-bit NEON declares its double register as xsimd's empty invalid_register.
-constexpr bool kDoubleSimd = xsimd::types::has_simd_register<double, simd::arch>::value &&
-                             sizeof(xsimd::types::simd_register<double, simd::arch>) >= 2 * sizeof(double);
+constexpr bool kDoubleSimd = simd::has_double;
 
 template <class Arch>
 struct Kernels<true, Arch> {
