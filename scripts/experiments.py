@@ -38,6 +38,7 @@ OUT/log.txt.
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -391,25 +392,38 @@ def table1_summary(runs):
 
 
 def table1_tune(t1):
-    """The validation grid of a Table 1 row (table1 --validation), if it was run."""
+    """The validation runs of a Table 1 row (table1 --validation), if it was run: the
+    learning-rate grid, then the chosen setting at 2E, 4E, ... epochs (--max-epochs). The
+    run with the final run's setting and epoch count is marked * (without a final run: the
+    best of the grid, as cmd_table1 chooses)."""
     tune = os.path.join(t1, "tune")
     if not os.path.isdir(tune):
         return
-    print("Validation runs (accuracy on the held-out training images; the best setting of "
-          "each network, marked *, is the one trained on the whole training set):\n")
+    print("Validation runs (accuracy on the held-out training images; the setting and epoch "
+          "count of each network's final run on the whole training set are marked *):\n")
     print("| net | setting | epochs | train / held out | validation acc % | s/epoch |")
     print("|---|---|---|---|---|---|")
     for n in NETS:
         rs = [(g, load(os.path.join(tune, f"{n}_{setting_name(g)}", "result.json"))) for g in TABLE1_GRID[n]]
         done = [(r["validation_accuracy"], g) for g, r in rs if r]
         best = max(done, key=lambda t: t[0])[1] if done else None  # as cmd_table1 chooses
+        # The doubling runs (all with the best setting: check_kept refuses stale ones).
+        pat = re.compile(re.escape(n) + r"_epochs(\d+)$")
+        longer = sorted((int(m.group(1)), m.group(0)) for m in map(pat.match, os.listdir(tune)) if m)
+        rs += [(best, load(os.path.join(tune, name, "result.json"))) for _, name in longer]
+        full = load(os.path.join(t1, f"{n}-full", "result.json"))
+        final_epochs = full["hyper"]["epochs"] if full else None
+        starred = False
         for g, r in rs:
             if not r:
-                print(f"| {n} | {' '.join(g)} | - | - | not run / failed | - |")
+                print(f"| {n} | {' '.join(g or [])} | - | - | not finished (or failed) | - |")
                 continue
-            star = " *" if g == best else ""
-            print(f"| {n} | {' '.join(g)}{star} | {r['hyper']['epochs']} | {r['train_samples']} / "
-                  f"{r['eval_samples']} | {r['validation_accuracy']:.2f} | {r['epoch_seconds']:.1f} |")
+            mine = g == best and (final_epochs is None or float(r["hyper"]["epochs"]) == float(final_epochs))
+            star = " *" if mine and not starred else ""
+            starred = starred or bool(star)
+            held = f"{r['train_samples']} / {r['eval_samples']}" if "train_samples" in r else "-"
+            print(f"| {n} | {' '.join(g)}{star} | {r['hyper']['epochs']:g} | {held} | "
+                  f"{r['validation_accuracy']:.2f} | {r['epoch_seconds']:.1f} |")
     print()
 
 

@@ -43,7 +43,7 @@ if os.environ.get("FAKE_PEAK"):  # accuracy grows by 0.1 a epoch up to FAKE_PEAK
     acc = 80.0 + min(int(a[a.index("--epochs") + 1]), int(os.environ["FAKE_PEAK"])) / 10.0
 hyper = {k: float(a[a.index("--" + k) + 1]) for k in ("epochs", "lr") if "--" + k in a}
 json.dump({kind + "_accuracy": acc, kind + "_accuracy_std": 1.25, "epoch_seconds": 0.05, "hyper": hyper,
-           "trials": int(a[a.index("--trials") + 1])}, open(res, "w"))
+           "trials": int(a[a.index("--trials") + 1]), "params": 1000, "biases": 10}, open(res, "w"))
 """ % sys.executable
 
 DURATION = r"(?:\d+:)?\d+:\d\d"
@@ -223,6 +223,17 @@ def case_table1_converge(x):
         finals = [l for l in f if l.startswith("$ ") and "-full " in l]
     expect(len(finals) == 4 and all(" --epochs 8 " in l and "--validation" not in l for l in finals),
            "final runs not at 8 epochs: %r" % finals)
+    # The report lists the doubling runs under the grid, with the final run's (8 epochs) marked.
+    shutil.copytree(x.path("tc"), x.path("rep", "table1"))
+    p = subprocess.run(x.cmd + ["report", "--runs", x.path("rep")], capture_output=True, text=True,
+                       timeout=x.timeout)
+    lines = p.stdout.splitlines()
+    want = ["| sf | --lr 0.01 | 2 | - | 80.20 | 0.1 |", "| sf | --lr 0.03 | 2 | - | 80.20 | 0.1 |",
+            "| sf | --lr 0.01 | 4 | - | 80.40 | 0.1 |", "| sf | --lr 0.01 * | 8 | - | 80.80 | 0.1 |",
+            "| sf | --lr 0.01 | 16 | - | 80.80 | 0.1 |"]
+    expect(p.returncode == 0 and [l for l in lines if l.startswith("| sf | --lr")] == want,
+           "report's sf validation rows %r, expected %r (exit %d, %r)" % (
+               [l for l in lines if l.startswith("| sf |")], want, p.returncode, p.stderr))
     p = subprocess.run(x.cmd + ["table1", "--train", x.train, "--out", "bad", "--max-epochs", "8"], cwd=x.dir,
                        capture_output=True, text=True, timeout=x.timeout, env=x.env())
     expect(p.returncode != 0 and "--max-epochs needs --validation" in p.stderr, "no usage error: %r" % p.stderr)
