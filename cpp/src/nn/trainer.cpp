@@ -74,11 +74,31 @@ void Sgd::step_sum(Sequential &net, const std::vector<const std::vector<Tensor> 
         const int64_t n = int64_t(p.value.size());
         const int T = int(std::min<int64_t>(threads, std::max<int64_t>(1, n / kMinPerThread)));
         parallel_for(n, T, [&](int64_t lo, int64_t hi, int) {
-            for (int64_t i = lo; i < hi; ++i) {
-                float g = (*parts[0])[k][size_t(i)];
-                for (size_t t = 1; t < parts.size(); ++t) g += (*parts[t])[k][size_t(i)]; // in part order
-                v[i] = cfg_.momentum * v[i] + (g * scale + wd * w[i]);
-                w[i] -= lr * v[i];
+            // Everything the loop reads in locals: the lambda sees lr, wd, scale, w, v
+            // through references, and a store to w or v could alias them (or cfg_, or
+            // the parts' tables), which reloaded them per element and blocked vectorising.
+            const float mom = cfg_.momentum, lr_ = lr, wd_ = wd, sc = scale;
+            float *const wp = w, *const vp = v;
+            const float *g0 = (*parts[0])[k].data();
+            if (parts.size() == 1) {
+                for (int64_t i = lo; i < hi; ++i) {
+                    vp[i] = mom * vp[i] + (g0[i] * sc + wd_ * wp[i]);
+                    wp[i] -= lr_ * vp[i];
+                }
+            } else if (parts.size() == 2) {
+                const float *g1 = (*parts[1])[k].data();
+                for (int64_t i = lo; i < hi; ++i) {
+                    const float g = g0[i] + g1[i];
+                    vp[i] = mom * vp[i] + (g * sc + wd_ * wp[i]);
+                    wp[i] -= lr_ * vp[i];
+                }
+            } else {
+                for (int64_t i = lo; i < hi; ++i) {
+                    float g = g0[i];
+                    for (size_t t = 1; t < parts.size(); ++t) g += (*parts[t])[k].data()[i]; // in part order
+                    vp[i] = mom * vp[i] + (g * sc + wd_ * wp[i]);
+                    wp[i] -= lr_ * vp[i];
+                }
             }
         });
     }
