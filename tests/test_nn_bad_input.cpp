@@ -306,6 +306,52 @@ TEST_CASE("maxpool: the bad-input table (out dims, forward, backward)") {
 
 // ---------------------------------------------------------------------- ReLU
 
+TEST_CASE("maxpool backward: every index value at every output, against the window's definition") {
+    // Output (oy, ox, ch) of image i may name only the input (y, x, ch) of its own window:
+    // v = (y w + x) c + ch with y - oy sh in [0, kh), x - ox sw in [0, kw). Checked for
+    // each output position and every v in [-3, h w c + 3) (the rest of the index valid),
+    // for a small window (compared with candidate offsets) and one of more than 16 pixels
+    // (the division path).
+    struct Geo {
+        int32_t h, w, c, kh, kw, sh, sw;
+    };
+    for (const Geo geo : {Geo{5, 4, 3, 2, 2, 2, 2}, Geo{5, 6, 2, 3, 2, 1, 2}, Geo{6, 6, 2, 5, 4, 1, 2}}) {
+        CAPTURE(geo.kh);
+        CAPTURE(geo.kw);
+        const sfl_dims4 in{2, geo.h, geo.w, geo.c};
+        sfl_patch_params p{};
+        p.kernel = sfl_tile{geo.kh, geo.kw};
+        p.stride = sfl_tile{geo.sh, geo.sw};
+        sfl_dims4 od{};
+        REQUIRE(sfl_maxpool2d_out_dims(&p, &in, &od) == SFL_OK);
+        const int32_t img = geo.h * geo.w * geo.c, out = od.h * od.w * od.c;
+        std::vector<float> X(size_t(2 * img)), Y(size_t(2 * out)), dY(size_t(2 * out), 1.0f), dX(X.size());
+        for (size_t k = 0; k < X.size(); ++k) X[k] = float((k * 37) % 101);
+        std::vector<int32_t> index(size_t(2 * out));
+        REQUIRE(sfl_maxpool2d_forward(&p, &in, sfl_range{0, 2}, X.data(), Y.data(), index.data()) == SFL_OK);
+        int checked = 0, wrong = 0;
+        for (int32_t o = 0; o < out; ++o) {
+            const int32_t ch = o % od.c, ox = (o / od.c) % od.w, oy = o / od.c / od.w;
+            for (int32_t v = -3; v < img + 3; ++v) {
+                bool want = false;
+                if (v >= 0 && v < img) {
+                    const int32_t y = v / (geo.w * geo.c), x = v / geo.c % geo.w;
+                    want = v % geo.c == ch && y >= oy * geo.sh && y < oy * geo.sh + geo.kh && x >= ox * geo.sw &&
+                           x < ox * geo.sw + geo.kw;
+                }
+                std::vector<int32_t> edited = index;
+                edited[size_t(out + o)] = v; // image 1
+                const sfl_status st =
+                    sfl_maxpool2d_backward(&p, &in, sfl_range{0, 2}, edited.data(), dY.data(), dX.data());
+                wrong += (st == SFL_OK) != want || (st != SFL_OK && st != SFL_ERR_BAD_DIMS);
+                ++checked;
+            }
+        }
+        CHECK(checked == out * (img + 6));
+        CHECK(wrong == 0);
+    }
+}
+
 TEST_CASE("ReLU: NULL pointers give SFL_ERR_NULL_ARG, outputs untouched, count 0 is fine") {
     std::vector<float> x = filled(5, -1.0f), y(5, kSentinel), dy = filled(5, 2.0f), dx(5, kSentinel);
     CHECK(sfl_relu_forward(5, nullptr, y.data()) == SFL_ERR_NULL_ARG);
