@@ -31,11 +31,13 @@ void pool_image(const PoolGeometry &g, const float *x, float *y, int32_t *idx) {
                             for (int32_t ch = 0; ch < c; ++ch) io[ch] = off + ch;
                         continue;
                     }
-                    for (int32_t ch = 0; ch < c; ++ch)
-                        if (takes_over(xp[ch], yo[ch])) {
-                            yo[ch] = xp[ch];
-                            if (WithIndex) io[ch] = off + ch;
-                        }
+                    // Selects, not branches, so that the channel loop vectorises.
+                    for (int32_t ch = 0; ch < c; ++ch) {
+                        const float v = xp[ch], m = yo[ch];
+                        const bool t = takes_over(v, m);
+                        yo[ch] = t ? v : m;
+                        if (WithIndex) io[ch] = t ? off + ch : io[ch];
+                    }
                 }
         }
 }
