@@ -8,6 +8,8 @@
 #include <thread>
 #include <vector>
 
+#include "sfl/thread_pool.hpp"
+
 namespace sfl {
 
 /** [begin, end) of the items of one thread. */
@@ -31,6 +33,24 @@ inline int parallel_threads(int64_t n, int T) {
     return int(std::max<int64_t>(1, std::min<int64_t>(T, n)));
 }
 
+namespace detail {
+// Task t of a parallel_for: f on range t of n items split `used` ways; an exception is
+// kept in errors[t] (every task runs to its end whatever the others do).
+template <class F> void run_range(F &f, int64_t n, int used, int t, std::vector<std::exception_ptr> &errors) {
+    try {
+        const ItemRange r = split_range(n, used, t);
+        f(r.begin, r.end, t);
+    } catch (...) {
+        errors[size_t(t)] = std::current_exception();
+    }
+}
+
+inline void rethrow_lowest(const std::vector<std::exception_ptr> &errors) {
+    for (const auto &e : errors)
+        if (e) std::rethrow_exception(e);
+}
+} // namespace detail
+
 /** Calls f(begin, end, t) for t in [0, parallel_threads(n, T)) over split_range(n, used, t),
  *  concurrently: t = 0 on the calling thread, the others on new std::threads, all joined
  *  before returning. Which range a thread gets depends only on n and the thread count,
@@ -46,14 +66,7 @@ template <class F> int parallel_for(int64_t n, int T, F &&f) {
         return 1;
     }
     std::vector<std::exception_ptr> errors(static_cast<size_t>(used));
-    auto call = [&](int t) {
-        try {
-            const ItemRange r = split_range(n, used, t);
-            f(r.begin, r.end, t);
-        } catch (...) {
-            errors[size_t(t)] = std::current_exception();
-        }
-    };
+    auto call = [&](int t) { detail::run_range(f, n, used, t, errors); };
     std::vector<std::thread> pool;
     pool.reserve(size_t(used - 1));
     try {
@@ -64,8 +77,22 @@ template <class F> int parallel_for(int64_t n, int T, F &&f) {
     }
     call(0);
     for (auto &th : pool) th.join();
-    for (const auto &e : errors)
-        if (e) std::rethrow_exception(e);
+    detail::rethrow_lowest(errors);
+    return used;
+}
+
+/** The same on a ThreadPool's workers (thread_pool.hpp) instead of new threads: the same
+ *  ranges, the same thread index t for each, the same exception rule. Without a pool
+ *  (nullptr), with more threads than the pool has, or while the pool runs another call
+ *  (a nested call from a task), it starts threads as above. */
+template <class F> int parallel_for(ThreadPool *pool, int64_t n, int T, F &&f) {
+    const int used = parallel_threads(n, T);
+    if (!pool || used <= 1 || used > pool->threads()) return parallel_for(n, T, f);
+    std::vector<std::exception_ptr> errors(static_cast<size_t>(used));
+    auto call = [&](int t) { detail::run_range(f, n, used, t, errors); };
+    using Call = decltype(call);
+    if (!pool->run(used, [](void *c, int t) { (*static_cast<Call *>(c))(t); }, &call)) return parallel_for(n, T, f);
+    detail::rethrow_lowest(errors);
     return used;
 }
 

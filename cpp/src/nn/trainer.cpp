@@ -60,7 +60,7 @@ void Sgd::step(Sequential &net, const std::vector<Tensor> &grads, float scale) {
 }
 
 void Sgd::step_sum(Sequential &net, const std::vector<const std::vector<Tensor> *> &parts, float scale,
-                   int threads) {
+                   int threads, ThreadPool *pool) {
     // Elements per thread below which a tensor is updated by the calling thread alone
     // (starting a thread costs about as much as updating this many).
     constexpr int64_t kMinPerThread = 16384;
@@ -73,7 +73,7 @@ void Sgd::step_sum(Sequential &net, const std::vector<const std::vector<Tensor> 
         const float lr = p.dictionary ? cfg_.lr * cfg_.dict_lr_scale : cfg_.lr;
         const int64_t n = int64_t(p.value.size());
         const int T = int(std::min<int64_t>(threads, std::max<int64_t>(1, n / kMinPerThread)));
-        parallel_for(n, T, [&](int64_t lo, int64_t hi, int) {
+        parallel_for(pool, n, T, [&](int64_t lo, int64_t hi, int) {
             // Everything the loop reads in locals: the lambda sees lr, wd, scale, w, v
             // through references, and a store to w or v could alias them (or cfg_, or
             // the parts' tables), which reloaded them per element and blocked vectorising.
@@ -102,7 +102,7 @@ void Sgd::step_sum(Sequential &net, const std::vector<const std::vector<Tensor> 
             }
         });
     }
-    net.after_update(threads);
+    net.after_update(threads, pool);
 }
 
 float mu_at(const std::vector<float> &steps, int32_t epoch, int32_t epochs) {
@@ -119,6 +119,7 @@ Trainer::Trainer(Sequential &net, const TrainConfig &cfg) : net_(net), cfg_(cfg)
     const int32_t per_thread = (cfg.batch + cfg.threads - 1) / cfg.threads;
     for (int32_t t = 0; t < cfg.threads; ++t)
         runners_.push_back(std::make_unique<Runner>(net, std::max(per_thread, kEvalChunk)));
+    if (cfg.threads > 1) pool_ = std::make_unique<ThreadPool>(cfg.threads);
 }
 
 Trainer::~Trainer() = default;
@@ -162,7 +163,7 @@ EpochStats Trainer::train_epoch(const Dataset &d, const std::vector<int32_t> &id
         // Thread t takes the t-th contiguous range of the batch (sfl::split_range).
         int used = 0;
         try {
-            used = parallel_for(B, T, [&](int64_t lo, int64_t hi, int t) {
+            used = parallel_for(pool_.get(), B, T, [&](int64_t lo, int64_t hi, int t) {
                 const int32_t n = int32_t(hi - lo);
                 Runner &r = *runners_[size_t(t)];
                 auto &x = xs[size_t(t)];
@@ -193,7 +194,7 @@ EpochStats Trainer::train_epoch(const Dataset &d, const std::vector<int32_t> &id
         for (int32_t t = 0; t < used; ++t) sums.push_back(&runners_[size_t(t)]->grads());
         add_loss(total, batch_loss);
         try {
-            sgd_.step_sum(net_, sums, 1.0f / float(B), T);
+            sgd_.step_sum(net_, sums, 1.0f / float(B), T, pool_.get());
         } catch (const Error &e) {
             not_finite_error(e); // the dictionary projection refuses a non-finite dictionary
         }
@@ -230,7 +231,7 @@ double Trainer::accuracy(const Dataset &d, const std::vector<int32_t> &idx) {
     if (N == 0) return 0.0;
     const size_t in_size = size_t(d.shape.size());
     std::vector<int64_t> correct(size_t(parallel_threads(N, cfg_.threads)), 0);
-    parallel_for(N, cfg_.threads, [&](int64_t lo64, int64_t hi64, int t) {
+    parallel_for(pool_.get(), N, cfg_.threads, [&](int64_t lo64, int64_t hi64, int t) {
         const int32_t lo = int32_t(lo64), hi = int32_t(hi64);
         Runner &r = *runners_[size_t(t)];
         std::vector<float> x(size_t(r.max_batch()) * in_size);

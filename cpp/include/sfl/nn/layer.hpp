@@ -17,6 +17,7 @@
 #include "sfl/sfl_model.h"
 
 namespace sfl {
+class ThreadPool; // sfl/thread_pool.hpp
 namespace nn {
 
 /** A learnable array. A dictionary (SF/CSF P, m x K) is projected onto unit-norm
@@ -80,8 +81,12 @@ public:
     virtual void forward(LayerState &state, const ForwardArgs &args) const = 0;
     virtual void backward(LayerState &state, const BackwardArgs &args) const = 0;
     /** After the optimizer changed the parameters (project dictionaries, rebuild plans);
-     *  threads: how many may share the work (the result does not depend on it). */
-    virtual void after_update(int threads = 1) { (void)threads; }
+     *  threads: how many may share the work (the result does not depend on it), on the
+     *  workers of pool when given (else on threads started for it). */
+    virtual void after_update(int threads = 1, ThreadPool *pool = nullptr) {
+        (void)threads;
+        (void)pool;
+    }
     /** Has an unsupervised loss (SF, CSF). */
     virtual bool factorizes() const { return false; }
     /** This layer as a record of an sfl_model (sfl_model.h), for inference: pointers to

@@ -11,6 +11,7 @@
 
 #include "sfl/nn/dataset.hpp"
 #include "sfl/nn/network.hpp"
+#include "sfl/thread_pool.hpp"
 
 namespace sfl {
 namespace nn {
@@ -31,8 +32,10 @@ public:
     /** The same with the gradients parts[0][k] + parts[1][k] + ... (summed in that order),
      *  the update of each large parameter split over up to `threads` threads by elements:
      *  the result equals the serial sum and step bit for bit; net.after_update(threads)
-     *  (the plans' Grams shared among the threads, the same floats). */
-    void step_sum(Sequential &net, const std::vector<const std::vector<Tensor> *> &parts, float scale, int threads);
+     *  (the plans' Grams shared among the threads, the same floats). With a pool, its
+     *  workers do the sharing (sfl/thread_pool.hpp), else threads started per call. */
+    void step_sum(Sequential &net, const std::vector<const std::vector<Tensor> *> &parts, float scale, int threads,
+                  ThreadPool *pool = nullptr);
     std::vector<Tensor> &velocity() noexcept { return v_; }
     const SgdConfig &config() const noexcept { return cfg_; }
     /** Change the learning rate of the following steps (after a divergence); lr finite and > 0
@@ -111,6 +114,7 @@ private:
     TrainConfig cfg_;
     Sgd sgd_;
     std::vector<std::unique_ptr<Runner>> runners_;
+    std::unique_ptr<ThreadPool> pool_; // threads > 1: the workers every step's calls share
 };
 
 } // namespace nn
