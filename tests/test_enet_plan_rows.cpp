@@ -71,7 +71,7 @@ TEST_CASE("plan in row ranges: the same bytes as sfl_enet_plan_init, in any rang
     }
 }
 
-TEST_CASE("plan in row ranges: no valid plan between the phases; a failed finish leaves none") {
+TEST_CASE("plan in row ranges: no valid plan between the phases, and a failed finish leaves none") {
     const int32_t m = 10, K = 130;
     std::vector<float> P = gaussian_dict(m, K, 3u);
     const sfl_enet_dims dims{m, K};

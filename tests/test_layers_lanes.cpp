@@ -103,7 +103,7 @@ TEST_CASE("CSF forward with lanes = 1 == the one-row forward (up to double round
     check_same_forward(csf_case(2, sfl_dims4{2, 12, 12, 2}, SFL_PATCH_PARAMS_INIT(3, 3), 32, 0.1f, 0.01f, 902u));
 }
 
-TEST_CASE("SF forward with lanes = 1 == the one-row forward; K > 32 needs no more workspace") {
+TEST_CASE("SF forward with lanes = 1 == the one-row forward, and K > 32 needs no more workspace") {
     check_same_forward(sf_case(600, 25, 20, 0.05f, 0.01f, 903u));
     check_same_forward(sf_case(300, 40, 33, 0.05f, 0.01f, 904u)); // no lanes: the same call
 }

@@ -92,7 +92,7 @@ TEST_CASE("parallel_for: contiguous ranges cover the n items once, balanced, one
     check_ranges(&pool);
 }
 
-TEST_CASE("parallel_for: every thread finishes; the lowest thread's exception is rethrown") {
+TEST_CASE("parallel_for: every thread finishes, and the lowest thread's exception is rethrown") {
     check_exceptions(nullptr);
     sfl::ThreadPool pool(4);
     check_exceptions(&pool);

@@ -24,7 +24,7 @@ TEST_CASE("figures: grey scaling maps min to 0 and max to 255, a constant to 128
     CHECK(scale_to_grey({3.0f, 3.0f}, 3.0f, 3.0f) == std::vector<uint8_t>{128, 128});
 }
 
-TEST_CASE("figures: tiles in rows with gaps; each weight an s x s block at its place") {
+TEST_CASE("figures: tiles in rows with gaps, each weight an s x s block at its place") {
     // A 2x3 single-channel atom with distinct values, upscaled by 2.
     const std::vector<float> v = {0, 1, 2, 3, 4, 5};
     const Image a = atom_image(v, 2, 3, 1, 2, 10);

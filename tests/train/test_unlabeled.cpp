@@ -78,7 +78,7 @@ TEST_CASE("unlabelled set: outside the labelled subset and the pool's complement
     CHECK_THROWS_AS(unlabeled_set(pool, labelled, 46, 1), std::runtime_error);
 }
 
-TEST_CASE("epoch samples: the labelled ones first, then a seeded draw labelled -1; none when mu = 0") {
+TEST_CASE("epoch samples: the labelled ones first, then a seeded draw labelled -1, none when mu = 0") {
     const std::vector<int32_t> idx = {4, 9}, labels = {1, 6}, unl = {10, 11, 12, 13, 14, 15};
     std::vector<int32_t> ei, el;
     epoch_samples(idx, labels, unl, 3, 0.5f, 42, ei, el);
