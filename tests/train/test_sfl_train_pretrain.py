@@ -197,10 +197,11 @@ def case_pretrain_resume(r):
 
 
 def case_pretrain_diverge(r):
-    # On the paper's net (no input norm) --sf-lu-input pass lets lU blow up the convolutions
-    # under the SF layer: at lr 2 the first pre-training epoch diverges, is rolled back to the
-    # initial network and rerun at lr 1, which is then the run started at lr 1, bit for bit.
-    paper = ["--sf-input-norm", "0", "--sf-lu-input", "pass", "--momentum", "0"]
+    # On the paper's net (no input norm, SF l2 0.01) --sf-lu-input pass lets lU blow up the
+    # convolutions under the SF layer: at lr 2 the first pre-training epoch diverges, is rolled
+    # back to the initial network and rerun at lr 1, which is then the run started at lr 1,
+    # bit for bit.
+    paper = ["--sf-input-norm", "0", "--sf-l2", "0.01", "--sf-lu-input", "pass", "--momentum", "0"]
     base = sf(r, ["--pretrain-epochs", "1", "--halt-after-epochs", "1"] + paper)
     _, se = r.train("lr2", base + ["--lr", "2"], expect_rc=HALTED)
     lines = [l for l in se.splitlines() if l.strip()]
