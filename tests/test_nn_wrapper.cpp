@@ -298,13 +298,13 @@ TEST_CASE("wrapper: EnetPlan::rebuild shared among threads gives one thread's pl
     params.l2 = 0.02f;
     sfl::EnetPlan one(params, m, K, P.data()), many(params, m, K, P.data());
     for (float &v : P) v *= 1.5f; // the dictionary after a step
-    one.rebuild(params, P.data(), 1);
+    one.rebuild(params, P.data(), sfl::Threads{1});
     const sfl_enet_dims dims{m, K};
     size_t bytes = 0;
     REQUIRE(sfl_enet_plan_size(&dims, &bytes) == SFL_OK);
     for (int threads : {2, 3, 8}) {
         CAPTURE(threads);
-        many.rebuild(params, P.data(), threads);
+        many.rebuild(params, P.data(), sfl::Threads{threads});
         REQUIRE(many.get() != nullptr);
         CHECK(std::memcmp(one.get(), many.get(), bytes) == 0);
     }

@@ -17,19 +17,19 @@ EnetPlan::EnetPlan(const sfl_enet_params &params, int32_t m, int32_t K, const fl
     dims_ = dims;
 }
 
-void EnetPlan::rebuild(const sfl_enet_params &params, const float *P, int threads, ThreadPool *pool) {
+void EnetPlan::rebuild(const sfl_enet_params &params, const float *P, Threads threads) {
     if (!plan_) throw Error(SFL_ERR_BAD_PLAN, "EnetPlan::rebuild: empty plan");
     plan_ = nullptr;
     const int64_t blocks = (dims_.K + SFL_ENET_PLAN_ROW_BLOCK - 1) / SFL_ENET_PLAN_ROW_BLOCK;
-    if (threads <= 1 || blocks < 2) {
+    if (threads.count <= 1 || blocks < 2) {
         check(sfl_enet_plan_init(mem_.data(), mem_.size(), &params, &dims_, P, &plan_), "sfl_enet_plan_init");
         return;
     }
     // A row block costs in proportion to the columns right of its start (the Gram's
     // upper triangle): thread t takes blocks t, t + T, ... so the threads' shares even out.
-    const int T = parallel_threads(blocks, threads);
+    const int T = parallel_threads(blocks, threads.count);
     std::vector<sfl_status> status(size_t(T), SFL_OK);
-    parallel_for(pool, T, T, [&](int64_t, int64_t, int t) {
+    parallel_for(threads.pool, T, T, [&](int64_t, int64_t, int t) {
         for (int64_t blk = t; blk < blocks && status[size_t(t)] == SFL_OK; blk += T) {
             const int32_t r0 = int32_t(blk * SFL_ENET_PLAN_ROW_BLOCK);
             const int32_t r1 = int32_t(std::min<int64_t>(r0 + int64_t(SFL_ENET_PLAN_ROW_BLOCK), dims_.K));

@@ -12,10 +12,10 @@
 #include <utility>
 
 #include "sfl/sfl.h"
+#include "sfl/threads.hpp"
 
 namespace sfl {
 
-class ThreadPool; // sfl/thread_pool.hpp
 
 /** An sfl call failed; status() is the C status (< 0). */
 class Error : public std::runtime_error {
@@ -77,11 +77,11 @@ public:
     EnetPlan &operator=(const EnetPlan &) = delete;
 
     /** Rebuild in place for a new P of the same shape (after an optimizer step):
-     *  no allocation. threads > 1 shares the Gram's rows among that many threads
+     *  no allocation. threads.count > 1 shares the Gram's rows among that many threads
      *  (sfl_enet_plan_init_rows, blocks of SFL_ENET_PLAN_ROW_BLOCK rows; the same plan,
-     *  float for float), on the workers of pool when given (sfl/thread_pool.hpp).
+     *  float for float), on the workers of threads.pool when given (sfl/thread_pool.hpp).
      *  Throws Error; on error the owner is empty. */
-    void rebuild(const sfl_enet_params &params, const float *P, int threads = 1, ThreadPool *pool = nullptr);
+    void rebuild(const sfl_enet_params &params, const float *P, Threads threads = {});
 
     /** The C plan, for the C API; nullptr for a default-constructed or moved-from owner. */
     const sfl_enet_plan *get() const noexcept { return plan_; }

@@ -66,10 +66,10 @@ sfl_loss_mix FactorBase::loss_mix(const LossMix &m) const noexcept {
     return sfl_loss_mix{m.mu, 1.0f - m.mu, 1.0f, nu};
 }
 
-void FactorBase::after_update(int threads, ThreadPool *pool) {
+void FactorBase::after_update(Threads threads) {
     const sfl_enet_dims d{m_, K_};
     check(sfl_dict_project(&d, P_.value.data()), "dictionary projection");
-    plan_.rebuild(enet_params(), P_.value.data(), threads, pool);
+    plan_.rebuild(enet_params(), P_.value.data(), threads);
 }
 
 void FactorBase::fill_c_layer(sfl_model_layer &out) const {

@@ -42,8 +42,8 @@ bool Sequential::factorizes() const {
     return std::any_of(layers_.begin(), layers_.end(), [](const auto &l) { return l->factorizes(); });
 }
 
-void Sequential::after_update(int threads, ThreadPool *pool) {
-    for (auto &l : layers_) l->after_update(threads, pool);
+void Sequential::after_update(Threads threads) {
+    for (auto &l : layers_) l->after_update(threads);
 }
 
 Runner::Runner(const Sequential &net, int32_t max_batch) : net_(net), max_batch_(max_batch) {

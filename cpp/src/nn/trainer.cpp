@@ -39,6 +39,17 @@ bool all_finite(const float *v, size_t n) {
     return bad == 0;
 }
 
+// One element of the momentum step: v = momentum v + (g scale + wd w), w -= lr v. Copy it
+// into a local before a loop: read through a reference (a lambda's capture), its fields
+// could alias the stores to w and v, were reloaded per element, and blocked vectorising.
+struct MomentumStep {
+    float momentum, lr, wd, scale;
+    void operator()(float &w, float &v, float g) const {
+        v = momentum * v + (g * scale + wd * w);
+        w -= lr * v;
+    }
+};
+
 std::string value_str(double v) { return std::isnan(v) ? "nan" : v > 0 ? "inf" : "-inf"; }
 
 } // namespace
@@ -56,53 +67,42 @@ void Sgd::set_lr(float lr) {
 }
 
 void Sgd::step(Sequential &net, const std::vector<Tensor> &grads, float scale) {
-    step_sum(net, {&grads}, scale, 1);
+    step_sum(net, {&grads}, scale, Threads{});
 }
 
 void Sgd::step_sum(Sequential &net, const std::vector<const std::vector<Tensor> *> &parts, float scale,
-                   int threads, ThreadPool *pool) {
-    // Elements per thread below which a tensor is updated by the calling thread alone
-    // (starting a thread costs about as much as updating this many).
+                   Threads threads) {
+    // Elements per thread below which a tensor is updated by the calling thread alone:
+    // handing a range to the pool and joining costs about as much as updating this many.
     constexpr int64_t kMinPerThread = 16384;
     const auto params = net.params();
     for (size_t k = 0; k < params.size(); ++k) {
         Param &p = *params[k];
-        float *w = p.value.data();
-        float *v = v_[k].data();
-        const float wd = p.decay ? cfg_.weight_decay : 0.0f;
-        const float lr = p.dictionary ? cfg_.lr * cfg_.dict_lr_scale : cfg_.lr;
+        const MomentumStep step{cfg_.momentum, p.dictionary ? cfg_.lr * cfg_.dict_lr_scale : cfg_.lr,
+                                p.decay ? cfg_.weight_decay : 0.0f, scale};
+        float *const w = p.value.data();
+        float *const v = v_[k].data();
         const int64_t n = int64_t(p.value.size());
-        const int T = int(std::min<int64_t>(threads, std::max<int64_t>(1, n / kMinPerThread)));
-        parallel_for(pool, n, T, [&](int64_t lo, int64_t hi, int) {
-            // Everything the loop reads in locals: the lambda sees lr, wd, scale, w, v
-            // through references, and a store to w or v could alias them (or cfg_, or
-            // the parts' tables), which reloaded them per element and blocked vectorising.
-            const float mom = cfg_.momentum, lr_ = lr, wd_ = wd, sc = scale;
+        const int T = int(std::min<int64_t>(threads.count, std::max<int64_t>(1, n / kMinPerThread)));
+        parallel_for(threads.pool, n, T, [&](int64_t lo, int64_t hi, int) {
+            const MomentumStep s = step; // locals, not the closure's members (see MomentumStep)
             float *const wp = w, *const vp = v;
             const float *g0 = (*parts[0])[k].data();
             if (parts.size() == 1) {
-                for (int64_t i = lo; i < hi; ++i) {
-                    vp[i] = mom * vp[i] + (g0[i] * sc + wd_ * wp[i]);
-                    wp[i] -= lr_ * vp[i];
-                }
+                for (int64_t i = lo; i < hi; ++i) s(wp[i], vp[i], g0[i]);
             } else if (parts.size() == 2) {
                 const float *g1 = (*parts[1])[k].data();
-                for (int64_t i = lo; i < hi; ++i) {
-                    const float g = g0[i] + g1[i];
-                    vp[i] = mom * vp[i] + (g * sc + wd_ * wp[i]);
-                    wp[i] -= lr_ * vp[i];
-                }
+                for (int64_t i = lo; i < hi; ++i) s(wp[i], vp[i], g0[i] + g1[i]);
             } else {
                 for (int64_t i = lo; i < hi; ++i) {
                     float g = g0[i];
                     for (size_t t = 1; t < parts.size(); ++t) g += (*parts[t])[k].data()[i]; // in part order
-                    vp[i] = mom * vp[i] + (g * sc + wd_ * wp[i]);
-                    wp[i] -= lr_ * vp[i];
+                    s(wp[i], vp[i], g);
                 }
             }
         });
     }
-    net.after_update(threads, pool);
+    net.after_update(threads);
 }
 
 float mu_at(const std::vector<float> &steps, int32_t epoch, int32_t epochs) {
@@ -194,7 +194,7 @@ EpochStats Trainer::train_epoch(const Dataset &d, const std::vector<int32_t> &id
         for (int32_t t = 0; t < used; ++t) sums.push_back(&runners_[size_t(t)]->grads());
         add_loss(total, batch_loss);
         try {
-            sgd_.step_sum(net_, sums, 1.0f / float(B), T, pool_.get());
+            sgd_.step_sum(net_, sums, 1.0f / float(B), Threads{T, pool_.get()});
         } catch (const Error &e) {
             not_finite_error(e); // the dictionary projection refuses a non-finite dictionary
         }

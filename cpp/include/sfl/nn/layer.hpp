@@ -15,9 +15,9 @@
 
 #include "sfl/nn/tensor.hpp"
 #include "sfl/sfl_model.h"
+#include "sfl/threads.hpp"
 
 namespace sfl {
-class ThreadPool; // sfl/thread_pool.hpp
 namespace nn {
 
 /** A learnable array. A dictionary (SF/CSF P, m x K) is projected onto unit-norm
@@ -82,11 +82,8 @@ public:
     virtual void backward(LayerState &state, const BackwardArgs &args) const = 0;
     /** After the optimizer changed the parameters (project dictionaries, rebuild plans);
      *  threads: how many may share the work (the result does not depend on it), on the
-     *  workers of pool when given (else on threads started for it). */
-    virtual void after_update(int threads = 1, ThreadPool *pool = nullptr) {
-        (void)threads;
-        (void)pool;
-    }
+     *  workers of threads.pool when given (else on threads started for it). */
+    virtual void after_update(Threads threads = {}) { (void)threads; }
     /** Has an unsupervised loss (SF, CSF). */
     virtual bool factorizes() const { return false; }
     /** This layer as a record of an sfl_model (sfl_model.h), for inference: pointers to

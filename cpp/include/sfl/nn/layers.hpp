@@ -130,7 +130,7 @@ struct FactorConfig {
 class FactorBase : public Layer {
 public:
     std::vector<Param *> params() override { return {&P_}; }
-    void after_update(int threads = 1, ThreadPool *pool = nullptr) override;
+    void after_update(Threads threads = {}) override;
     bool factorizes() const override { return true; }
     const FactorConfig &config() const noexcept { return cfg_; }
     sfl_enet_params enet_params() const noexcept;

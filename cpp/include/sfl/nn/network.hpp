@@ -31,9 +31,9 @@ public:
     int64_t bias_count() const;
     /** Has an SF or CSF layer (then mu weights the unsupervised losses). */
     bool factorizes() const;
-    /** After an optimizer step: project dictionaries, rebuild plans (threads, pool: as
+    /** After an optimizer step: project dictionaries, rebuild plans (threads: as
      *  Layer::after_update). */
-    void after_update(int threads = 1, ThreadPool *pool = nullptr);
+    void after_update(Threads threads = {});
 
 private:
     Shape in_;

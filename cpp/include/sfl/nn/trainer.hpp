@@ -30,12 +30,13 @@ public:
     /** One step with gradients grads[k] * scale for params[k]; then net.after_update(). */
     void step(Sequential &net, const std::vector<Tensor> &grads, float scale);
     /** The same with the gradients parts[0][k] + parts[1][k] + ... (summed in that order),
-     *  the update of each large parameter split over up to `threads` threads by elements:
-     *  the result equals the serial sum and step bit for bit; net.after_update(threads)
-     *  (the plans' Grams shared among the threads, the same floats). With a pool, its
-     *  workers do the sharing (sfl/thread_pool.hpp), else threads started per call. */
-    void step_sum(Sequential &net, const std::vector<const std::vector<Tensor> *> &parts, float scale, int threads,
-                  ThreadPool *pool = nullptr);
+     *  the update of each large parameter split over up to threads.count threads by
+     *  elements: the result equals the serial sum and step bit for bit;
+     *  net.after_update(threads) (the plans' Grams shared among the threads, the same
+     *  floats). With threads.pool, its workers do the sharing (sfl/thread_pool.hpp),
+     *  else threads started per call. */
+    void step_sum(Sequential &net, const std::vector<const std::vector<Tensor> *> &parts, float scale,
+                  Threads threads);
     std::vector<Tensor> &velocity() noexcept { return v_; }
     const SgdConfig &config() const noexcept { return cfg_; }
     /** Change the learning rate of the following steps (after a divergence); lr finite and > 0
