@@ -129,8 +129,9 @@ void apply_defaults(Options &o) {
     t.sgd.lr = n == "csf" ? 0.03f : 0.01f;
     o.net.csf = sfl::nn::FactorConfig{0.1f, 0.01f, SFL_ENET_LARS};
     // SF l2 per net from a validation sweep of 0.01 .. 10 (docs/results.md, "SF l2"):
-    // 1 in the SF net (+1.9 points over 0.01, every trial up).
-    o.net.sf = sfl::nn::FactorConfig{0.25f, n == "sf" ? 1.0f : 0.01f, SFL_ENET_LARS};
+    // 1 in the SF net (+1.9 points over 0.01, every trial up), 3 in csf+sf (+1.1, every
+    // trial up).
+    o.net.sf = sfl::nn::FactorConfig{0.25f, n == "sf" ? 1.0f : 3.0f, SFL_ENET_LARS};
     o.net.sf.lu_input_weight = 0.0f; // passing lU down costs accuracy (docs/results.md)
     // pool2 scaled to norm 15 under the SF layer (design.md 2.7); lenet and csf have none
     o.net.sf_input_norm = n == "sf" || n == "csf+sf" ? 15.0f : 0.0f;
